@@ -1,0 +1,412 @@
+"""One definition of every tidy table and column.
+
+Dtypes, validation (pandera schemas), the printed data dictionary and the
+empty frames all derive from the ``TABLES`` defined here, in the spirit of
+PUDL's metadata: each column says what it is, in English and Chinese, which
+codes it allows and where in the national template it comes from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+
+# --------------------------------------------------------------------------
+# Code lists (code -> Chinese label as printed in the national template)
+# --------------------------------------------------------------------------
+APPLICANTS = {
+    "natural_person": "自然人",
+    "business": "商业企业",
+    "research": "科研机构",
+    "nonprofit": "社会公益组织",
+    "legal_services": "法律服务机构",
+    "other_org": "其他（法人或其他组织）",
+    "total": "总计",
+}
+APPLICANT_PARTS = [a for a in APPLICANTS if a != "total"]
+
+APPLICATION_ROWS = {
+    "received": "一、本年新收政府信息公开申请数量",
+    "carried_over": "二、上年结转政府信息公开申请数量",
+    "granted": "（一）予以公开",
+    "partly_granted": "（二）部分公开",
+    "withheld": "（三）不予公开",
+    "unable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
+    "processed_total": "（七）总计",
+    "carried_forward": "四、结转下年度继续办理",
+}
+OUTCOME_ROWS = ["granted", "partly_granted", "withheld", "unable", "not_processed", "other"]
+
+APPLICATION_REASONS = {
+    # (三) 不予公开
+    "state_secret": "1.属于国家秘密",
+    "prohibited_by_law": "2.其他法律行政法规禁止公开",
+    "three_safeties_one_stability": "3.危及“三安全一稳定”",
+    "third_party_rights": "4.保护第三方合法权益",
+    "internal_affairs": "5.属于三类内部事务信息",
+    "process_info": "6.属于四类过程性信息",
+    "enforcement_file": "7.属于行政执法案卷",
+    "query_item": "8.属于行政查询事项",
+    # (四) 无法提供
+    "not_held": "1.本机关不掌握相关政府信息",
+    "needs_creation": "2.没有现成信息需要另行制作",
+    "unclear_after_correction": "3.补正后申请内容仍不明确",
+    # (五) 不予处理
+    "complaint_petition": "1.信访举报投诉类申请",
+    "repeated": "2.重复申请",
+    "publication": "3.要求提供公开出版物",
+    "mass_repeated": "4.无正当理由大量反复申请",
+    "confirm_or_reissue": "5.要求行政机关确认或重新出具已获取信息",
+    # (六) 其他处理 (2021 template only)
+    "overdue_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "overdue_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "other": "3.其他",
+}
+REASONS_BY_ROW = {
+    "withheld": ["state_secret", "prohibited_by_law", "three_safeties_one_stability",
+                 "third_party_rights", "internal_affairs", "process_info",
+                 "enforcement_file", "query_item"],
+    "unable": ["not_held", "needs_creation", "unclear_after_correction"],
+    "not_processed": ["complaint_petition", "repeated", "publication", "mass_repeated",
+                      "confirm_or_reissue"],
+    "other": ["overdue_correction", "overdue_fee", "other"],
+}
+
+PROCEEDINGS = {
+    "review": "行政复议",
+    "suit_direct": "行政诉讼：未经复议直接起诉",
+    "suit_after_review": "行政诉讼：复议后起诉",
+}
+REVIEW_RESULTS = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
+REVIEW_PARTS = ["upheld", "corrected", "other", "pending"]
+
+ACTIVE_ITEMS = {
+    "regulations": "规章（第二十条第（一）项）",
+    "normative_documents": "（行政）规范性文件（第二十条第（一）项）",
+    "licensing": "行政许可（第二十条第（五）项）",
+    "other_services": "其他对外管理服务事项（第二十条第（五）项，2019）",
+    "penalty": "行政处罚（第二十条第（六）项）",
+    "coercion": "行政强制（第二十条第（六）项）",
+    "fees": "行政事业性收费（第二十条第（八）项）",
+    "procurement": "政府集中采购（第二十条第（九）项，2019）",
+}
+ACTIVE_MEASURES = {
+    "issued": "本年制发件数（2021）",
+    "repealed": "本年废止件数（2021）",
+    "in_force": "现行有效件数（2021）",
+    "new_made": "本年新制作数量（2019）",
+    "new_published": "本年新公开数量（2019）",
+    "published_total": "对外公开总数量（2019）",
+    "prior_items": "上一年项目数量（2019）",
+    "change": "本年增/减（2019）",
+    "decisions": "（本年）处理决定数量",
+    "fee_amount": "本年收费金额（2021，万元）",
+    "procurement_items": "采购项目数量（2019）",
+    "procurement_amount": "采购总金额（2019，万元）",
+}
+
+SECTIONS = {
+    "overview": "一、总体情况",
+    "active": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "reviews": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+
+TEMPLATES = {
+    "2019": "2019 template (国办公开办函〔2019〕60号): 新制作/新公开/对外公开总数量, 第(九)项采购",
+    "2021": "2021 template (国办公开办函〔2021〕30号): 制发/废止/现行有效, (六)其他处理 split in three",
+    "mixed": "labels of both template versions in one report",
+    "unknown": "no template label recognised",
+}
+
+STATUSES = {
+    "ok": "parsed; every template cell found",
+    "partial": "parsed; some template cells or sections missing (they are NA)",
+    "failed": "nothing could be parsed; see reason",
+}
+
+#: Why a report has the status it has. Part of ``gx.dictionary()``.
+REASONS = {
+    "complete": "every table of the template was found with all its cells",
+    "cells_missing": "tables found, but some template cells are blank or missing (NA)",
+    "sections_missing": "some template sections were not found",
+    "truncated": "the text stops before the end of the report (sections after the tables missing)",
+    "empty_file": "the file has no bytes, or only white space",
+    "undecodable": "the bytes are not text in any supported encoding",
+    "not_a_report": "text, but no section or table of the annual-report template was found",
+    "unsupported_format": "a file type the kit cannot read",
+    "too_large": "the file is larger than the configured maximum size",
+    "timed_out": "parsing took longer than the configured maximum time",
+    "no_text_layer": "a PDF with no text layer (scanned images); OCR it first",
+    "encrypted": "an encrypted or password-protected file",
+    "corrupt": "a damaged file that its reader cannot open",
+    "corrupt_archive": "a damaged or over-large (zip bomb) .docx archive",
+    "read_error": "the file could not be read (permissions, I/O error)",
+    "parse_error": "an unexpected error inside the parser (a bug: please report it)",
+    "duplicate": "the same bytes as another file of the corpus; parsed once",
+}
+
+CHECKS = {
+    "identity": "新收 + 上年结转 = (七)总计 + 结转下年度, per applicant column",
+    "applicant_sum": "a row's applicant columns sum to its 总计 column",
+    "outcome_sum": "(七)总计 equals the sum of all outcome rows (一)…(六), per applicant column",
+    "other_sum": "(六)其他处理 equals the sum of its three sub-rows (where both are printed)",
+    "review_sum": "each proceeding's 总计 equals 维持 + 纠正 + 其他 + 尚未审结",
+    "completeness": "how many of the template's cells were found (expected = template, actual = found)",
+    "unreadable_cell": "a cell whose characters were garbled by extraction (e.g. ???, (cid:12)); value is NA",
+    "narrative": "a number stated in the narrative versus the same number in the table (expected = table)",
+    "manifest": "a manifest value versus the value read from the text (expected = manifest)",
+}
+
+# --------------------------------------------------------------------------
+# Table definitions
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # pandas dtype name: string, category, Int64, Float64, boolean
+    zh: str
+    meaning: str
+    codes: dict | None = None
+    source: str = ""
+    unit: str = ""
+
+    def pandas_dtype(self):
+        if self.dtype == "category":
+            if self.codes is None:
+                return "category"
+            return pd.CategoricalDtype(list(self.codes))
+        if self.dtype == "string":
+            return pd.StringDtype()
+        return self.dtype
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    zh: str
+    meaning: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def empty(self) -> pd.DataFrame:
+        return self.coerce(pd.DataFrame({c: [] for c in self.names}))
+
+    def coerce(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Return ``df`` with this table's columns, in order, with their dtypes.
+
+        Extra columns are kept after the documented ones.
+        """
+        df = df.copy()
+        for col in self.columns:
+            if col.name not in df.columns:
+                df[col.name] = pd.NA
+            target = col.pandas_dtype()
+            if col.dtype in ("Int64", "Float64"):
+                df[col.name] = pd.to_numeric(df[col.name], errors="raise").astype(target)
+            elif col.dtype == "boolean":
+                df[col.name] = df[col.name].astype("boolean")
+            else:
+                df[col.name] = df[col.name].astype(target)
+        extra = [c for c in df.columns if c not in self.names]
+        return df[self.names + extra].reset_index(drop=True)
+
+    def sort(self, df: pd.DataFrame) -> pd.DataFrame:
+        if not self.key:
+            return df.reset_index(drop=True)
+        return df.sort_values(list(self.key), kind="stable").reset_index(drop=True)
+
+    def pandera_schema(self):
+        """A pandera ``DataFrameSchema`` generated from this definition."""
+        import pandera.pandas as pa
+
+        cols = {}
+        for c in self.columns:
+            checks = []
+            dtype = c.pandas_dtype()
+            if c.dtype == "category" and c.codes is not None:
+                checks.append(pa.Check.isin(list(c.codes)))
+            cols[c.name] = pa.Column(dtype, checks=checks, nullable=True, coerce=False)
+        return pa.DataFrameSchema(cols, strict=False, ordered=False, name=self.name)
+
+    def validate(self, df: pd.DataFrame) -> pd.DataFrame:
+        return self.pandera_schema().validate(df)
+
+
+def _c(name, dtype, zh, meaning, codes=None, source="", unit=""):
+    return Column(name, dtype, zh, meaning, codes, source, unit)
+
+
+REPORT_ID = _c("report_id", "string", "报告编号",
+               "stable report id: the first 16 hex digits of the file's SHA-256")
+
+TABLES: dict[str, Table] = {}
+
+
+def _table(t: Table) -> Table:
+    TABLES[t.name] = t
+    return t
+
+
+REPORTS = _table(Table(
+    "reports", "报告", "one row per input file: metadata, status and why",
+    (
+        REPORT_ID,
+        _c("path", "string", "文件路径", "path of the file, relative to the corpus folder"),
+        _c("source_format", "category", "来源格式", "how the file was read",
+           {"text": "plain text", "markdown": "Markdown", "html": "HTML page",
+            "pdf": "PDF", "docx": "Word .docx", "doc": "legacy Word .doc", "unknown": "unknown"}),
+        _c("encoding", "string", "编码", "detected text encoding (text and HTML files)"),
+        _c("sha256", "string", "SHA-256", "hash of the file's bytes"),
+        _c("size_bytes", "Int64", "文件大小", "size of the file", unit="bytes"),
+        _c("agency", "string", "机关名称", "reporting agency: from the text, else from the manifest"),
+        _c("year", "Int64", "报告年度", "year the report covers: from the text, else the manifest"),
+        _c("template", "category", "模板版本", "which national template the tables follow", TEMPLATES),
+        _c("status", "category", "解析状态", "how far parsing got", STATUSES),
+        _c("reason", "category", "原因", "why the report has its status", REASONS),
+        _c("message", "string", "说明", "a specific, human-readable explanation of the reason"),
+        _c("province", "string", "省", "province (manifest)"),
+        _c("city", "string", "市", "prefecture-level city (manifest)"),
+        _c("county", "string", "县区", "county-level unit (manifest)"),
+        _c("region", "string", "地区", "most specific place name known"),
+        _c("level", "category", "层级", "administrative level of the agency",
+           {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇", "unknown": "未知"}),
+        _c("agency_text", "string", "机关名称（正文）", "agency as read from the text (NA if not named)"),
+        _c("agency_manifest", "string", "机关名称（清单）", "agency as given in the manifest"),
+        _c("year_text", "Int64", "年度（正文）", "year as read from the text"),
+        _c("year_manifest", "Int64", "年度（清单）", "year as given in the manifest"),
+        _c("n_checks_failed", "Int64", "未通过检查数", "number of checks with ok == False"),
+    ),
+    key=("path",),
+))
+
+APPLICATIONS = _table(Table(
+    "applications", "收到和处理政府信息公开申请情况",
+    "section 三: one row per (outcome row, reason, applicant type) cell of the 7-column table",
+    (
+        REPORT_ID,
+        _c("row", "category", "行", "row of the table", APPLICATION_ROWS,
+           source="三、收到和处理政府信息公开申请情况, row labels"),
+        _c("reason", "category", "具体情形", "sub-row (NA for rows without sub-reasons, and for an "
+           "unsplit (六)其他处理)", APPLICATION_REASONS, source="numbered sub-rows 1. 2. …"),
+        _c("applicant", "category", "申请人类型", "applicant column", APPLICANTS,
+           source="申请人情况 columns"),
+        _c("count", "Int64", "件数", "number of requests; NA when the cell is blank, missing or "
+           "unreadable", unit="requests"),
+        _c("raw", "string", "原文", "the cell text as printed (NA if the cell is missing)"),
+    ),
+    key=("report_id", "row", "reason", "applicant"),
+))
+
+ACTIVE = _table(Table(
+    "active", "主动公开政府信息情况",
+    "section 二: one row per (item, measure) cell of the 第二十条 tables",
+    (
+        REPORT_ID,
+        _c("item", "category", "信息内容", "row of the 第二十条 tables", ACTIVE_ITEMS),
+        _c("measure", "category", "指标", "column of the 第二十条 tables", ACTIVE_MEASURES),
+        _c("value", "Float64", "数值",
+           "number in the measure's standard unit: counts as printed; 增N → +N, 减N → −N; money "
+           "in 万元 (a cell printed in 元 is divided by 10,000)"),
+        _c("unit", "string", "单位", "unit of value: 件/项 counts are NA-unit, money is 万元"),
+        _c("raw", "string", "原文", "the cell text as printed"),
+    ),
+    key=("report_id", "item", "measure"),
+))
+
+REVIEWS = _table(Table(
+    "reviews", "政府信息公开行政复议、行政诉讼情况",
+    "section 四: one row per (proceeding, result) of the 15-number table",
+    (
+        REPORT_ID,
+        _c("proceeding", "category", "程序", "administrative review or lawsuit", PROCEEDINGS),
+        _c("result", "category", "结果", "outcome column", REVIEW_RESULTS),
+        _c("count", "Int64", "件数", "number of cases; NA when blank or missing", unit="cases"),
+        _c("raw", "string", "原文", "the cell text as printed"),
+    ),
+    key=("report_id", "proceeding", "result"),
+))
+
+SECTIONS_TABLE = _table(Table(
+    "sections", "报告章节", "one row per top-level section found",
+    (
+        REPORT_ID,
+        _c("section", "category", "章节", "which template section", SECTIONS),
+        _c("heading", "string", "标题", "the heading as printed"),
+        _c("text", "string", "正文", "the section's text without its heading (tables included)"),
+    ),
+    key=("report_id", "section"),
+))
+
+CHECKS_TABLE = _table(Table(
+    "checks", "校验", "one row per arithmetic or consistency check of a report",
+    (
+        REPORT_ID,
+        _c("check", "category", "校验", "which check", CHECKS),
+        _c("table", "string", "表", "table the check is about"),
+        _c("row", "string", "行", "row (or item) the check is about"),
+        _c("reason", "string", "具体情形", "sub-row, where it applies"),
+        _c("applicant", "category", "申请人类型", "applicant column, where it applies", APPLICANTS),
+        _c("expected", "Float64", "应为", "the value the check expects (the printed total, the template "
+           "cell count, the table value)"),
+        _c("actual", "Float64", "实为", "the value found (sum of parts, cells found, narrative value)"),
+        _c("ok", "boolean", "通过", "True/False; NA when a value needed is missing"),
+        _c("detail", "string", "说明", "a readable explanation"),
+    ),
+    key=("report_id", "check", "table", "row", "reason", "applicant"),
+))
+
+
+@cache
+def _dictionary_frame() -> pd.DataFrame:
+    rows = []
+    for t in TABLES.values():
+        for c in t.columns:
+            rows.append({
+                "table": t.name, "table_zh": t.zh, "column": c.name, "zh": c.zh,
+                "dtype": c.dtype, "unit": c.unit or pd.NA, "meaning": c.meaning,
+                "codes": "; ".join(f"{k}={v}" for k, v in c.codes.items()) if c.codes else pd.NA,
+                "source": c.source or pd.NA,
+            })
+    return pd.DataFrame(rows).astype("string")
+
+
+def dictionary(table: str | None = None) -> pd.DataFrame:
+    """Every table and column: English name, Chinese label, dtype, unit, meaning, codes.
+
+    ``dictionary("reasons")`` lists the status reasons; ``dictionary("checks")`` the checks.
+    """
+    if table == "reasons":
+        return pd.DataFrame({"reason": list(REASONS), "meaning": list(REASONS.values())}).astype("string")
+    if table == "checks":
+        return pd.DataFrame({"check": list(CHECKS), "meaning": list(CHECKS.values())}).astype("string")
+    df = _dictionary_frame()
+    if table is not None:
+        if table not in TABLES:
+            raise KeyError(f"unknown table {table!r}; tables are {sorted(TABLES)} "
+                           "(and 'reasons', 'checks')")
+        df = df[df["table"] == table].reset_index(drop=True)
+    return df.copy()
