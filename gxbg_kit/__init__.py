@@ -1,5 +1,12 @@
-"""gxbg_kit: Chinese government information disclosure annual reports as tidy, checked frames."""
+"""gxbg_kit: Chinese government information disclosure annual reports as tidy, checked frames.
+
+>>> import gxbg_kit as gx
+>>> rep = gx.read_report("data/reports/000_a6689a29e53ae8de.txt")
+>>> corpus = gx.load_corpus("data/reports")
+"""
+from .errors import ReadError
+from .report import Report, read_report
 from .schema import dictionary
 
-__all__ = ["dictionary"]
+__all__ = ["ReadError", "Report", "dictionary", "read_report"]
 __version__ = "0.1.0"

@@ -1,0 +1,73 @@
+"""Report metadata read from the text: title, agency, year, administrative level."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,8}(年度报告|年报)")
+_YEAR = re.compile(r"(20[0-4]\d|199\d)\s*年")
+_PERIOD = re.compile(r"统计期限.{0,6}?(20[0-4]\d)\s*年")
+_AGENCY_TAIL = re.compile(r"[\s（(【\[]*(关于)?$")
+
+
+@dataclass
+class Meta:
+    title: str | None
+    agency: str | None
+    year: int | None
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", "", s).strip("　 ：:，,。")
+
+
+def read_meta(lines: list[str], first_section_line: int | None) -> Meta:
+    """Title, agency and year from the lines before the first section heading.
+
+    The agency is what precedes the year in the title line ("西工区财政局 2023 年
+    政府信息公开工作年度报告"), or the line just before a title that starts with the
+    year (seed 000). A report that names no agency (seed 001) gets None.
+    """
+    stop = first_section_line if first_section_line is not None else min(len(lines), 30)
+    head = [(i, ln.strip()) for i, ln in enumerate(lines[:stop]) if ln.strip()]
+    title = agency = None
+    year = None
+    for k, (i, ln) in enumerate(head[:20]):
+        if _TITLE.search(_clean(ln)) and len(_clean(ln)) <= 60:
+            title = _clean(ln)
+            m = _YEAR.search(title)
+            if m:
+                year = int(m.group(1))
+                before = _AGENCY_TAIL.sub("", title[: m.start()])
+                if before:
+                    agency = before
+                elif k > 0 and len(_clean(head[k - 1][1])) <= 30:
+                    agency = _clean(head[k - 1][1])
+            break
+    if year is None:
+        text = "\n".join(lines)
+        m = _PERIOD.search(text)
+        if m:
+            year = int(m.group(1))
+        else:
+            years = Counter(int(y) for y in _YEAR.findall("\n".join(lines[:200])))
+            if years:
+                year = sorted(years.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return Meta(title, agency, year)
+
+
+def agency_level(agency: str | None) -> str | None:
+    """Administrative level from an agency name: county, city or province."""
+    if not agency:
+        return None
+    name = agency.replace("自治区", "省")
+    if re.search(r"(乡|镇|街道)(人民政府|办事处)?", name) and not re.search(r"[县区市]", name):
+        return "township"
+    if re.search(r"县|区|旗", name):
+        return "county"
+    if re.search(r"市|州|盟", name):
+        return "city"
+    if re.search(r"省", name):
+        return "province"
+    return None

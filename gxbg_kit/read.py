@@ -1,0 +1,161 @@
+"""Step 1 of the pipeline: bytes → text.
+
+Detects the file type (text, Markdown, HTML, PDF, Word) and, for text and HTML,
+the encoding. Every other step works on the text this module returns. Failures
+raise :class:`~gxbg_kit.errors.ReadError` with a documented reason code.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ReadError
+
+#: default per-file limits; users pass their own to ``read_report``/``load_corpus``
+DEFAULT_MAX_BYTES = 50 * 2**20
+
+TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+PDF_SUFFIXES = {".pdf"}
+DOCX_SUFFIXES = {".docx"}
+DOC_SUFFIXES = {".doc", ".wps"}
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Document:
+    """A report's text in reading order, tables as tab-separated lines."""
+
+    text: str
+    source_format: str
+    encoding: str | None = None
+    tables: list = field(default_factory=list)  # engine info from PDF/Word readers
+
+
+def sniff_format(data: bytes, name: str = "") -> str:
+    """Guess the format from the first bytes, falling back to the file suffix."""
+    head = data[:2048].lstrip()
+    suffix = Path(name).suffix.lower()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if suffix in DOCX_SUFFIXES | {""} or suffix not in DOC_SUFFIXES else "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    if suffix in PDF_SUFFIXES:
+        return "pdf"
+    if suffix in DOCX_SUFFIXES:
+        return "docx"
+    if suffix in DOC_SUFFIXES:
+        return "doc"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    lowered = head[:512].lower()
+    # UTF-16 text has NUL bytes between ASCII characters: look at it decoded
+    if lowered.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            lowered = data[:1024].decode("utf-16").lower().encode()
+        except UnicodeDecodeError:
+            pass
+    if re.search(rb"<!doctype html|<html[\s>]|<body[\s>]|<table[\s>]|<div[\s>]|<p[\s>]", lowered):
+        return "html"
+    return "text"
+
+
+def _printable_share(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    return 1 - bad / len(text)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode text bytes: BOM first, then UTF-8, then GB18030, then charset detection.
+
+    Returns ``(text, encoding)``; raises ReadError("undecodable") when no
+    encoding gives readable text.
+    """
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF32_LE, "utf-32"),
+                     (codecs.BOM_UTF32_BE, "utf-32")):
+        if data.startswith(bom) and not (bom == codecs.BOM_UTF16_LE and data.startswith(codecs.BOM_UTF32_LE)):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ReadError("undecodable", f"the file starts with a {enc} byte-order mark but is "
+                                f"not valid {enc} (byte {exc.start})") from None
+    candidates = []
+    try:
+        candidates.append((data.decode("utf-8"), "utf-8"))
+    except UnicodeDecodeError:
+        pass
+    if not candidates:
+        # UTF-16 without BOM: many NULs in alternating positions
+        if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
+            for enc in ("utf-16-le", "utf-16-be"):
+                try:
+                    text = data.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if _printable_share(text) > 0.95:
+                    candidates.append((text, enc))
+                    break
+    if not candidates:
+        try:
+            candidates.append((data.decode("gb18030"), "gb18030"))
+        except UnicodeDecodeError:
+            pass
+    if not candidates:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None:
+            candidates.append((str(best), best.encoding))
+    for text, enc in candidates:
+        if _printable_share(text) > 0.9:
+            return text, enc
+    raise ReadError("undecodable", "the bytes are not readable text in UTF-8, UTF-16, GB18030 or "
+                    "any encoding charset-normalizer recognises")
+
+
+def read_bytes(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise ReadError("too_large", f"the file has {size:,} bytes, more than the limit of "
+                            f"{max_bytes:,} (raise max_bytes to read it)")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReadError("read_error", f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def to_document(data: bytes, name: str = "") -> Document:
+    """Turn a file's bytes into a :class:`Document`."""
+    if not data.strip():
+        raise ReadError("empty_file", "the file is empty" if not data else
+                        "the file contains only white space")
+    fmt = sniff_format(data, name)
+    if fmt == "pdf":
+        from .readers import pdf as _pdf  # optional dependency
+
+        ex = _pdf.read_pdf(data)
+        return Document(ex.text, "pdf", None, list(ex.tables))
+    if fmt in ("docx", "doc"):
+        from .readers import docx as _docx  # optional dependency
+
+        ex = _docx.read_docx(data) if fmt == "docx" else _docx.read_doc(data)
+        return Document(ex.text, fmt, None, list(ex.tables))
+    text, enc = decode(data)
+    if not text.strip():
+        raise ReadError("empty_file", "the file contains only white space")
+    if fmt == "html":
+        from .html import html_to_text
+
+        return Document(html_to_text(text), "html", enc)
+    return Document(text, fmt, enc)

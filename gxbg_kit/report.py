@@ -1,0 +1,354 @@
+"""One report: the pipeline from bytes to checked tidy frames.
+
+``Report`` parses lazily (``functools.cached_property``): the text is decoded
+on first use, sections and tables are recognised when a frame is asked for.
+A report that cannot be read is still a ``Report`` with status ``failed`` and
+a reason; nothing raises for bad content.
+"""
+from __future__ import annotations
+
+import hashlib
+import html as _html
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import checks as _checks
+from .errors import ReadError
+from .metadata import Meta, agency_level, read_meta
+from .read import DEFAULT_MAX_BYTES, Document, read_bytes, to_document
+from .recognize import (
+    ActiveTable, ApplicationsTable, ReviewsTable, recognise_active, recognise_applications,
+    recognise_reviews,
+)
+from .schema import CHECKS_TABLE, REPORTS, SECTIONS, SECTIONS_TABLE
+from .sections import Section, find_sections, strip_chrome
+from .tidy import active_frame, applications_frame, reviews_frame
+
+SECTION_ALIASES = {
+    "总体情况": "overview", "主动公开": "active", "依申请公开": "applications",
+    "收到和处理": "applications", "行政复议": "reviews", "行政诉讼": "reviews",
+    "存在的主要问题": "problems", "主要问题": "problems", "改进": "problems",
+    "其他需要报告": "other", "一": "overview", "二": "active", "三": "applications",
+    "四": "reviews", "五": "problems", "六": "other",
+}
+
+
+def report_id_for(sha256: str) -> str:
+    return sha256[:16]
+
+
+class Report:
+    """A parsed annual report. Use :func:`gxbg_kit.read_report` to make one."""
+
+    def __init__(self, data: bytes | None, path: str = "", *, manifest: dict | None = None,
+                 error: ReadError | None = None, sha256: str | None = None):
+        self._data = data or b""
+        self.path = path
+        self.manifest = dict(manifest or {})
+        self._error = error
+        self.sha256 = sha256 or hashlib.sha256(self._data).hexdigest()
+        self.report_id = report_id_for(self.sha256)
+
+    # -- step 1: bytes → text ------------------------------------------------
+    @cached_property
+    def document(self) -> Document | None:
+        if self._error is not None:
+            return None
+        try:
+            return to_document(self._data, self.path)
+        except ReadError as exc:
+            self._error = exc
+            return None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        doc = self.document
+        if doc is None:
+            return []
+        text = strip_chrome(doc.text.replace("\r\n", "\n").replace("\r", "\n"))
+        return text.split("\n")
+
+    # -- step 2: sections ------------------------------------------------------
+    @cached_property
+    def _sections(self) -> dict[str, Section]:
+        return find_sections(self.lines)
+
+    def section(self, name: str) -> str | None:
+        """Text of a section by name: ``"problems"``, ``"存在的主要问题"``, ``"五"`` …"""
+        key = name if name in SECTIONS else SECTION_ALIASES.get(name)
+        if key is None:
+            key = next((v for k, v in SECTION_ALIASES.items() if k in name), None)
+        if key is None:
+            raise KeyError(f"unknown section {name!r}; sections are {list(SECTIONS)}")
+        sec = self._sections.get(key)
+        return sec.text if sec else None
+
+    @cached_property
+    def meta(self) -> Meta:
+        first = min((s.start for s in self._sections.values()), default=None)
+        return read_meta(self.lines, first)
+
+    # -- step 3: tables --------------------------------------------------------
+    def _table_lines(self, name: str) -> list[str]:
+        sec = self._sections.get(name)
+        if sec is not None:
+            return sec.lines
+        return self.lines  # no heading: look for the table anywhere in the text
+
+    @cached_property
+    def _applications(self) -> ApplicationsTable:
+        return recognise_applications(self._table_lines("applications"))
+
+    @cached_property
+    def _active(self) -> ActiveTable:
+        return recognise_active(self._table_lines("active"))
+
+    @cached_property
+    def _reviews(self) -> ReviewsTable:
+        lines = self._sections["reviews"].lines if "reviews" in self._sections else []
+        return recognise_reviews(lines)
+
+    @cached_property
+    def template(self) -> str:
+        tags = self._applications.templates | self._active.templates
+        if not tags:
+            return "unknown"
+        return tags.pop() if len(tags) == 1 else "mixed"
+
+    # -- step 4: tidy frames ---------------------------------------------------
+    @cached_property
+    def _frames(self) -> dict:
+        rid, tpl = self.report_id, self.template
+        apps, u1 = applications_frame(rid, self._applications, tpl)
+        active, u2 = active_frame(rid, self._active, tpl)
+        reviews, u3 = reviews_frame(rid, self._reviews)
+        return {"applications": apps, "active": active, "reviews": reviews,
+                "unreadable": u1 + u2 + u3}
+
+    def _frame(self, name: str, table) -> pd.DataFrame:
+        if self.status_reason[0] == "failed":
+            return table.empty()
+        return self._frames[name].copy()
+
+    @property
+    def applications(self) -> pd.DataFrame:
+        from .schema import APPLICATIONS
+        return self._frame("applications", APPLICATIONS)
+
+    @property
+    def active(self) -> pd.DataFrame:
+        from .schema import ACTIVE
+        return self._frame("active", ACTIVE)
+
+    @property
+    def reviews(self) -> pd.DataFrame:
+        from .schema import REVIEWS
+        return self._frame("reviews", REVIEWS)
+
+    @property
+    def sections(self) -> pd.DataFrame:
+        if self.document is None:
+            return SECTIONS_TABLE.empty()
+        rows = [(self.report_id, s.name, s.heading, s.text) for s in self._sections.values()]
+        df = pd.DataFrame(rows, columns=["report_id", "section", "heading", "text"])
+        return SECTIONS_TABLE.sort(SECTIONS_TABLE.coerce(df))
+
+    @property
+    def notes(self) -> list[str]:
+        """What the table reader adjusted or could not place (for diagnostics)."""
+        if self.document is None:
+            return []
+        return self._applications.notes + self._active.notes + self._reviews.notes
+
+    # -- step 5: checks ----------------------------------------------------------
+    @cached_property
+    def _checks(self) -> pd.DataFrame:
+        if self.document is None or self.status_reason[0] == "failed":
+            return CHECKS_TABLE.empty()
+        rid, f = self.report_id, self._frames
+        narrative = self._narrative_text()
+        parts = [
+            _checks.check_applications(rid, f["applications"]),
+            _checks.check_reviews(rid, f["reviews"]),
+            _checks.check_completeness(rid, {"applications": (f["applications"], "count"),
+                                             "active": (f["active"], "value"),
+                                             "reviews": (f["reviews"], "count")}),
+            _checks.check_unreadable(rid, f["unreadable"]),
+            _checks.check_narrative(rid, narrative, f["applications"]),
+            _checks.check_manifest(rid, {
+                "agency": (self.manifest.get("agency"), self.meta.agency),
+                "year": (self.manifest.get("year"), self.meta.year)}),
+        ]
+        parts = [p for p in parts if not p.empty]
+        df = pd.concat(parts, ignore_index=True) if parts else CHECKS_TABLE.empty()
+        return CHECKS_TABLE.sort(CHECKS_TABLE.coerce(df))
+
+    @property
+    def checks(self) -> pd.DataFrame:
+        return self._checks.copy()
+
+    def failed_checks(self) -> pd.DataFrame:
+        c = self._checks
+        return c[c["ok"].eq(False).fillna(False)].reset_index(drop=True)
+
+    def _narrative_text(self) -> str:
+        """Prose paragraphs that talk about requests (not table lines)."""
+        out = []
+        for name in ("overview", "applications"):
+            sec = self._sections.get(name)
+            if sec is None:
+                continue
+            out += [ln for ln in sec.lines if "申请" in ln and "\t" not in ln and "|" not in ln
+                    and len(ln.strip()) > 30]
+        return "\n".join(out)
+
+    # -- status ------------------------------------------------------------------
+    @cached_property
+    def status_reason(self) -> tuple[str, str, str]:
+        """(status, reason code, message)."""
+        if self.document is None:
+            err = self._error
+            return "failed", err.reason, err.message
+        found = [n for n, t in (("applications", self._applications), ("active", self._active),
+                                ("reviews", self._reviews)) if t.found]
+        if not self._sections and not found:
+            return ("failed", "not_a_report", "no section heading and no table of the annual-report "
+                    "template was found in the text")
+        if not found:
+            return ("partial", "sections_missing", "sections found ("
+                    + ", ".join(self._sections) + ") but none of the template's tables")
+        f = self._frames
+        comp = {"applications": (f["applications"]["count"].notna().sum(), len(f["applications"])),
+                "active": (f["active"]["value"].notna().sum(), len(f["active"])),
+                "reviews": (f["reviews"]["count"].notna().sum(), len(f["reviews"]))}
+        missing_tables = [n for n in ("applications", "active", "reviews") if n not in found]
+        last_expected = {"problems", "other"} - set(self._sections)
+        if missing_tables and last_expected == {"problems", "other"}:
+            return ("partial", "truncated", "the text stops before the end of the report: "
+                    + ", ".join(missing_tables) + " table(s) and sections 五/六 not found")
+        incomplete = [f"{n} {a}/{b}" for n, (a, b) in comp.items() if a < b]
+        if incomplete or missing_tables:
+            msg = "cells found: " + ", ".join(incomplete) if incomplete else ""
+            if missing_tables:
+                msg += ("; " if msg else "") + "tables not found: " + ", ".join(missing_tables)
+            return "partial", "cells_missing", msg
+        return "ok", "complete", "every template cell found"
+
+    @property
+    def status(self) -> str:
+        return self.status_reason[0]
+
+    # -- metadata row ------------------------------------------------------------
+    @property
+    def agency(self) -> str | None:
+        a = self.meta.agency if self.document is not None else None
+        return a or _none(self.manifest.get("agency"))
+
+    @property
+    def year(self) -> int | None:
+        y = self.meta.year if self.document is not None else None
+        if y is None:
+            y = _none(self.manifest.get("year"))
+        return None if y is None else int(y)
+
+    @property
+    def info(self) -> pd.DataFrame:
+        """This report's row of the ``reports`` table."""
+        status, reason, message = self.status_reason
+        doc = self.document
+        m = self.manifest
+        level = _none(m.get("level")) or agency_level(self.agency) or "unknown"
+        region = next((_none(m.get(k)) for k in ("county", "city", "province") if _none(m.get(k))),
+                      None)
+        n_failed = int(self._checks["ok"].eq(False).fillna(False).sum())
+        row = {
+            "report_id": self.report_id, "path": self.path,
+            "source_format": doc.source_format if doc else _format_from_name(self.path),
+            "encoding": doc.encoding if doc else None, "sha256": self.sha256,
+            "size_bytes": len(self._data), "agency": self.agency, "year": self.year,
+            "template": self.template if doc else "unknown", "status": status, "reason": reason,
+            "message": message, "province": _none(m.get("province")), "city": _none(m.get("city")),
+            "county": _none(m.get("county")), "region": region, "level": level,
+            "agency_text": self.meta.agency if doc else None,
+            "agency_manifest": _none(m.get("agency")),
+            "year_text": self.meta.year if doc else None, "year_manifest": _none(m.get("year")),
+            "n_checks_failed": n_failed,
+        }
+        return REPORTS.coerce(pd.DataFrame([row]))
+
+    # -- display -------------------------------------------------------------------
+    def _summary(self) -> list[tuple[str, str]]:
+        status, reason, message = self.status_reason
+        failed = self.failed_checks()
+        names = ", ".join(f"{k}×{v}" for k, v in sorted(failed["check"].astype(str).value_counts().items()))
+        return [("file", Path(self.path).name or "-"), ("agency", self.agency or "(not named)"),
+                ("year", str(self.year) if self.year else "?"),
+                ("template", self.template if self.document else "unknown"),
+                ("status", f"{status} ({reason})"),
+                ("failed checks", f"{len(failed)}" + (f": {names}" if names else ""))]
+
+    def __repr__(self) -> str:
+        s = dict(self._summary())
+        return (f"<Report {s['agency']} {s['year']} template={s['template']} "
+                f"status={s['status']} failed checks={s['failed checks']}>")
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><th style='text-align:left'>{_html.escape(k)}</th>"
+                       f"<td style='text-align:left'>{_html.escape(v)}</td></tr>"
+                       for k, v in self._summary())
+        return f"<table class='gxbg-report'>{rows}</table>"
+
+
+def _none(v):
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, str) and not v.strip():
+        return None
+    return v
+
+
+def _format_from_name(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    return {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".pdf": "pdf",
+            ".docx": "docx", ".doc": "doc"}.get(suffix, "unknown")
+
+
+def read_report(source, *, manifest: dict | None = None,
+                max_bytes: int | None = DEFAULT_MAX_BYTES, name: str | None = None) -> Report:
+    """Read one report (a path to a .txt/.md/.html/.pdf/.docx file, or bytes).
+
+    Never raises for bad content: an unreadable file gives a Report whose
+    ``status`` is ``failed`` with a reason. A path that does not exist raises
+    FileNotFoundError.
+    """
+    if isinstance(source, (bytes, bytearray)):
+        return Report(bytes(source), name or "", manifest=manifest)
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"no such report file: {path}")
+    try:
+        data = read_bytes(path, max_bytes)
+    except ReadError as exc:
+        return Report(b"", name or str(source), manifest=manifest, error=exc,
+                      sha256=_hash_file(path))
+    return Report(data, name or str(source), manifest=manifest)
+
+
+def _hash_file(path: Path) -> str:
+    """SHA-256 of a file read in chunks (for files too large to parse), else of its path."""
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(2**20), b""):
+                h.update(chunk)
+    except OSError:
+        h.update(str(path).encode())
+    return h.hexdigest()
+

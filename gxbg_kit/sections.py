@@ -1,0 +1,108 @@
+"""Step 2 of the pipeline: find the template's sections in a report's text.
+
+Headings are recognised by their wording (``data/sections.csv``), not their
+number: seed 001 numbers 存在的主要问题 as 二 and puts its tables in an
+appendix (附：… 1、主动公开政府信息情况 …). Web-page chrome (breadcrumbs, share
+buttons, ``data/chrome.csv``) is removed first.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .cells import normalize_label
+
+_HEADING = re.compile(
+    r"^\s*[#*]*\s*(?P<num>[一二三四五六七八九十]{1,2}\s*[、.．]|\d{1,2}\s*[、．]|第[一二三四五六七八九十]{1,2}部分)"
+    r"\s*(?P<title>[^\t|]{2,40}?)\s*[。.:：]?\s*[*]*\s*$"
+)
+_APPENDIX = re.compile(r"^\s*附\s*(件|表|录)?\s*\d*\s*[:：、]")
+
+
+def _csv(name: str) -> list[dict]:
+    with resources.files("gxbg_kit.data").joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def section_patterns() -> list[tuple[str, re.Pattern]]:
+    return [(r["section"], re.compile(r["pattern"])) for r in _csv("sections.csv")]
+
+
+@cache
+def chrome_patterns() -> list[re.Pattern]:
+    return [re.compile(r["pattern"]) for r in _csv("chrome.csv")]
+
+
+def strip_chrome(text: str) -> str:
+    """Remove web-page chrome lines (breadcrumbs, share and print buttons …)."""
+    pats = chrome_patterns()
+    return "\n".join(line for line in text.splitlines() if not any(p.search(line) for p in pats))
+
+
+def heading_section(line: str) -> str | None:
+    """The section a heading line opens, or None if the line is no heading."""
+    m = _HEADING.match(line)
+    if not m:
+        return None
+    title = normalize_label(m["title"])
+    for section, pat in section_patterns():
+        if pat.search(title):
+            return section
+    return None
+
+
+@dataclass
+class Section:
+    name: str
+    heading: str
+    start: int  # line index of the heading
+    end: int  # line index after the section's last line
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines).strip("\n")
+
+
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def find_sections(lines: list[str]) -> dict[str, Section]:
+    """Top-level sections by name; the first heading of each name wins."""
+    marks: list[tuple[int, str | None]] = []
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        name = heading_section(line)
+        if name is not None and name not in seen:
+            seen.add(name)
+            marks.append((i, name))
+        elif name is None and _APPENDIX.match(line):
+            marks.append((i, None))  # an appendix heading ends the section before it
+    out: dict[str, Section] = {}
+    for k, (i, name) in enumerate(marks):
+        if name is None:
+            continue
+        end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
+        body = lines[i + 1:end]
+        if k + 1 == len(marks):
+            body = _trim_signature(body)
+        out[name] = Section(name, lines[i].strip(), i, end, body)
+    return out
+
+
+def _trim_signature(body: list[str]) -> list[str]:
+    """Drop the closing signature (agency name and date) after the last section."""
+    body = list(body)
+    while body and not body[-1].strip():
+        body.pop()
+    if body and _DATE_LINE.match(body[-1]):
+        body.pop()
+        while body and not body[-1].strip():
+            body.pop()
+        if body and len(body[-1].strip()) <= 30 and not body[-1].strip().endswith(("。", "；")):
+            body.pop()
+    return body

@@ -1,0 +1,113 @@
+"""Step 4 of the pipeline: recognised tables → tidy frames (one row per cell).
+
+Every report gets every cell of its template skeleton: a cell the report does
+not print is a row with ``count`` NA, so completeness is visible and frames of
+different reports stack.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .cells import parse_value
+from .recognize import ActiveTable, ApplicationsTable, ReviewsTable
+from .schema import (
+    ACTIVE, APPLICANTS, APPLICATIONS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS, REVIEWS,
+)
+
+MONEY_MEASURES = {"fee_amount", "procurement_amount"}
+
+
+def skeleton_keys(table: ApplicationsTable, template: str) -> list[tuple[str, str | None]]:
+    """The (row, reason) keys a report's applications table should have."""
+    keys: list[tuple[str, str | None]] = [("received", None), ("carried_over", None),
+                                          ("granted", None), ("partly_granted", None)]
+    for row in ("withheld", "unable", "not_processed"):
+        keys += [(row, r) for r in REASONS_BY_ROW[row]]
+    split = any(k[0] == "other" and k[1] is not None for k in table.cells)
+    unsplit = ("other", None) in table.cells
+    if split or (not unsplit and template == "2021"):
+        keys += [("other", r) for r in REASONS_BY_ROW["other"]]
+    if unsplit or not (split or template == "2021"):
+        keys.append(("other", None))
+    keys += [("processed_total", None), ("carried_forward", None)]
+    keys += [k for k in table.cells if k not in keys]  # e.g. a printed 不予公开 subtotal
+    return keys
+
+
+def applications_frame(report_id: str, table: ApplicationsTable, template: str):
+    """Tidy applications and the list of unreadable cells."""
+    rows, unreadable = [], []
+    applicants = list(APPLICANTS)
+    for key in skeleton_keys(table, template):
+        cells = table.cells.get(key, [None] * len(applicants))
+        for applicant, cell in zip(applicants, cells):
+            v = parse_value(cell)
+            count = v.number
+            if count is not None and count != int(count):
+                count, v = None, v.__class__(None, unreadable=True)
+            if v.unreadable:
+                unreadable.append(("applications", key[0], key[1], applicant, cell))
+            rows.append((report_id, key[0], key[1], applicant,
+                         None if count is None else int(count), cell))
+    df = pd.DataFrame(rows, columns=["report_id", "row", "reason", "applicant", "count", "raw"])
+    return APPLICATIONS.coerce(df), unreadable
+
+
+#: (item, measures) of each template version's 第二十条 tables
+ACTIVE_SKELETON = {
+    "2019": [("regulations", ["new_made", "new_published", "published_total"]),
+             ("normative_documents", ["new_made", "new_published", "published_total"]),
+             ("licensing", ["prior_items", "change", "decisions"]),
+             ("other_services", ["prior_items", "change", "decisions"]),
+             ("penalty", ["prior_items", "change", "decisions"]),
+             ("coercion", ["prior_items", "change", "decisions"]),
+             ("fees", ["prior_items", "change"]),
+             ("procurement", ["procurement_items", "procurement_amount"])],
+    "2021": [("regulations", ["issued", "repealed", "in_force"]),
+             ("normative_documents", ["issued", "repealed", "in_force"]),
+             ("licensing", ["decisions"]),
+             ("penalty", ["decisions"]),
+             ("coercion", ["decisions"]),
+             ("fees", ["fee_amount"])],
+}
+
+
+def active_keys(table: ActiveTable, template: str) -> list[tuple[str, str]]:
+    """Printed cells, plus the template's cells the report left out."""
+    keys = list(table.cells)
+    if template in ACTIVE_SKELETON:
+        for item, measures in ACTIVE_SKELETON[template]:
+            keys += [(item, m) for m in measures if (item, m) not in keys]
+    return keys
+
+
+def active_frame(report_id: str, table: ActiveTable, template: str):
+    rows, unreadable = [], []
+    for item, measure in active_keys(table, template):
+        cell = table.cells.get((item, measure))
+        v = parse_value(cell)
+        value, unit = v.number, None
+        if measure in MONEY_MEASURES:
+            unit = "万元"
+            if value is not None and v.unit == "元":
+                value = value / 10_000
+        if v.unreadable:
+            unreadable.append(("active", item, measure, None, cell))
+        rows.append((report_id, item, measure, value, unit, cell))
+    df = pd.DataFrame(rows, columns=["report_id", "item", "measure", "value", "unit", "raw"])
+    return ACTIVE.coerce(df), unreadable
+
+
+def reviews_frame(report_id: str, table: ReviewsTable):
+    rows, unreadable = [], []
+    keys = [(p, r) for p in PROCEEDINGS for r in REVIEW_RESULTS]
+    for (proceeding, result), cell in zip(keys, table.cells):
+        v = parse_value(cell)
+        count = v.number
+        if count is not None and count != int(count):
+            count, v = None, v.__class__(None, unreadable=True)
+        if v.unreadable:
+            unreadable.append(("reviews", proceeding, result, None, cell))
+        rows.append((report_id, proceeding, result, None if count is None else int(count), cell))
+    df = pd.DataFrame(rows, columns=["report_id", "proceeding", "result", "count", "raw"])
+    return REVIEWS.coerce(df), unreadable
