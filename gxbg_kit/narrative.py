@@ -1,0 +1,326 @@
+"""Narrative analytics of section 五、存在的主要问题及改进情况.
+
+Pure functions on text and tidy frames:
+
+* :func:`problems_section` cuts the section out of a report's full text;
+* :func:`split_problems` splits the section into self-reported problems and
+  improvement measures, one row per enumerated item;
+* :func:`problems_frame` does that for every report of a ``sections`` table and
+  tags each item with problem themes from an editable codebook
+  (:func:`load_codebook`, :func:`assign_themes`, :func:`problem_themes`);
+* :func:`tokenize` turns texts into tidy jieba tokens with a domain dictionary
+  and stopword list shipped in ``gxbg_kit/data``;
+* :func:`term_frequencies`, :func:`keywords` and :func:`theme_cooccurrence` are
+  the keyword statistics a paper reports;
+* :func:`narrative_similarity` finds copied (boilerplate) narratives.
+
+Every output is sorted and free of randomness. See ``docs/themes.md`` for the
+splitting rules and how each theme is decided.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.resources
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("problem", "measure")
+KIND_DTYPE = pd.CategoricalDtype(list(KINDS))
+PROBLEM_COLUMNS = ["report_id", "kind", "n", "text", "themes"]
+
+_CN = "一二三四五六七八九十"
+_CN_VALUES = {c: i for i, c in enumerate(_CN[:-1], 1)}
+
+
+def cn_number(s: str) -> int | None:
+    """Value of a Chinese numeral from 一 to 九十九 (``"十二"`` → 12); None if not one."""
+    if not s or any(c not in _CN for c in s):
+        return None
+    if "十" not in s:
+        return _CN_VALUES[s] if len(s) == 1 else None
+    tens, _, ones = s.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_CN_VALUES[tens] if tens else 1) * 10 + (_CN_VALUES[ones] if ones else 0)
+
+
+# --------------------------------------------------------------------------
+# The section in a report's full text
+# --------------------------------------------------------------------------
+_HEADING = re.compile(
+    rf"^[ \t\u3000]*(?:(?P<num>[{_CN}]+)[ \t]*[、.．][ \t\u3000]*)?"
+    r"[^\n。]{0,8}存在的?(?:主要)?问题[^\n。]{0,20}$", re.M)
+_SECTION_END = (
+    r"^[ \t\u3000]*附[ \t]*(?:[:：件表录]|\s*$)",
+    rf"^[ \t\u3000]*(?:[{_CN}]+[ \t]*[、.．][ \t\u3000]*)?其他需要报告",
+)
+
+
+def problems_section(text: str) -> str | None:
+    """The text of section 五 (存在的主要问题及改进情况) in a report's full text.
+
+    The section starts after the first heading line that contains 存在的(主要)问题
+    (whatever its number: some reports number it 二、) and ends before the next
+    top-level heading: the one numbered one higher (六、 after 五、), a heading
+    containing 其他需要报告, or an appendix line (附: / 附件 / 附表). None when no
+    such heading exists. The parser's ``sections`` table is the usual source;
+    this helper is for raw text.
+    """
+    text = _normalize(text)
+    m = _HEADING.search(text)
+    if m is None:
+        return None
+    ends = list(_SECTION_END)
+    num = cn_number(m.group("num") or "")
+    if num is not None and num < 99:
+        nxt = {v: k for k, v in _CN_VALUES.items()}.get(num + 1, "十" if num == 9 else None)
+        if nxt:
+            ends.append(rf"^[ \t\u3000]*{nxt}[ \t]*[、.．]")
+    stops = [e.start() for pat in ends if (e := re.compile(pat, re.M).search(text, m.end()))]
+    return text[m.end():min(stops, default=len(text))].strip()
+
+
+def _normalize(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\u00a0", " ").replace("\u3000", " ").replace("\ufeff", "")
+
+
+# --------------------------------------------------------------------------
+# Splitting the section into problems and measures
+# --------------------------------------------------------------------------
+# an item may start at the start of the text or after one of these characters
+_START = r"(?<![^\n。；;：:！!？?])[ \t]*"
+_START_COMMA = r"(?<![^\n。；;：:！!？?，,])[ \t]*"
+_MARKERS = {
+    # type: regex with group "m" (the marker) and optional group "num"
+    "shi": _START_COMMA + rf"(?P<m>(?P<num>[{_CN}]{{1,3}})是)(?=[^\s，,。；;、是])",
+    "paren_cn": _START + rf"(?P<m>[（(](?P<num>[{_CN}]{{1,3}})[）)])",
+    "dun_cn": _START + rf"(?P<m>(?P<num>[{_CN}]{{1,3}})[、．.])",
+    "arabic": _START + r"(?P<m>(?P<num>\d{1,2})[ \t]*[.．、)）])(?![\d.．])",
+    "paren_ar": _START + r"(?P<m>[（(](?P<num>\d{1,2})[）)])",
+    "circled": _START_COMMA + r"(?P<m>(?P<num>[\u2460-\u2473\u2474-\u2487]))",
+    "di": _START_COMMA + rf"(?P<m>第(?P<num>[{_CN}]{{1,3}})[，,、:：是])",
+    "qi": _START_COMMA + rf"(?P<m>其(?P<num>[{_CN}]{{1,3}})[，,、:：是])",
+}
+_MARKER_RES = {k: re.compile(v) for k, v in _MARKERS.items()}
+# a bare 是 where extraction lost the 一 of 一是 (only used before a 二是)
+_BARE_SHI = re.compile(r"(?<![^\n。；;：:])[ \t]*(?P<m>是)(?=[^\s，,。；;、是的])")
+
+_ENUM_PREFIX = rf"(?:[（(][{_CN}\d]{{1,3}}[）)]|[{_CN}]{{1,3}}[、.．]|\d{{1,2}}[.．、])?[ \t]*"
+_STRONG = (r"(?:下一步|下步|下一阶段|下阶段|今后|下一年度?|新的一年|接下来|"
+           r"改进措施|整改措施|改进方向|改进情况|改进计划|工作打算|工作计划|"
+           r"针对(?:上述|以上|这些|存在的|此类|前述|该|这一?)|为此|对此|"
+           r"在(?:今后|下一步|新的一年)|(?:\d{4}年|明年)[，,]?[ \t]*(?:我们|我[^\s，,。]{1,3}?)(?:将|要))")
+_WEAK = (r"(?:我们|我[局委办厅部县区市镇乡院会司处署站所校]|本(?:局|单位|部门|机关))"
+         r"(?:将|要|会|拟)")
+_STRONG_RE = re.compile(_START + r"(?P<m>" + _ENUM_PREFIX + _STRONG + ")")
+_WEAK_RE = re.compile(r"(?:^|(?<=\n))[ \t]*(?P<m>" + _ENUM_PREFIX + _WEAK + ")")
+_COMMIT_RE = re.compile(_START + r"(?P<m>(?:" + _STRONG + "|" + _WEAK + "))")
+_PROBLEM_SUBHEAD = re.compile(
+    r"^[ \t]*" + _ENUM_PREFIX + r"(?:存在的?(?:主要)?问题|主要问题|问题)[ \t]*[:：]?[ \t]*$", re.M)
+
+# item headings: how a list that mixes problems and measures is told apart
+_DEFICIT = (r"不够|不足|不强|不高|不及时|不到位|不全面|不规范|不完善|不健全|不平衡|不深入|不明显|"
+            r"不严|不准|不畅|不紧|有待|欠缺|缺乏|缺少|较少|较弱|较低|偏少|偏低|单一|滞后|薄弱|"
+            r"尚未|仍需|还需|亟需|亟待|问题|差距|短板|不理想|未能|没有")
+_MEASURE_VERB = (r"(?:进一步|持续|继续|切实|着力|全面|不断|大力)?"
+                 r"(?:加强|加快|加大|完善|提高|提升|推进|推动|强化|健全|深化|拓展|拓宽|丰富|规范|"
+                 r"做好|做实|落实|建立|优化|创新|抓好|注重|坚持|严格|扩大|增强|夯实|狠抓|"
+                 r"构建|打造|统一|以.{1,8}为)")
+_GENERIC_ADMISSION = re.compile(
+    r"(?:存在|有)[^。]*?(?:差距|不足|问题|短板|薄弱环节|不足之处)(?:[和与及](?:差距|不足|问题|短板))?"
+    r"[，,]?(?:主要(?:表现|体现)[为在]?|具体(?:表现|体现)[为在]?|主要有|如下)?[:：]?$")
+_SENTENCE = re.compile(r"[^。！!？?；;：:\n]*(?:[。！!？?；;：:]+|\n+|$)")
+
+
+@dataclass(frozen=True)
+class _Marker:
+    start: int   # where the marker begins (the item's start)
+    end: int     # where the item's text begins
+    type: str
+    num: int
+
+
+def _markers(text: str) -> list[_Marker]:
+    out = []
+    for typ, rx in _MARKER_RES.items():
+        for m in rx.finditer(text):
+            raw = m.group("num")
+            if typ == "circled":
+                o = ord(raw)
+                num = o - 0x2460 + 1 if o <= 0x2473 else o - 0x2474 + 1
+            elif raw.isdigit():
+                num = int(raw)
+            else:
+                num = cn_number(raw)
+            if num:
+                out.append(_Marker(m.start("m"), m.end("m"), typ, num))
+    return sorted(out, key=lambda k: (k.start, k.type))
+
+
+def _chain(markers: list[_Marker], text: str, a: int, b: int) -> list[_Marker]:
+    """The top-level enumeration inside text[a:b]: markers numbered 1, 2, 3 …
+
+    For each marker type the longest run 1, 2, 3 … (in text order) is built; the
+    run that starts first wins (runs of two or more before single markers). A
+    一是-list whose first marker was lost (``是…。二是…``) gets the bare 是.
+    """
+    chains = []
+    for typ in {m.type for m in markers}:
+        ms = [m for m in markers if m.type == typ and a <= m.start < b]
+        chain: list[_Marker] = []
+        if typ == "shi" and ms and not any(m.num == 1 for m in ms):
+            two = next((m for m in ms if m.num == 2), None)
+            bare = _BARE_SHI.search(text, a, two.start) if two else None
+            if bare:
+                chain.append(_Marker(bare.start("m"), bare.end("m"), "shi", 1))
+        for m in ms:
+            if m.num == len(chain) + 1 and (not chain or m.start > chain[-1].start):
+                chain.append(m)
+        if chain:
+            chains.append(chain)
+    if not chains:
+        return []
+    return min(chains, key=lambda c: (len(c) < 2, c[0].start, -len(c)))
+
+
+def _inside_item(c: int, chain: list[_Marker], markers: list[_Marker]) -> bool:
+    """Whether position c lies inside the last item of ``chain`` (the list goes on after c)."""
+    last = chain[-1]
+    for m in markers:
+        if m.start > c and m.type == last.type:
+            return m.num == last.num + 1
+    return False
+
+
+def _boundary(text: str, markers: list[_Marker]) -> int | None:
+    """Where the measures part starts: the first measure wording at a sentence start
+    (下一步, 改进措施, 今后, 针对上述问题 …, or 我局将/我们将 at a paragraph start)
+    that is not inside an item of a list that goes on after it."""
+    cands = sorted({m.start("m") for rx in (_STRONG_RE, _WEAK_RE) for m in rx.finditer(text)})
+    for c in cands:
+        chain = _chain(markers, text, 0, c)
+        if chain and _inside_item(c, chain, markers):
+            continue
+        return c
+    return None
+
+
+def _clean(s: str) -> str:
+    s = re.sub(r"[ \t]*\n\s*", "\n", s.strip())
+    # a line break inside Chinese text is an extraction artefact or a paragraph end
+    s = re.sub(r"(?<=[^\x00-\x7f])\n|\n(?=[^\x00-\x7f])", "", s)
+    s = s.replace("\n", " ")
+    return re.sub(r"^[\s:：，,、]+|[\s；;，,、]+$", "", s)
+
+
+def _sentences(s: str) -> list[str]:
+    return [x for x in _SENTENCE.findall(s) if x.strip()]
+
+
+def _drop_lead_in(s: str, generic: bool) -> str:
+    """Drop leading sentences that only introduce: end with a colon, or (problems)
+    admit 'gaps and shortcomings' in general. At least one sentence is kept."""
+    sents = _sentences(s)
+    while len(sents) > 1:
+        head = sents[0].strip()
+        if head.endswith((":", "：")) or (generic and _GENERIC_ADMISSION.search(
+                head.rstrip("。！!？?；;\n "))):
+            sents.pop(0)
+        else:
+            break
+    return "".join(sents)
+
+
+def _part_items(text: str, markers: list[_Marker], a: int, b: int, kind: str):
+    """(start, text) of each item of text[a:b]."""
+    chain = _chain(markers, text, a, b)
+    if not chain:
+        body = _clean(_drop_lead_in(text[a:b], generic=kind == "problem"))
+        return [(a, body)] if body else []
+    bounds = [m.start for m in chain[1:]] + [b]
+    return [(m.start, _clean(text[m.end:e])) for m, e in zip(chain, bounds)]
+
+
+def _heading_kind(item: str) -> str:
+    head = re.split(r"[。！!？?；;：:\n]", item, maxsplit=1)[0]
+    if re.match(_MEASURE_VERB, head) and not re.search(_DEFICIT, head):
+        return "measure"
+    return "problem"
+
+
+def _split_commitment(item: str) -> tuple[str, str]:
+    """Split a problem item at its first sentence (after the first) that starts with
+    a commitment (我局将 …, 下一步 …, 今后 …): (problem text, measure text)."""
+    first = re.search(r"[。！!？?；;]", item)
+    if first is None:
+        return item, ""
+    m = _COMMIT_RE.search(item, first.end())
+    if m is None:
+        return item, ""
+    return _clean(item[:m.start("m")]), _clean(item[m.start("m"):])
+
+
+def split_problems(text: str | None) -> pd.DataFrame:
+    """Split the text of section 五 into problem and measure items.
+
+    Returns columns ``kind`` (category: problem, measure), ``n`` (Int64, 1-based
+    within kind, in text order) and ``text`` (string, the item without its
+    enumeration marker). The rules (see ``docs/themes.md``):
+
+    1. The measures part starts at the first measure wording at a sentence start
+       (下一步, 改进措施, 今后, 针对上述问题 …; 我局将/我们将 … at a paragraph start)
+       that does not sit inside an item of a list continuing after it.
+    2. Each part is split at its top-level enumeration (一是, （一）, 一、, 1., （1）,
+       ①, 第一, 其一), numbered 1, 2, 3 …; a 一是 list whose 一 was lost by
+       extraction starts at the bare 是. Text before the first marker is a
+       lead-in and belongs to no item; a part without enumeration is one item
+       (minus lead-in sentences that end with a colon or, for problems, only
+       admit 'gaps and shortcomings').
+    3. A section with no measures part whose list mixes both (items headed
+       加快…/完善…/提高… next to items headed …有待提升): items whose heading starts
+       with an action verb are measures, the others problems.
+    4. A problem item with a later sentence starting 我局将/下一步/今后 … is split
+       there: the sentences before are the problem, the rest a measure.
+    """
+    cols = {"kind": pd.Series([], dtype=KIND_DTYPE), "n": pd.Series([], dtype="Int64"),
+            "text": pd.Series([], dtype="string")}
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return pd.DataFrame(cols)
+    text = _PROBLEM_SUBHEAD.sub("", _normalize(text)).strip()
+    markers = _markers(text)
+    cut = _boundary(text, markers)
+    items: list[tuple[int, str, str]] = []   # (position, kind, text)
+    if cut is None:
+        enumerated = bool(_chain(markers, text, 0, len(text)))
+        for pos, body in _part_items(text, markers, 0, len(text), "problem"):
+            items.append((pos, _heading_kind(body) if enumerated else "problem", body))
+    else:
+        items += [(p, "problem", t) for p, t in _part_items(text, markers, 0, cut, "problem")]
+        items += [(p, "measure", t) for p, t in _part_items(text, markers, cut, len(text), "measure")]
+    rows = []
+    for pos, kind, body in items:
+        if kind == "problem":
+            body, commitment = _split_commitment(body)
+            if commitment:
+                rows.append((pos + 0.5, "measure", commitment))
+        if body:
+            rows.append((pos, kind, body))
+    rows.sort(key=lambda r: r[0])
+    counts = {k: 0 for k in KINDS}
+    out = []
+    for _, kind, body in rows:
+        counts[kind] += 1
+        out.append((kind, counts[kind], body))
+    df = pd.DataFrame(out, columns=["kind", "n", "text"])
+    df = df.astype({"kind": KIND_DTYPE, "n": "Int64", "text": "string"})
+    return df.sort_values(["kind", "n"], kind="stable").reset_index(drop=True)
