@@ -107,7 +107,7 @@ def _row_values(applications: pd.DataFrame, applicant: str = "total") -> pd.Data
     """Wide frame: one row per report, one column per application row (Int64).
 
     A row's value is its printed value (reason NA) where that is known, else
-    the strict sum of its sub-reasons.
+    the strict sum of all its template sub-reasons (NA if any is NA or absent).
     """
     apps = _totals_column(applications, applicant)
     ids = pd.Index(pd.unique(_coerce(applications, APPLICATIONS)["report_id"].dropna()),
@@ -115,9 +115,8 @@ def _row_values(applications: pd.DataFrame, applicant: str = "total") -> pd.Data
     printed = apps[apps["reason"].isna()]
     printed = printed.pivot_table(index="report_id", columns="row", values="count",
                                   aggfunc="first", observed=True, dropna=False)
-    parts = apps[apps["reason"].notna()]
-    parts = _strict_sum(parts, ["report_id", "row"]) if len(parts) else \
-        pd.DataFrame(columns=["report_id", "row", "count"])
+    parts = _reason_counts(applications, REASONS_BY_ROW)
+    parts = _strict_sum(parts, ["report_id", "row"])
     parts = parts.pivot_table(index="report_id", columns="row", values="count",
                               aggfunc="first", observed=True, dropna=False)
     rows = list(APPLICATION_ROWS)
