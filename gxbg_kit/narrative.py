@@ -324,3 +324,231 @@ def split_problems(text: str | None) -> pd.DataFrame:
     df = pd.DataFrame(out, columns=["kind", "n", "text"])
     df = df.astype({"kind": KIND_DTYPE, "n": "Int64", "text": "string"})
     return df.sort_values(["kind", "n"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# Problem-theme codebook
+# --------------------------------------------------------------------------
+CODEBOOK_COLUMNS = ["theme", "label_zh", "label_en", "description", "patterns", "examples",
+                    "counter_examples"]
+# clauses that say what is to be prevented (杜绝…不及时) are not problem statements
+_PREVENTION = re.compile(r"(?:杜绝|防止|避免|严防|防范|谨防|确保不|不得)[^,;。!?]*")
+
+
+def _data_file(name: str):
+    return importlib.resources.files("gxbg_kit").joinpath("data", name)
+
+
+def load_codebook(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """The problem-theme codebook: one row per theme, in the order themes are reported.
+
+    ``path`` is a CSV file with the columns theme, label_zh, label_en, description,
+    patterns (a regular expression; alternatives separated by ``|``), examples and
+    counter_examples (``;``-separated phrases the patterns must / must not match);
+    or a DataFrame with at least theme and patterns. None loads the shipped
+    ``gxbg_kit/data/problem_themes.csv``. Every pattern is compiled here, so a bad
+    regular expression fails early with the theme named.
+    """
+    if isinstance(path, pd.DataFrame):
+        df = path.copy()
+    elif path is None:
+        with _data_file("problem_themes.csv").open("r", encoding="utf-8") as f:
+            df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    else:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = {"theme", "patterns"} - set(df.columns)
+    if missing:
+        raise ValueError(f"codebook lacks column(s) {sorted(missing)}")
+    for col in CODEBOOK_COLUMNS:
+        if col not in df.columns:
+            df[col] = ""
+    df = df[CODEBOOK_COLUMNS + [c for c in df.columns if c not in CODEBOOK_COLUMNS]]
+    df = df.fillna("").astype("string")
+    df["theme"] = df["theme"].str.strip()
+    if df["theme"].eq("").any() or df["theme"].duplicated().any():
+        raise ValueError("codebook themes must be non-empty and unique")
+    for theme, pat in zip(df["theme"], df["patterns"]):
+        try:
+            re.compile(pat)
+        except re.error as e:
+            raise ValueError(f"codebook theme {theme!r}: bad pattern: {e}") from None
+    return df.reset_index(drop=True)
+
+
+def _match_text(text: str) -> str:
+    """Text as the patterns see it: NFKC (full-width punctuation to ASCII), no white
+    space, prevention clauses removed."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _PREVENTION.sub("", text)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(patterns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((t, re.compile(unicodedata.normalize("NFKC", p))) for t, p in patterns if p)
+
+
+def match_themes(text: str, codebook: pd.DataFrame | str | Path | None = None) -> list[str]:
+    """Codes of the themes whose patterns match ``text``, in codebook order."""
+    cb = codebook if isinstance(codebook, pd.DataFrame) and "theme" in codebook else load_codebook(codebook)
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return []
+    rx = _compiled(tuple(zip(cb["theme"].tolist(), cb["patterns"].tolist())))
+    t = _match_text(text)
+    return [theme for theme, r in rx if r.search(t)]
+
+
+def assign_themes(problems: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """``problems`` with a ``themes`` column: the matching theme codes joined by ``;``
+    in codebook order, NA when none matches. ``codebook``: a path, a frame or None."""
+    cb = load_codebook(codebook)
+    out = problems.copy()
+    themes = [";".join(match_themes(t, cb)) or pd.NA for t in out["text"]]
+    out["themes"] = pd.array(themes, dtype="string")
+    return out
+
+
+def problem_themes(problems: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """Long frame of item themes: report_id, kind, n, theme (one row per item and theme).
+
+    Uses the ``themes`` column when present, else assigns themes first. ``theme`` is
+    categorical in codebook order.
+    """
+    cb = load_codebook(codebook)
+    if "themes" not in problems.columns:
+        problems = assign_themes(problems, cb)
+    ids = [c for c in ("report_id", "kind", "n") if c in problems.columns]
+    df = problems[ids + ["themes"]].dropna(subset=["themes"])
+    df = df.assign(theme=df["themes"].str.split(";")).explode("theme").drop(columns="themes")
+    order = list(cb["theme"])
+    extra = sorted(set(df["theme"]) - set(order))
+    df["theme"] = pd.Categorical(df["theme"], categories=order + extra)
+    return df.sort_values(ids + ["theme"], kind="stable").reset_index(drop=True)
+
+
+def problems_frame(sections: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """One row per problem and measure of every report: report_id, kind, n, text, themes.
+
+    ``sections`` is the tidy sections table (report_id, section, heading, text); rows
+    with section == "problems" are split with :func:`split_problems` and tagged with
+    :func:`assign_themes`. Sorted by report_id, kind (problems first), n.
+    """
+    rows = sections[sections["section"].astype("string") == "problems"]
+    parts = []
+    for rid, text in zip(rows["report_id"], rows["text"]):
+        items = split_problems(text)
+        items.insert(0, "report_id", rid)
+        parts.append(items)
+    if parts:
+        df = pd.concat(parts, ignore_index=True)
+    else:
+        df = split_problems(None)
+        df.insert(0, "report_id", [])
+    df = assign_themes(df, codebook)
+    df = df.astype({"report_id": "string", "kind": KIND_DTYPE, "n": "Int64", "text": "string"})
+    return df[PROBLEM_COLUMNS].sort_values(["report_id", "kind", "n"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------
+TOKEN_ID_EXCLUDE = ("text", "heading", "themes")
+
+
+@contextlib.contextmanager
+def _quiet_jieba():
+    """Silence jieba's logger (its 'Building prefix dict …' lines go to stderr)."""
+    import jieba
+
+    logger = jieba.default_logger
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield jieba
+    finally:
+        logger.setLevel(level)
+
+
+@functools.cache
+def _tokenizers():
+    """A private jieba Tokenizer with the domain dictionary, and its POS tokenizer."""
+    with _quiet_jieba() as jieba:
+        import jieba.posseg
+
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        with _data_file("jieba_userdict.txt").open("rb") as f:
+            tk.load_userdict(f)
+        return tk, jieba.posseg.POSTokenizer(tk)
+
+
+def domain_terms() -> list[str]:
+    """The terms of the shipped jieba domain dictionary."""
+    with _data_file("jieba_userdict.txt").open("r", encoding="utf-8") as f:
+        return [ln.split()[0] for ln in f if ln.strip()]
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """The shipped stopword list: function words plus report boilerplate."""
+    with _data_file("stopwords.txt").open("r", encoding="utf-8") as f:
+        return frozenset(w for ln in f if (w := ln.strip()) and not w.startswith("#"))
+
+
+def _is_junk(tok: str) -> bool:
+    """White space, punctuation, symbols and numbers (2023, 2.8, ５０%, 一百)."""
+    t = tok.strip()
+    if not t:
+        return True
+    if all(unicodedata.category(c)[0] in "PSZC" for c in t):
+        return True
+    return bool(re.fullmatch(r"[\d０-９.．,%％\-+]+|[零〇一二三四五六七八九十百千万亿两]+", t))
+
+
+def _as_frame(texts) -> tuple[pd.DataFrame, list[str]]:
+    if isinstance(texts, pd.DataFrame):
+        if "text" not in texts.columns:
+            raise ValueError("a DataFrame passed to tokenize needs a 'text' column")
+        ids = [c for c in texts.columns if c not in TOKEN_ID_EXCLUDE]
+        return texts.reset_index(drop=True), ids
+    if isinstance(texts, str):
+        texts = [texts]
+    s = pd.Series(list(texts), dtype="string")
+    return pd.DataFrame({"doc": pd.array(range(len(s)), dtype="Int64"), "text": s}), ["doc"]
+
+
+def tokenize(texts, pos: bool = False, stopwords: bool | Iterable[str] = True) -> pd.DataFrame:
+    """Tidy jieba tokens of one or many texts.
+
+    ``texts``: a str, a list or Series of str (id column ``doc``: 0-based position),
+    or a DataFrame with a ``text`` column whose other columns (except heading and
+    themes) are ids carried to every token, e.g. report_id, kind, n.
+
+    Returns the id columns, ``token`` (string), ``pos`` (category; only when
+    ``pos=True``) and ``i`` (Int64, the token's position among all tokens of its
+    text before anything was dropped, so windows over ``i`` are real distances).
+    White space, punctuation, numbers and (with ``stopwords=True``) the shipped
+    stopwords are dropped; pass a collection of words to use your own list, or
+    False to keep every word. Uses a private ``jieba.Tokenizer`` with the domain
+    dictionary of ``gxbg_kit/data/jieba_userdict.txt``; jieba prints nothing.
+    """
+    df, ids = _as_frame(texts)
+    stop = globals()["stopwords"]() if stopwords is True else frozenset(stopwords or ())
+    tk, ptk = _tokenizers()
+    rows = []
+    for r, text in enumerate(df["text"]):
+        if text is None or pd.isna(text):
+            continue
+        pairs = ((p.word, p.flag) for p in ptk.cut(text)) if pos else ((w, None) for w in tk.cut(text))
+        for i, (w, flag) in enumerate(pairs):
+            w = w.strip()
+            if not _is_junk(w) and w not in stop:
+                rows.append((r, w, flag, i))
+    out = pd.DataFrame(rows, columns=["_row", "token", "pos", "i"])
+    res = df.loc[out["_row"].to_numpy(), ids].reset_index(drop=True)
+    res["token"] = pd.array(out["token"], dtype="string")
+    if pos:
+        res["pos"] = out["pos"].astype("category")
+    res["i"] = pd.array(out["i"], dtype="Int64")
+    for c in ids:   # keep the id columns' dtypes even when there are no tokens
+        res[c] = res[c].astype(df[c].dtype)
+    return res
