@@ -552,3 +552,261 @@ def tokenize(texts, pos: bool = False, stopwords: bool | Iterable[str] = True) -
     for c in ids:   # keep the id columns' dtypes even when there are no tokens
         res[c] = res[c].astype(df[c].dtype)
     return res
+
+
+# --------------------------------------------------------------------------
+# Keyword statistics
+# --------------------------------------------------------------------------
+def _cols(by) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _doc_cols(tokens: pd.DataFrame, doc) -> list[str]:
+    if doc is not None:
+        return _cols(doc)
+    return [c for c in tokens.columns if c not in ("token", "pos", "i")]
+
+
+def _with_group(df: pd.DataFrame, by: list[str], reports: pd.DataFrame | None) -> pd.DataFrame:
+    """Add grouping columns (e.g. year, agency) from ``reports`` by report_id."""
+    missing = [c for c in by if c not in df.columns]
+    if not missing:
+        return df
+    if reports is None or "report_id" not in df.columns:
+        raise ValueError(f"column(s) {missing} not found: pass reports= to join them by report_id")
+    return df.merge(reports[["report_id"] + missing].drop_duplicates("report_id"), on="report_id",
+                    how="left", validate="many_to_one")
+
+
+def term_frequencies(tokens: pd.DataFrame, by=None, doc=None, reports=None) -> pd.DataFrame:
+    """Term and document frequencies of a token frame.
+
+    ``by``: None (the whole corpus), a column or a list of columns (e.g. report_id,
+    year; joined from ``reports`` when absent). A document is one combination of
+    ``doc`` columns (default: every id column of the tokens, i.e. one text).
+    Returns by…, ``token``, ``tf`` (occurrences), ``df`` (documents containing the
+    token), ``tf_share`` (tf / all tokens of the group) and ``df_share`` (df /
+    documents of the group), sorted by group, falling tf, falling df, token.
+    """
+    by = _cols(by)
+    tokens = _with_group(tokens, by, reports)
+    docs = _doc_cols(tokens, doc)
+    key = [f"_d{j}" for j in range(len(docs))]
+    t = tokens[by + docs + ["token"]].copy()
+    t.columns = by + key + ["token"]
+    # one number per document (NA ids are a document too)
+    t["_doc"] = t.groupby(key, dropna=False, observed=True, sort=False).ngroup() if key else 0
+    g = by or ["_all"]
+    if not by:
+        t["_all"] = 0
+    tf = t.groupby(g + ["token"], observed=True, dropna=False).size().rename("tf")
+    df_ = t.drop_duplicates(g + ["_doc", "token"]).groupby(g + ["token"], observed=True,
+                                                            dropna=False).size().rename("df")
+    out = pd.concat([tf, df_], axis=1).reset_index()
+    total = t.groupby(g, observed=True, dropna=False).size().rename("_total").reset_index()
+    ndocs = t.drop_duplicates(g + ["_doc"]).groupby(g, observed=True, dropna=False).size()
+    out = out.merge(total, on=g).merge(ndocs.rename("_ndocs").reset_index(), on=g)
+    out["tf_share"] = out["tf"] / out["_total"]
+    out["df_share"] = out["df"] / out["_ndocs"]
+    out = out.sort_values(g + ["tf", "df", "token"], ascending=[True] * len(g) + [False, False, True],
+                          kind="stable")
+    out = out[by + ["token", "tf", "df", "tf_share", "df_share"]].reset_index(drop=True)
+    return out.astype({"token": "string", "tf": "Int64", "df": "Int64", "tf_share": "Float64",
+                       "df_share": "Float64"})
+
+
+TEXTRANK_POS = ("n", "nr", "ns", "nt", "nz", "vn", "v", "l")
+
+
+def _textrank(seqs: list[tuple[np.ndarray, np.ndarray]], span: int, damping: float,
+              iterations: int = 50) -> dict[str, float]:
+    """TextRank over token sequences [(tokens, positions)] of one group (as jieba.analyse:
+    tokens closer than ``span`` positions are linked, weights count co-occurrences)."""
+    vocab = sorted({w for toks, _ in seqs for w in toks})
+    idx = {w: j for j, w in enumerate(vocab)}
+    w = np.zeros((len(vocab), len(vocab)))
+    for toks, pos in seqs:
+        ids = np.array([idx[t] for t in toks], dtype=int)
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                if pos[b] - pos[a] >= span:
+                    break
+                w[ids[a], ids[b]] += 1
+                w[ids[b], ids[a]] += 1
+    out = w.sum(axis=0)
+    ws = np.full(len(vocab), 1.0 / max(len(vocab), 1))
+    for _ in range(iterations):
+        share = np.divide(ws, out, out=np.zeros_like(ws), where=out > 0)
+        ws = (1 - damping) + damping * (w @ share)
+    ws = ws / ws.max() if len(ws) else ws
+    return dict(zip(vocab, ws.tolist()))
+
+
+def keywords(data: pd.DataFrame, by="report_id", method: str = "tfidf", topk: int = 10,
+             reports: pd.DataFrame | None = None, kind: str | None = None,
+             allow_pos: Iterable[str] | None = TEXTRANK_POS, span: int = 5,
+             damping: float = 0.85) -> pd.DataFrame:
+    """The ``topk`` keywords of each group (report, year, …).
+
+    ``data`` is a problems frame (with ``text``; tokenized with :func:`tokenize`)
+    or a token frame (with ``token``). ``by``: a column or columns (year, agency …
+    are joined from ``reports`` by report_id), or None for the whole corpus.
+    ``kind`` keeps only problems or measures.
+
+    ``method="tfidf"``: tf(t, g) = occurrences of t in group g / tokens of g;
+    idf(t) = ln((1 + G) / (1 + groups containing t)) + 1 over the G groups;
+    score = tf · idf. ``method="textrank"``: TextRank as in ``jieba.analyse``
+    (tokens of the same text within ``span`` positions are linked, PageRank with
+    ``damping``, scores divided by the group's maximum), on tokens whose jieba
+    part of speech is in ``allow_pos`` (when the tokens carry ``pos``).
+    Returns by…, ``rank`` (Int64, 1 = best), ``token``, ``score`` (Float64);
+    ties are ranked by token.
+    """
+    if method not in ("tfidf", "textrank"):
+        raise ValueError("method must be 'tfidf' or 'textrank'")
+    by = _cols(by)
+    if kind is not None and "kind" in data.columns:
+        data = data[data["kind"].astype("string") == kind]
+    if "token" not in data.columns:
+        data = tokenize(data, pos=method == "textrank")
+    data = _with_group(data, by, reports)
+    g = by or ["_all"]
+    if not by:
+        data = data.assign(_all=0)
+    if method == "textrank" and allow_pos is not None and "pos" in data.columns:
+        data = data[data["pos"].astype("string").isin(list(allow_pos))]
+    rows = []
+    if method == "tfidf":
+        tf = term_frequencies(data, by=g, doc=g)
+        ngroups = tf[g].drop_duplicates().shape[0]
+        gdf = tf.groupby("token", observed=True).size()
+        idf = np.log((1 + ngroups) / (1 + tf["token"].map(gdf).to_numpy(dtype=float))) + 1
+        scored = tf[g + ["token"]].assign(score=tf["tf_share"].to_numpy(dtype=float) * idf)
+        rows = [scored]
+    else:
+        docs = [c for c in _doc_cols(data, None) if c not in g and c != "_all"]
+        for key, grp in data.groupby(g, observed=True, sort=True, dropna=False):
+            seqs = [(d["token"].to_numpy(), d["i"].to_numpy(dtype=int))
+                    for _, d in grp.sort_values(docs + ["i"], kind="stable").groupby(
+                        docs, observed=True, sort=True, dropna=False)] if docs else \
+                [(grp["token"].to_numpy(), grp["i"].to_numpy(dtype=int))]
+            sc = _textrank(seqs, span, damping)
+            key = key if isinstance(key, tuple) else (key,)
+            rows.append(pd.DataFrame({**{c: [k] * len(sc) for c, k in zip(g, key)},
+                                      "token": list(sc), "score": list(sc.values())}))
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=g + ["token", "score"])
+    out = out.sort_values(g + ["score", "token"], ascending=[True] * len(g) + [False, True],
+                          kind="stable")
+    out["rank"] = out.groupby(g, observed=True, dropna=False).cumcount() + 1
+    out = out[out["rank"] <= topk]
+    out = out[by + ["rank", "token", "score"]].reset_index(drop=True)
+    return out.astype({"rank": "Int64", "token": "string", "score": "Float64"})
+
+
+def theme_cooccurrence(problems: pd.DataFrame, level: str = "item", kind: str | None = "problem",
+                       codebook=None) -> pd.DataFrame:
+    """Theme × theme co-occurrence counts.
+
+    ``level="item"``: how many items carry both themes; ``level="report"``: how
+    many reports have both themes somewhere (among the kept items). The diagonal
+    counts items (reports) with the theme. ``kind`` keeps problems (default),
+    measures, or both (None). Returns every pair: ``theme_a``, ``theme_b``
+    (categorical in codebook order) and ``count`` (Int64).
+    """
+    if level not in ("item", "report"):
+        raise ValueError("level must be 'item' or 'report'")
+    cb = load_codebook(codebook)
+    if kind is not None and "kind" in problems.columns:
+        problems = problems[problems["kind"].astype("string") == kind]
+    long = problem_themes(problems, cb)
+    order = list(long["theme"].cat.categories)
+    unit = ["report_id"] if level == "report" else [c for c in ("report_id", "kind", "n") if c in long]
+    x = (pd.crosstab([long[c] for c in unit], long["theme"], dropna=False) > 0).astype(int) \
+        if len(long) else pd.DataFrame(columns=order)
+    x = x.reindex(columns=order, fill_value=0)
+    c = x.to_numpy().T @ x.to_numpy() if len(x) else np.zeros((len(order), len(order)), dtype=int)
+    cat = pd.CategoricalDtype(order)
+    a, b = np.meshgrid(np.arange(len(order)), np.arange(len(order)), indexing="ij")
+    return pd.DataFrame({
+        "theme_a": pd.Categorical.from_codes(a.ravel(), dtype=cat),
+        "theme_b": pd.Categorical.from_codes(b.ravel(), dtype=cat),
+        "count": pd.array(c.ravel(), dtype="Int64"),
+    })
+
+
+# --------------------------------------------------------------------------
+# Boilerplate detection
+# --------------------------------------------------------------------------
+def _narratives(data: pd.DataFrame, kind: str | None) -> pd.Series:
+    """One narrative text per report_id."""
+    df = data
+    if "section" in df.columns:
+        df = df[df["section"].astype("string") == "problems"]
+    if kind is not None and "kind" in df.columns:
+        df = df[df["kind"].astype("string") == kind]
+    order = [c for c in ("report_id", "kind", "n") if c in df.columns]
+    df = df.sort_values(order, kind="stable")
+    return df.groupby("report_id", sort=True)["text"].agg(
+        lambda s: "".join(t for t in s if isinstance(t, str)))
+
+
+def shingles(text: str, k: int = 3) -> frozenset[str]:
+    """The character k-grams of a text after NFKC and removal of white space,
+    punctuation and symbols (so layout and punctuation differences do not count)."""
+    t = "".join(c for c in unicodedata.normalize("NFKC", text or "")
+                if unicodedata.category(c)[0] not in "PSZC")
+    if len(t) < k:
+        return frozenset([t]) if t else frozenset()
+    return frozenset(t[j:j + k] for j in range(len(t) - k + 1))
+
+
+def narrative_similarity(data: pd.DataFrame, reports: pd.DataFrame | None = None, k: int = 3,
+                         kind: str | None = None, min_similarity: float = 0.0) -> pd.DataFrame:
+    """Pairwise similarity of the reports' problem narratives, to find copied text.
+
+    ``data``: the sections table (section == "problems" rows are used) or a
+    problems frame (items joined in kind, n order; ``kind`` keeps one kind); any
+    frame with report_id and text works. Each narrative becomes its set of
+    character ``k``-grams (:func:`shingles`). For every pair of reports:
+    ``similarity`` = Jaccard |A ∩ B| / |A ∪ B|, ``containment`` = |A ∩ B| / min(|A|, |B|)
+    (1.0 when the shorter narrative is copied whole into the longer), ``shared``
+    = |A ∩ B|. ``same_agency`` / ``same_year`` come from ``reports`` (report_id,
+    agency, year; NA without it). All n·(n−1)/2 pairs are compared (exact, no
+    sampling); ``min_similarity`` drops weaker pairs. Sorted by falling
+    similarity, then report ids.
+    """
+    texts = _narratives(data, kind)
+    ids = list(texts.index)
+    sets = [shingles(t, k) for t in texts]
+    meta = {}
+    if reports is not None:
+        r = reports.drop_duplicates("report_id").set_index("report_id")
+        meta = {c: r[c] if c in r.columns else None for c in ("agency", "year")}
+    rows = []
+    for x in range(len(ids)):
+        for y in range(x + 1, len(ids)):
+            a, b = sets[x], sets[y]
+            inter = len(a & b)
+            union = len(a) + len(b) - inter
+            sim = inter / union if union else 0.0
+            if sim < min_similarity:
+                continue
+            small = min(len(a), len(b))
+            rows.append((ids[x], ids[y], sim, inter / small if small else 0.0, inter))
+    out = pd.DataFrame(rows, columns=["report_id_a", "report_id_b", "similarity", "containment",
+                                      "shared"])
+    for col, key in (("same_agency", "agency"), ("same_year", "year")):
+        s = meta.get(key)
+        if s is None:
+            out[col] = pd.array([pd.NA] * len(out), dtype="boolean")
+        else:
+            va = out["report_id_a"].map(s).astype(object)
+            vb = out["report_id_b"].map(s).astype(object)
+            same = [pd.NA if pd.isna(p) or pd.isna(q) else p == q for p, q in zip(va, vb)]
+            out[col] = pd.array(same, dtype="boolean")
+    out = out.sort_values(["similarity", "report_id_a", "report_id_b"], ascending=[False, True, True],
+                          kind="stable").reset_index(drop=True)
+    return out.astype({"report_id_a": "string", "report_id_b": "string", "similarity": "Float64",
+                       "containment": "Float64", "shared": "Int64"})
