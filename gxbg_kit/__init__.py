@@ -4,9 +4,11 @@
 >>> rep = gx.read_report("data/reports/000_a6689a29e53ae8de.txt")
 >>> corpus = gx.load_corpus("data/reports")
 """
+from .corpus import Corpus, load_corpus, load_manifest
 from .errors import ReadError
 from .report import Report, read_report
 from .schema import dictionary
 
-__all__ = ["ReadError", "Report", "dictionary", "read_report"]
+__all__ = ["Corpus", "ReadError", "Report", "dictionary", "load_corpus", "load_manifest",
+           "read_report"]
 __version__ = "0.1.0"

@@ -101,4 +101,4 @@ def html_to_text(html: str) -> str:
     _walk(soup, out)
     lines = [line.strip(" \u3000\xa0") for line in "".join(out).split("\n")]
     text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n ") + "\n"

@@ -91,21 +91,21 @@ def decode(data: bytes) -> tuple[str, str]:
                 raise ReadError("undecodable", f"the file starts with a {enc} byte-order mark but is "
                                 f"not valid {enc} (byte {exc.start})") from None
     candidates = []
-    try:
-        candidates.append((data.decode("utf-8"), "utf-8"))
-    except UnicodeDecodeError:
-        pass
+    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
+        # UTF-16 without a byte-order mark: NULs beside every ASCII character
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _printable_share(text) > 0.95:
+                candidates.append((text, enc))
+                break
     if not candidates:
-        # UTF-16 without BOM: many NULs in alternating positions
-        if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
-            for enc in ("utf-16-le", "utf-16-be"):
-                try:
-                    text = data.decode(enc)
-                except UnicodeDecodeError:
-                    continue
-                if _printable_share(text) > 0.95:
-                    candidates.append((text, enc))
-                    break
+        try:
+            candidates.append((data.decode("utf-8"), "utf-8"))
+        except UnicodeDecodeError:
+            pass
     if not candidates:
         try:
             candidates.append((data.decode("gb18030"), "gb18030"))
@@ -119,7 +119,7 @@ def decode(data: bytes) -> tuple[str, str]:
             candidates.append((str(best), best.encoding))
     for text, enc in candidates:
         if _printable_share(text) > 0.9:
-            return text, enc
+            return text, codecs.lookup(enc).name
     raise ReadError("undecodable", "the bytes are not readable text in UTF-8, UTF-16, GB18030 or "
                     "any encoding charset-normalizer recognises")
 

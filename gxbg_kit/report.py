@@ -295,10 +295,14 @@ class Report:
                 f"status={s['status']} failed checks={s['failed checks']}>")
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><th style='text-align:left'>{_html.escape(k)}</th>"
-                       f"<td style='text-align:left'>{_html.escape(v)}</td></tr>"
-                       for k, v in self._summary())
-        return f"<table class='gxbg-report'>{rows}</table>"
+        return html_table(self._summary(), "gxbg-report")
+
+
+def html_table(pairs: list[tuple[str, str]], css_class: str) -> str:
+    """A small deterministic two-column HTML table (for ``_repr_html_``)."""
+    rows = "".join(f"<tr><th style='text-align:left'>{_html.escape(k)}</th>"
+                   f"<td style='text-align:left'>{_html.escape(v)}</td></tr>" for k, v in pairs)
+    return f"<table class='{css_class}'>{rows}</table>"
 
 
 def _none(v):

@@ -1,0 +1,249 @@
+"""Many reports: load a folder (or a list of files) into stacked tidy frames.
+
+Every input file becomes exactly one row of ``corpus.reports`` whatever
+happens to it; one bad file never stops the batch.
+"""
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .read import DEFAULT_MAX_BYTES
+from .report import Report, html_table, read_report
+from .schema import REPORTS, TABLES
+
+FRAME_NAMES = ("applications", "active", "reviews", "sections", "checks")
+MANIFEST_NAMES = ("manifest.csv",)
+
+
+def load_manifest(path) -> pd.DataFrame:
+    """Read a manifest CSV: one row per file (column ``file``: the file name)
+    with what the text may not say: agency, year, province, city, county, level …"""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    if "file" not in df.columns:
+        raise ValueError(f"{path}: a manifest needs a 'file' column (the report's file name)")
+    if "year" in df.columns:
+        df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+    dup = df["file"][df["file"].duplicated()]
+    if len(dup):
+        raise ValueError(f"{path}: file listed twice in the manifest: {', '.join(dup)}")
+    return df
+
+
+def _find_manifest(folder: Path) -> Path | None:
+    for base in (folder, folder.parent):
+        for name in MANIFEST_NAMES:
+            if (base / name).is_file():
+                return base / name
+    return None
+
+
+def list_files(source) -> tuple[list[Path], Path | None]:
+    """Files of a folder (recursively; hidden files and manifests skipped) or a list."""
+    if isinstance(source, (str, os.PathLike)) and Path(source).is_dir():
+        root = Path(source)
+        files = sorted(p for p in root.rglob("*")
+                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+                       and p.name not in MANIFEST_NAMES)
+        return files, root
+    if isinstance(source, (str, os.PathLike)):
+        return [Path(source)], None
+    return [Path(p) for p in source], None
+
+
+@dataclass
+class Parsed:
+    """A report's frames (picklable, for worker processes)."""
+
+    info: pd.DataFrame
+    frames: dict[str, pd.DataFrame]
+
+
+def parse_file(path: Path, display_path: str, manifest_row: dict | None,
+               max_bytes: int | None = DEFAULT_MAX_BYTES) -> Parsed:
+    """Parse one file into its frames; never raises."""
+    try:
+        rep = read_report(path, manifest=manifest_row, max_bytes=max_bytes, name=display_path)
+        frames = {"applications": rep.applications, "active": rep.active, "reviews": rep.reviews,
+                  "sections": rep.sections, "checks": rep.checks}
+        return Parsed(rep.info, frames)
+    except Exception as exc:  # a bug or an unforeseen input: keep the row, say what happened
+        return _failed(path, display_path, manifest_row, "parse_error",
+                       f"{type(exc).__name__}: {exc} (at {_where(exc)})")
+
+
+def _where(exc: BaseException) -> str:
+    tb = traceback.extract_tb(exc.__traceback__)
+    return f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
+
+
+def _failed(path: Path, display_path: str, manifest_row, reason: str, message: str) -> Parsed:
+    from .errors import ReadError
+    from .report import _hash_file
+
+    rep = Report(b"", display_path, manifest=manifest_row, error=ReadError(reason, message),
+                 sha256=_hash_file(path))
+    return Parsed(rep.info, {n: TABLES[n].empty() for n in FRAME_NAMES})
+
+
+class Corpus:
+    """Stacked tidy frames of many reports. Made by :func:`load_corpus`."""
+
+    def __init__(self, parsed: list[Parsed], root: Path | None = None):
+        self.root = root
+        infos = [p.info for p in parsed]
+        self.reports = REPORTS.sort(REPORTS.coerce(pd.concat(infos, ignore_index=True))
+                                    if infos else REPORTS.empty())
+        seen: set[str] = set()
+        keep: dict[str, list[pd.DataFrame]] = {n: [] for n in FRAME_NAMES}
+        for p in sorted(parsed, key=lambda p: str(p.info["path"].iloc[0])):
+            rid = str(p.info["report_id"].iloc[0])
+            if rid in seen:
+                continue  # same bytes as a file already kept: its tables count once
+            seen.add(rid)
+            for n in FRAME_NAMES:
+                keep[n].append(p.frames[n])
+        self._frames = {}
+        for n in FRAME_NAMES:
+            t = TABLES[n]
+            parts = [f for f in keep[n] if len(f)]
+            df = pd.concat(parts, ignore_index=True) if parts else t.empty()
+            self._frames[n] = t.sort(t.coerce(df))
+        self._mark_duplicates()
+
+    def _mark_duplicates(self) -> None:
+        r = self.reports
+        dup = r["report_id"].duplicated(keep="first") & r["sha256"].notna()
+        if dup.any():
+            first = r.loc[~dup].drop_duplicates("report_id").set_index("report_id")["path"]
+            r.loc[dup, "message"] = [f"same bytes as {first[rid]}; its tables are counted once"
+                                     for rid in r.loc[dup, "report_id"]]
+            r.loc[dup, "reason"] = "duplicate"
+
+    # the tidy tables ------------------------------------------------------------
+    @property
+    def applications(self) -> pd.DataFrame:
+        return self._frames["applications"]
+
+    @property
+    def active(self) -> pd.DataFrame:
+        return self._frames["active"]
+
+    @property
+    def reviews(self) -> pd.DataFrame:
+        return self._frames["reviews"]
+
+    @property
+    def sections(self) -> pd.DataFrame:
+        return self._frames["sections"]
+
+    @property
+    def checks(self) -> pd.DataFrame:
+        return self._frames["checks"]
+
+    @cached_property
+    def problems(self) -> pd.DataFrame:
+        """Self-reported problems and measures of section 五, one row per item."""
+        from .narrative import problems_frame
+
+        return problems_frame(self.sections)
+
+    @cached_property
+    def tokens(self) -> pd.DataFrame:
+        """jieba tokens of every problem and measure item."""
+        from .narrative import tokenize
+
+        return tokenize(self.problems)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"reports": self.reports, **self._frames}
+
+    def failed_checks(self) -> pd.DataFrame:
+        c = self.checks
+        return c[c["ok"].eq(False).fillna(False)].reset_index(drop=True)
+
+    def report(self, key: str) -> Report:
+        """Re-read one report by report_id or path."""
+        r = self.reports
+        hit = r[(r["report_id"] == key) | (r["path"] == key)]
+        if hit.empty:
+            raise KeyError(f"no report with id or path {key!r}")
+        path = str(hit["path"].iloc[0])
+        full = self.root / path if self.root is not None else Path(path)
+        man = {k: v for k, v in hit.iloc[0].items() if k.endswith("_manifest")}
+        manifest = {k.removesuffix("_manifest"): v for k, v in man.items()}
+        return read_report(full, manifest=manifest, name=path)
+
+    def write(self, out, formats=("parquet", "csv")) -> list[Path]:
+        """Write every tidy table as ``<out>/<table>.parquet`` and/or ``.csv``."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, df in self.tables().items():
+            if "parquet" in formats:
+                df.to_parquet(out / f"{name}.parquet", index=False)
+                written.append(out / f"{name}.parquet")
+            if "csv" in formats:
+                df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
+                written.append(out / f"{name}.csv")
+        return written
+
+    # display --------------------------------------------------------------------
+    def _summary(self) -> list[tuple[str, str]]:
+        r = self.reports
+        counts = r["status"].value_counts()
+        status = ", ".join(f"{s} {int(counts.get(s, 0))}" for s in ("ok", "partial", "failed"))
+        years = r["year"].dropna()
+        span = f"{int(years.min())}–{int(years.max())}" if len(years) else "?"
+        return [("reports", str(len(r))), ("status", status), ("years", span),
+                ("application cells", str(len(self.applications))),
+                ("failed checks", str(len(self.failed_checks())))]
+
+    def __repr__(self) -> str:
+        return "<Corpus " + "; ".join(f"{k}: {v}" for k, v in self._summary()) + ">"
+
+    def _repr_html_(self) -> str:
+        return html_table(self._summary(), "gxbg-corpus")
+
+
+def load_corpus(source, manifest=None, *, max_bytes: int | None = DEFAULT_MAX_BYTES,
+                progress: bool | None = None) -> Corpus:
+    """Load every report of a folder (or a list of paths).
+
+    ``manifest``: a CSV path or DataFrame (column ``file`` = file name); by
+    default ``manifest.csv`` in the folder or its parent is used if present.
+    Every file yields one row of ``reports``; nothing raises for a bad file.
+    """
+    files, root = list_files(source)
+    if manifest is None and root is not None:
+        manifest = _find_manifest(root)
+    man = _manifest_lookup(manifest)
+    parsed = []
+    for path in _progress(files, progress):
+        display = str(path.relative_to(root)) if root is not None else str(path)
+        parsed.append(parse_file(path, display, man.get(path.name), max_bytes))
+    corpus = Corpus(parsed, root)
+    listed = set(man) - {p.name for p in files}
+    corpus.missing_from_folder = sorted(listed)  # manifest rows with no file
+    return corpus
+
+
+def _manifest_lookup(manifest) -> dict[str, dict]:
+    if manifest is None:
+        return {}
+    df = manifest if isinstance(manifest, pd.DataFrame) else load_manifest(manifest)
+    return {row["file"]: {k: v for k, v in row.items() if k != "file"} for row in df.to_dict("records")}
+
+
+def _progress(items, progress):
+    if progress is False:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc="reports", unit="file", disable=None if progress is None else not progress)
+

@@ -1,0 +1,131 @@
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import gxbg_kit as gx
+from gxbg_kit.schema import TABLES
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SEED = DATA / "reports" / "003_1e9d07bbaba7ae4f.txt"
+
+
+@pytest.fixture
+def messy_folder(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "good.txt")
+    shutil.copy(SEED, folder / "zz_copy_of_good.txt")  # same bytes
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.bin").write_bytes(bytes(range(0, 32)) * 50)
+    (folder / "not_a_report.txt").write_text("会议通知\n请各单位于周五参加会议。\n", encoding="utf-8")
+    text = SEED.read_text(encoding="utf-8")
+    (folder / "gbk.txt").write_bytes(text.encode("gbk"))
+    cut = text[: text.index("四、政府信息公开行政复议")]  # stops inside the report
+    (folder / "truncated.txt").write_text(cut[: cut.index("(二) 部分公开")], encoding="utf-8")
+    (folder / ".hidden.txt").write_text("ignored")
+    return folder
+
+
+def test_every_file_is_one_row_with_status_and_reason(messy_folder):
+    c = gx.load_corpus(messy_folder, progress=False)
+    r = c.reports.set_index("path")
+    assert sorted(r.index) == sorted(["good.txt", "zz_copy_of_good.txt", "empty.txt", "binary.bin",
+                                      "not_a_report.txt", "gbk.txt", "truncated.txt"])
+    assert r.loc["empty.txt", ["status", "reason"]].tolist() == ["failed", "empty_file"]
+    assert r.loc["binary.bin", ["status", "reason"]].tolist() == ["failed", "undecodable"]
+    assert r.loc["not_a_report.txt", ["status", "reason"]].tolist() == ["failed", "not_a_report"]
+    assert r.loc["good.txt", ["status", "reason"]].tolist() == ["ok", "complete"]
+    assert r.loc["gbk.txt", "encoding"] == "gb18030" and r.loc["gbk.txt", "status"] == "ok"
+    assert r.loc["truncated.txt", ["status", "reason"]].tolist() == ["partial", "truncated"]
+    assert r.loc["zz_copy_of_good.txt", "reason"] == "duplicate"
+    assert "good.txt" in r.loc["zz_copy_of_good.txt", "message"]
+    assert r["message"].notna().all()
+
+
+def test_duplicates_counted_once(messy_folder):
+    c = gx.load_corpus(messy_folder, progress=False)
+    good = c.reports.set_index("path").loc["good.txt", "report_id"]
+    # good.txt, its copy and gbk.txt hold the same report; the copy's tables are not repeated
+    assert (c.applications["report_id"] == good).sum() == 25 * 7
+
+
+def test_truncated_report_keeps_what_it_has_and_rest_is_na(messy_folder):
+    rep = gx.read_report(messy_folder / "truncated.txt")
+    a = rep.applications.set_index(["row", "applicant"])
+    assert a.loc[("received", "total"), "count"] == 0
+    assert pd.isna(a.loc[("processed_total", "total"), "count"])
+
+
+def test_sample_corpus_with_manifest():
+    c = gx.load_corpus(DATA / "reports", progress=False)
+    r = c.reports.set_index("path")
+    assert len(r) == 5
+    assert pd.isna(r.loc["001_9d882d39005c5935.txt", "agency"])
+    assert r.loc["001_9d882d39005c5935.txt", "year_manifest"] == 2019
+    assert r.loc["000_a6689a29e53ae8de.txt", "province"] == "甘肃省"
+    assert r.loc["003_1e9d07bbaba7ae4f.txt", "region"] == "西工区"
+    for name, table in TABLES.items():
+        df = getattr(c, name)
+        table.validate(df)  # pandera schema generated from schema.py
+        assert list(df.columns[: len(table.names)]) == table.names
+    assert c.reports["report_id"].is_unique
+
+
+def test_manifest_disagreeing_with_text_keeps_both_and_check_says_so(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    (folder / "manifest.csv").write_text("file,agency,year\na.txt,洛阳市西工区财政局,2022\n",
+                                         encoding="utf-8")
+    c = gx.load_corpus(folder, progress=False)
+    row = c.reports.iloc[0]
+    assert row["agency"] == "西工区财政局" and row["agency_manifest"] == "洛阳市西工区财政局"
+    assert row["year"] == 2023 and row["year_manifest"] == 2022
+    m = c.checks[c.checks["check"] == "manifest"].set_index("row")
+    assert m.loc["agency", "ok"] == False and m.loc["year", "ok"] == False  # noqa: E712
+
+
+def test_write_parquet_and_csv_round_trip(tmp_path):
+    c = gx.load_corpus(DATA / "reports", progress=False)
+    c.write(tmp_path, formats=("parquet", "csv"))
+    back = pd.read_parquet(tmp_path / "applications.parquet")
+    pd.testing.assert_frame_equal(back, c.applications)
+    assert (tmp_path / "reports.csv").read_text(encoding="utf-8").startswith("report_id,path,")
+
+
+def test_list_of_paths_and_reprs():
+    paths = sorted((DATA / "reports").glob("*.txt"))[:2]
+    c = gx.load_corpus(paths, progress=False)
+    assert len(c.reports) == 2
+    assert repr(c).startswith("<Corpus reports: 2;")
+    assert c._repr_html_() == c._repr_html_() and "<table" in c._repr_html_()
+    rep = c.report(c.reports["report_id"].iloc[0])
+    assert isinstance(rep, gx.Report)
+
+
+def test_too_large_file_is_reported_not_read(tmp_path):
+    f = tmp_path / "big.txt"
+    shutil.copy(SEED, f)
+    c = gx.load_corpus(tmp_path, progress=False, max_bytes=100)
+    r = c.reports.iloc[0]
+    assert (r["status"], r["reason"]) == ("failed", "too_large") and "100" in r["message"]
+
+
+def test_parser_bug_becomes_a_row_not_a_crash(tmp_path, monkeypatch):
+    shutil.copy(SEED, tmp_path / "a.txt")
+    shutil.copy(DATA / "reports" / "002_323c267c87cacc94.txt", tmp_path / "b.txt")
+    import gxbg_kit.report as rmod
+
+    real = rmod.recognise_reviews
+
+    def boom(lines):
+        if any("西工区" in ln for ln in lines) or len(lines) < 12:
+            raise RuntimeError("injected failure")
+        return real(lines)
+
+    monkeypatch.setattr(rmod, "recognise_reviews", boom)
+    c = gx.load_corpus(tmp_path, progress=False)
+    r = c.reports.set_index("path")
+    assert r.loc["a.txt", "reason"] == "parse_error" and "injected failure" in r.loc["a.txt", "message"]
