@@ -139,6 +139,9 @@ _MEASURE_VERB = (r"(?:进一步|持续|继续|切实|着力|全面|不断|大力
 _GENERIC_ADMISSION = re.compile(
     r"(?:存在|有)[^。]*?(?:差距|不足|问题|短板|薄弱环节|不足之处)(?:[和与及](?:差距|不足|问题|短板))?"
     r"[，,]?(?:主要(?:表现|体现)[为在]?|具体(?:表现|体现)[为在]?|主要有|如下)?[:：]?$")
+# an item that only says there is nothing to report
+_NOTHING = re.compile(r"^(?:本年度|今年|目前)?[,，]?(?:暂|尚)?(?:无|没有|未发现)(?:明显|其他|相关)?"
+                      r"(?:问题|情况|事项|内容)?[。.]?$")
 _SENTENCE = re.compile(r"[^。！!？?；;：:\n]*(?:[。！!？?；;：:]+|\n+|$)")
 
 
@@ -291,6 +294,7 @@ def split_problems(text: str | None) -> pd.DataFrame:
        with an action verb are measures, the others problems.
     4. A problem item with a later sentence starting 我局将/下一步/今后 … is split
        there: the sentences before are the problem, the rest a measure.
+    5. An item that only says there is nothing (无。, 暂无问题, 没有) is no item.
     """
     cols = {"kind": pd.Series([], dtype=KIND_DTYPE), "n": pd.Series([], dtype="Int64"),
             "text": pd.Series([], dtype="string")}
@@ -313,7 +317,7 @@ def split_problems(text: str | None) -> pd.DataFrame:
             body, commitment = _split_commitment(body)
             if commitment:
                 rows.append((pos + 0.5, "measure", commitment))
-        if body:
+        if body and not _NOTHING.match(body):
             rows.append((pos, kind, body))
     rows.sort(key=lambda r: r[0])
     counts = {k: 0 for k in KINDS}

@@ -211,7 +211,7 @@ def test_split_numbers_are_not_markers():
                             ("measure", 1, "2023年，我局将加强管理。")]
 
 
-@pytest.mark.parametrize("empty", [None, "", "   \n", pd.NA])
+@pytest.mark.parametrize("empty", [None, "", "   \n", pd.NA, "无", "无。", "暂无问题。", "本年度无。"])
 def test_split_empty(empty):
     df = nv.split_problems(empty)
     assert df.empty and list(df.columns) == ["kind", "n", "text"]
