@@ -258,6 +258,12 @@ def test_tokenize_domain_terms():
     assert {"严格", "落实", "做好", "和", "，"}.isdisjoint(toks)
 
 
+def test_negations_stay_with_their_word():
+    # 不 is a stopword, so 公开意识不强 must not become 公开意识 + 强
+    toks = nv.tokenize("公开意识不强，网站更新不及时，审核把关不严。")["token"].tolist()
+    assert toks == ["公开意识", "不强", "网站", "更新", "不及时", "审核把关", "不严"]
+
+
 def test_every_dictionary_term_is_one_token():
     terms = nv.domain_terms()
     assert len(terms) >= 100
