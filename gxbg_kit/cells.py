@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 NIL_NONE = {"无"}  # explicit "none" → 0
 NIL_NA = {"-", "--", "—", "——", "–", "/", "／", "－", "N/A", "n/a", "NA", "/ ", "\\"}
@@ -34,11 +35,13 @@ _SPACE = re.compile(r"\s+")
 _GARBLE_CHARS = re.compile(r"[?？\ufffd□]|\(cid:\d+\)")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """NFKC-fold (full-width → ASCII) and strip."""
     return unicodedata.normalize("NFKC", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """A label for matching: NFKC, no white space, no garbled characters, no quotes."""
     s = unicodedata.normalize("NFKC", text)
@@ -55,6 +58,7 @@ def is_garbled(cell: str) -> bool:
     return bool(_GARBLED.match(cell)) and bool(cell.strip())
 
 
+@lru_cache(maxsize=65536)
 def is_value(cell: str) -> bool:
     """Is this cell a value (number, blank, nil marker, garbled) rather than a label?"""
     s = fold(cell)
@@ -74,6 +78,7 @@ class Value:
     unreadable: bool = False
 
 
+@lru_cache(maxsize=65536)
 def parse_value(cell: str | None) -> Value:
     if cell is None:
         return Value(None)

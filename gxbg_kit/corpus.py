@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -56,25 +55,18 @@ def list_files(source) -> tuple[list[Path], Path | None]:
     return [Path(p) for p in source], None
 
 
-@dataclass
-class Parsed:
-    """A report's frames (picklable, for worker processes)."""
-
-    info: pd.DataFrame
-    frames: dict[str, pd.DataFrame]
+Records = dict  # table name -> list of record tuples (schema column order)
 
 
 def parse_file(path: Path, display_path: str, manifest_row: dict | None,
-               max_bytes: int | None = DEFAULT_MAX_BYTES) -> Parsed:
-    """Parse one file into its frames; never raises."""
+               max_bytes: int | None = DEFAULT_MAX_BYTES) -> Records:
+    """Parse one file into its records; never raises."""
     try:
         rep = read_report(path, manifest=manifest_row, max_bytes=max_bytes, name=display_path)
-        frames = {"applications": rep.applications, "active": rep.active, "reviews": rep.reviews,
-                  "sections": rep.sections, "checks": rep.checks}
-        return Parsed(rep.info, frames)
+        return rep.records
     except Exception as exc:  # a bug or an unforeseen input: keep the row, say what happened
-        return _failed(path, display_path, manifest_row, "parse_error",
-                       f"{type(exc).__name__}: {exc} (at {_where(exc)})")
+        return failed_records(path, display_path, manifest_row, "parse_error",
+                              f"{type(exc).__name__}: {exc} (at {_where(exc)})")
 
 
 def _where(exc: BaseException) -> str:
@@ -82,45 +74,44 @@ def _where(exc: BaseException) -> str:
     return f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
 
 
-def _failed(path: Path, display_path: str, manifest_row, reason: str, message: str) -> Parsed:
+def failed_records(path: Path, display_path: str, manifest_row, reason: str, message: str) -> Records:
+    """The records of a file that could not be parsed: one ``reports`` row."""
     from .errors import ReadError
     from .report import _hash_file
 
+    size = path.stat().st_size if path.exists() else None
     rep = Report(b"", display_path, manifest=manifest_row, error=ReadError(reason, message),
-                 sha256=_hash_file(path))
-    return Parsed(rep.info, {n: TABLES[n].empty() for n in FRAME_NAMES})
+                 sha256=_hash_file(path), size=size)
+    return rep.records
 
 
 class Corpus:
     """Stacked tidy frames of many reports. Made by :func:`load_corpus`."""
 
-    def __init__(self, parsed: list[Parsed], root: Path | None = None):
+    def __init__(self, parsed: list[Records], root: Path | None = None):
         self.root = root
-        infos = [p.info for p in parsed]
-        self.reports = REPORTS.sort(REPORTS.coerce(pd.concat(infos, ignore_index=True))
-                                    if infos else REPORTS.empty())
+        parsed = sorted(parsed, key=lambda p: str(p["reports"][0][1]))  # by path
         seen: set[str] = set()
-        keep: dict[str, list[pd.DataFrame]] = {n: [] for n in FRAME_NAMES}
-        for p in sorted(parsed, key=lambda p: str(p.info["path"].iloc[0])):
-            rid = str(p.info["report_id"].iloc[0])
+        keep: dict[str, list[tuple]] = {n: [] for n in FRAME_NAMES}
+        info = []
+        for p in parsed:
+            info.extend(p["reports"])
+            rid = p["reports"][0][0]
             if rid in seen:
                 continue  # same bytes as a file already kept: its tables count once
             seen.add(rid)
             for n in FRAME_NAMES:
-                keep[n].append(p.frames[n])
-        self._frames = {}
-        for n in FRAME_NAMES:
-            t = TABLES[n]
-            parts = [f for f in keep[n] if len(f)]
-            df = pd.concat(parts, ignore_index=True) if parts else t.empty()
-            self._frames[n] = t.sort(t.coerce(df))
+                keep[n].extend(p[n])
+        self.reports = REPORTS.frame(info)
+        self._frames = {n: TABLES[n].frame(keep[n]) for n in FRAME_NAMES}
         self._mark_duplicates()
+        self.missing_from_folder: list[str] = []
 
     def _mark_duplicates(self) -> None:
         r = self.reports
-        dup = r["report_id"].duplicated(keep="first") & r["sha256"].notna()
+        dup = r["report_id"].duplicated(keep="first")
         if dup.any():
-            first = r.loc[~dup].drop_duplicates("report_id").set_index("report_id")["path"]
+            first = r.loc[~dup].set_index("report_id")["path"]
             r.loc[dup, "message"] = [f"same bytes as {first[rid]}; its tables are counted once"
                                      for rid in r.loc[dup, "report_id"]]
             r.loc[dup, "reason"] = "duplicate"
@@ -228,8 +219,7 @@ def load_corpus(source, manifest=None, *, max_bytes: int | None = DEFAULT_MAX_BY
         display = str(path.relative_to(root)) if root is not None else str(path)
         parsed.append(parse_file(path, display, man.get(path.name), max_bytes))
     corpus = Corpus(parsed, root)
-    listed = set(man) - {p.name for p in files}
-    corpus.missing_from_folder = sorted(listed)  # manifest rows with no file
+    corpus.missing_from_folder = sorted(set(man) - {p.name for p in files})  # manifest rows, no file
     return corpus
 
 

@@ -68,11 +68,13 @@ def sniff_format(data: bytes, name: str = "") -> str:
     return "text"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _printable_share(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
-    return 1 - bad / len(text)
+    return 1 - len(_CONTROL.findall(text)) / len(text)
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .cells import Run, fit, normalize_label, runs
@@ -41,10 +41,14 @@ def labels() -> tuple[Label, ...]:
         )
 
 
+@cache
+def _labels_of(table: str, kind: str) -> tuple[Label, ...]:
+    return tuple(lab for lab in labels() if lab.table == table and lab.kind == kind)
+
+
+@lru_cache(maxsize=65536)
 def _first(table: str, kind: str, text: str, group: str | None = None) -> Label | None:
-    for lab in labels():
-        if lab.table != table or lab.kind != kind:
-            continue
+    for lab in _labels_of(table, kind):
         if kind == "reason" and lab.code == "other" and group != "other":
             continue  # a bare 其他 is a sub-row only under （六）其他处理
         if lab.pattern.search(text):
@@ -52,12 +56,13 @@ def _first(table: str, kind: str, text: str, group: str | None = None) -> Label 
     return None
 
 
+@lru_cache(maxsize=65536)
 def classify_application_label(text: str, group: str | None) -> Label | None:
     """What an applications-table label is: a sub-reason, a group row or a row."""
     norm = normalize_label(text)
     if not norm:
         return None
-    return (_first("applications", "reason", norm, group)
+    return (_first("applications", "reason", norm, group if group == "other" else None)
             or _first("applications", "group", norm)
             or _first("applications", "row", norm))
 

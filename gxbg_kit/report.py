@@ -22,9 +22,9 @@ from .recognize import (
     ActiveTable, ApplicationsTable, ReviewsTable, recognise_active, recognise_applications,
     recognise_reviews,
 )
-from .schema import CHECKS_TABLE, REPORTS, SECTIONS, SECTIONS_TABLE
+from .schema import ACTIVE, APPLICATIONS, CHECKS_TABLE, REPORTS, REVIEWS, SECTIONS, SECTIONS_TABLE
 from .sections import Section, find_sections, strip_chrome
-from .tidy import active_frame, applications_frame, reviews_frame
+from .tidy import active_records, applications_records, reviews_records
 
 SECTION_ALIASES = {
     "总体情况": "overview", "主动公开": "active", "依申请公开": "applications",
@@ -43,12 +43,14 @@ class Report:
     """A parsed annual report. Use :func:`gxbg_kit.read_report` to make one."""
 
     def __init__(self, data: bytes | None, path: str = "", *, manifest: dict | None = None,
-                 error: ReadError | None = None, sha256: str | None = None):
+                 error: ReadError | None = None, sha256: str | None = None,
+                 size: int | None = None):
         self._data = data or b""
         self.path = path
         self.manifest = dict(manifest or {})
         self._error = error
         self.sha256 = sha256 or hashlib.sha256(self._data).hexdigest()
+        self.size_bytes = size if size is not None else len(self._data)
         self.report_id = report_id_for(self.sha256)
 
     # -- step 1: bytes → text ------------------------------------------------
@@ -117,43 +119,46 @@ class Report:
             return "unknown"
         return tags.pop() if len(tags) == 1 else "mixed"
 
-    # -- step 4: tidy frames ---------------------------------------------------
+    # -- step 4: tidy records; frames on demand ------------------------------
     @cached_property
-    def _frames(self) -> dict:
+    def _records(self) -> dict[str, list]:
         rid, tpl = self.report_id, self.template
-        apps, u1 = applications_frame(rid, self._applications, tpl)
-        active, u2 = active_frame(rid, self._active, tpl)
-        reviews, u3 = reviews_frame(rid, self._reviews)
+        apps, u1 = applications_records(rid, self._applications, tpl)
+        active, u2 = active_records(rid, self._active, tpl)
+        reviews, u3 = reviews_records(rid, self._reviews)
         return {"applications": apps, "active": active, "reviews": reviews,
                 "unreadable": u1 + u2 + u3}
 
-    def _frame(self, name: str, table) -> pd.DataFrame:
-        if self.status_reason[0] == "failed":
-            return table.empty()
-        return self._frames[name].copy()
+    @cached_property
+    def records(self) -> dict[str, list[tuple]]:
+        """Every tidy table of this report as records (tuples in schema column order)."""
+        failed = self.status_reason[0] == "failed"
+        r = self._records if not failed else {}
+        return {"reports": [self._info_record()],
+                "applications": r.get("applications", []), "active": r.get("active", []),
+                "reviews": r.get("reviews", []), "sections": self._section_records(),
+                "checks": [] if failed else self._check_records}
 
     @property
     def applications(self) -> pd.DataFrame:
-        from .schema import APPLICATIONS
-        return self._frame("applications", APPLICATIONS)
+        return APPLICATIONS.frame(self.records["applications"])
 
     @property
     def active(self) -> pd.DataFrame:
-        from .schema import ACTIVE
-        return self._frame("active", ACTIVE)
+        return ACTIVE.frame(self.records["active"])
 
     @property
     def reviews(self) -> pd.DataFrame:
-        from .schema import REVIEWS
-        return self._frame("reviews", REVIEWS)
+        return REVIEWS.frame(self.records["reviews"])
 
     @property
     def sections(self) -> pd.DataFrame:
+        return SECTIONS_TABLE.frame(self.records["sections"])
+
+    def _section_records(self) -> list[tuple]:
         if self.document is None:
-            return SECTIONS_TABLE.empty()
-        rows = [(self.report_id, s.name, s.heading, s.text) for s in self._sections.values()]
-        df = pd.DataFrame(rows, columns=["report_id", "section", "heading", "text"])
-        return SECTIONS_TABLE.sort(SECTIONS_TABLE.coerce(df))
+            return []
+        return [(self.report_id, s.name, s.heading, s.text) for s in self._sections.values()]
 
     @property
     def notes(self) -> list[str]:
@@ -164,33 +169,29 @@ class Report:
 
     # -- step 5: checks ----------------------------------------------------------
     @cached_property
-    def _checks(self) -> pd.DataFrame:
-        if self.document is None or self.status_reason[0] == "failed":
-            return CHECKS_TABLE.empty()
-        rid, f = self.report_id, self._frames
-        narrative = self._narrative_text()
-        parts = [
-            _checks.check_applications(rid, f["applications"]),
-            _checks.check_reviews(rid, f["reviews"]),
-            _checks.check_completeness(rid, {"applications": (f["applications"], "count"),
-                                             "active": (f["active"], "value"),
-                                             "reviews": (f["reviews"], "count")}),
-            _checks.check_unreadable(rid, f["unreadable"]),
-            _checks.check_narrative(rid, narrative, f["applications"]),
-            _checks.check_manifest(rid, {
-                "agency": (self.manifest.get("agency"), self.meta.agency),
-                "year": (self.manifest.get("year"), self.meta.year)}),
-        ]
-        parts = [p for p in parts if not p.empty]
-        df = pd.concat(parts, ignore_index=True) if parts else CHECKS_TABLE.empty()
-        return CHECKS_TABLE.sort(CHECKS_TABLE.coerce(df))
+    def _check_records(self) -> list[tuple]:
+        if self.document is None:
+            return []
+        rid, r = self.report_id, self._records
+        cells = {(row, reason, a): c for _, row, reason, a, c, _ in r["applications"]}
+        review_counts = {(p, res): c for _, p, res, c, _ in r["reviews"]}
+        found = {"applications": _found(r["applications"], 4), "active": _found(r["active"], 3),
+                 "reviews": _found(r["reviews"], 3)}
+        return (_checks.check_applications(rid, cells)
+                + _checks.check_reviews(rid, review_counts)
+                + _checks.check_completeness(rid, found)
+                + _checks.check_unreadable(rid, r["unreadable"])
+                + _checks.check_narrative(rid, self._narrative_text(), cells)
+                + _checks.check_manifest(rid, {
+                    "agency": (_none(self.manifest.get("agency")), self.meta.agency),
+                    "year": (_none(self.manifest.get("year")), self.meta.year)}))
 
     @property
     def checks(self) -> pd.DataFrame:
-        return self._checks.copy()
+        return CHECKS_TABLE.frame(self.records["checks"])
 
     def failed_checks(self) -> pd.DataFrame:
-        c = self._checks
+        c = self.checks
         return c[c["ok"].eq(False).fillna(False)].reset_index(drop=True)
 
     def _narrative_text(self) -> str:
@@ -219,10 +220,9 @@ class Report:
         if not found:
             return ("partial", "sections_missing", "sections found ("
                     + ", ".join(self._sections) + ") but none of the template's tables")
-        f = self._frames
-        comp = {"applications": (f["applications"]["count"].notna().sum(), len(f["applications"])),
-                "active": (f["active"]["value"].notna().sum(), len(f["active"])),
-                "reviews": (f["reviews"]["count"].notna().sum(), len(f["reviews"]))}
+        r = self._records
+        comp = {"applications": _found(r["applications"], 4), "active": _found(r["active"], 3),
+                "reviews": _found(r["reviews"], 3)}
         missing_tables = [n for n in ("applications", "active", "reviews") if n not in found]
         last_expected = {"problems", "other"} - set(self._sections)
         if missing_tables and last_expected == {"problems", "other"}:
@@ -253,30 +253,35 @@ class Report:
             y = _none(self.manifest.get("year"))
         return None if y is None else int(y)
 
-    @property
-    def info(self) -> pd.DataFrame:
-        """This report's row of the ``reports`` table."""
+    def _info_record(self) -> tuple:
         status, reason, message = self.status_reason
         doc = self.document
         m = self.manifest
         level = _none(m.get("level")) or agency_level(self.agency) or "unknown"
         region = next((_none(m.get(k)) for k in ("county", "city", "province") if _none(m.get(k))),
                       None)
-        n_failed = int(self._checks["ok"].eq(False).fillna(False).sum())
+        checks = [] if status == "failed" else self._check_records
+        n_failed = sum(1 for c in checks if c[8] is False)
         row = {
             "report_id": self.report_id, "path": self.path,
             "source_format": doc.source_format if doc else _format_from_name(self.path),
             "encoding": doc.encoding if doc else None, "sha256": self.sha256,
-            "size_bytes": len(self._data), "agency": self.agency, "year": self.year,
+            "size_bytes": self.size_bytes, "agency": self.agency, "year": self.year,
             "template": self.template if doc else "unknown", "status": status, "reason": reason,
             "message": message, "province": _none(m.get("province")), "city": _none(m.get("city")),
             "county": _none(m.get("county")), "region": region, "level": level,
             "agency_text": self.meta.agency if doc else None,
             "agency_manifest": _none(m.get("agency")),
-            "year_text": self.meta.year if doc else None, "year_manifest": _none(m.get("year")),
+            "year_text": self.meta.year if doc else None,
+            "year_manifest": None if _none(m.get("year")) is None else int(m["year"]),
             "n_checks_failed": n_failed,
         }
-        return REPORTS.coerce(pd.DataFrame([row]))
+        return tuple(row[c] for c in REPORTS.names)
+
+    @property
+    def info(self) -> pd.DataFrame:
+        """This report's row of the ``reports`` table."""
+        return REPORTS.frame(self.records["reports"])
 
     # -- display -------------------------------------------------------------------
     def _summary(self) -> list[tuple[str, str]]:
@@ -303,6 +308,11 @@ def html_table(pairs: list[tuple[str, str]], css_class: str) -> str:
     rows = "".join(f"<tr><th style='text-align:left'>{_html.escape(k)}</th>"
                    f"<td style='text-align:left'>{_html.escape(v)}</td></tr>" for k, v in pairs)
     return f"<table class='{css_class}'>{rows}</table>"
+
+
+def _found(records: list[tuple], col: int) -> tuple[int, int]:
+    """(cells with a value, cells in the template) of a table's records."""
+    return sum(1 for r in records if r[col] is not None), len(records)
 
 
 def _none(v):

@@ -215,6 +215,13 @@ class Table:
     def empty(self) -> pd.DataFrame:
         return self.coerce(pd.DataFrame({c: [] for c in self.names}))
 
+    def frame(self, records: list[tuple], sort: bool = True) -> pd.DataFrame:
+        """A typed frame from records (tuples in column order), sorted by the key."""
+        if not records:
+            return self.empty()
+        df = self.coerce(pd.DataFrame.from_records(records, columns=self.names))
+        return self.sort(df) if sort else df
+
     def coerce(self, df: pd.DataFrame) -> pd.DataFrame:
         """Return ``df`` with this table's columns, in order, with their dtypes.
 

@@ -33,14 +33,17 @@ def section_patterns() -> list[tuple[str, re.Pattern]]:
 
 
 @cache
-def chrome_patterns() -> list[re.Pattern]:
-    return [re.compile(r["pattern"]) for r in _csv("chrome.csv")]
+def chrome_pattern() -> re.Pattern:
+    """One pattern for every web-page chrome line of data/chrome.csv."""
+    return re.compile("|".join(f"(?:{r['pattern']})" for r in _csv("chrome.csv")), re.M)
 
 
 def strip_chrome(text: str) -> str:
     """Remove web-page chrome lines (breadcrumbs, share and print buttons …)."""
-    pats = chrome_patterns()
-    return "\n".join(line for line in text.splitlines() if not any(p.search(line) for p in pats))
+    pat = chrome_pattern()
+    if not pat.search(text):
+        return text
+    return "\n".join(line for line in text.split("\n") if not pat.match(line))
 
 
 def heading_section(line: str) -> str | None:

@@ -1,18 +1,16 @@
-"""Step 4 of the pipeline: recognised tables → tidy frames (one row per cell).
+"""Step 4 of the pipeline: recognised tables → tidy records (one row per cell).
 
 Every report gets every cell of its template skeleton: a cell the report does
 not print is a row with ``count`` NA, so completeness is visible and frames of
-different reports stack.
+different reports stack. Records are plain tuples in the column order of
+``schema.py``; frames are built once per batch (``schema.Table.frame``), which
+keeps parsing fast.
 """
 from __future__ import annotations
 
-import pandas as pd
-
 from .cells import parse_value
 from .recognize import ActiveTable, ApplicationsTable, ReviewsTable
-from .schema import (
-    ACTIVE, APPLICANTS, APPLICATIONS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS, REVIEWS,
-)
+from .schema import APPLICANTS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS
 
 MONEY_MEASURES = {"fee_amount", "procurement_amount"}
 
@@ -34,23 +32,26 @@ def skeleton_keys(table: ApplicationsTable, template: str) -> list[tuple[str, st
     return keys
 
 
-def applications_frame(report_id: str, table: ApplicationsTable, template: str):
-    """Tidy applications and the list of unreadable cells."""
+def _count(cell):
+    """(count, unreadable) of a cell: counts are whole numbers."""
+    v = parse_value(cell)
+    if v.number is not None and v.number != int(v.number):
+        return None, True
+    return (None if v.number is None else int(v.number)), v.unreadable
+
+
+def applications_records(report_id: str, table: ApplicationsTable, template: str):
+    """Tidy applications records and the list of unreadable cells."""
     rows, unreadable = [], []
     applicants = list(APPLICANTS)
     for key in skeleton_keys(table, template):
         cells = table.cells.get(key, [None] * len(applicants))
         for applicant, cell in zip(applicants, cells):
-            v = parse_value(cell)
-            count = v.number
-            if count is not None and count != int(count):
-                count, v = None, v.__class__(None, unreadable=True)
-            if v.unreadable:
+            count, bad = _count(cell)
+            if bad:
                 unreadable.append(("applications", key[0], key[1], applicant, cell))
-            rows.append((report_id, key[0], key[1], applicant,
-                         None if count is None else int(count), cell))
-    df = pd.DataFrame(rows, columns=["report_id", "row", "reason", "applicant", "count", "raw"])
-    return APPLICATIONS.coerce(df), unreadable
+            rows.append((report_id, key[0], key[1], applicant, count, cell))
+    return rows, unreadable
 
 
 #: (item, measures) of each template version's 第二十条 tables
@@ -81,7 +82,7 @@ def active_keys(table: ActiveTable, template: str) -> list[tuple[str, str]]:
     return keys
 
 
-def active_frame(report_id: str, table: ActiveTable, template: str):
+def active_records(report_id: str, table: ActiveTable, template: str):
     rows, unreadable = [], []
     for item, measure in active_keys(table, template):
         cell = table.cells.get((item, measure))
@@ -94,20 +95,15 @@ def active_frame(report_id: str, table: ActiveTable, template: str):
         if v.unreadable:
             unreadable.append(("active", item, measure, None, cell))
         rows.append((report_id, item, measure, value, unit, cell))
-    df = pd.DataFrame(rows, columns=["report_id", "item", "measure", "value", "unit", "raw"])
-    return ACTIVE.coerce(df), unreadable
+    return rows, unreadable
 
 
-def reviews_frame(report_id: str, table: ReviewsTable):
+def reviews_records(report_id: str, table: ReviewsTable):
     rows, unreadable = [], []
     keys = [(p, r) for p in PROCEEDINGS for r in REVIEW_RESULTS]
     for (proceeding, result), cell in zip(keys, table.cells):
-        v = parse_value(cell)
-        count = v.number
-        if count is not None and count != int(count):
-            count, v = None, v.__class__(None, unreadable=True)
-        if v.unreadable:
+        count, bad = _count(cell)
+        if bad:
             unreadable.append(("reviews", proceeding, result, None, cell))
-        rows.append((report_id, proceeding, result, None if count is None else int(count), cell))
-    df = pd.DataFrame(rows, columns=["report_id", "proceeding", "result", "count", "raw"])
-    return REVIEWS.coerce(df), unreadable
+        rows.append((report_id, proceeding, result, count, cell))
+    return rows, unreadable
