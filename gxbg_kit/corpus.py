@@ -88,27 +88,43 @@ def failed_records(path: Path, display_path: str, manifest_row, reason: str, mes
 class Corpus:
     """Stacked tidy frames of many reports. Made by :func:`load_corpus`."""
 
-    def __init__(self, parsed: list[Records], root: Path | None = None):
+    def __init__(self, frames: dict[str, pd.DataFrame], root: Path | None = None):
         self.root = root
-        parsed = sorted(parsed, key=lambda p: str(p["reports"][0][1]))  # by path
-        seen: set[str] = set()
-        keep: dict[str, list[tuple]] = {n: [] for n in FRAME_NAMES}
-        info = []
-        for p in parsed:
-            info.extend(p["reports"])
-            rid = p["reports"][0][0]
-            if rid in seen:
-                continue  # same bytes as a file already kept: its tables count once
-            seen.add(rid)
-            for n in FRAME_NAMES:
-                keep[n].extend(p[n])
-        self.reports = REPORTS.frame(info)
-        self._frames = {n: TABLES[n].frame(keep[n]) for n in FRAME_NAMES}
+        self.reports = frames["reports"]
+        self._frames = {n: frames[n] for n in FRAME_NAMES}
         self._mark_duplicates()
         self.missing_from_folder: list[str] = []
 
+    @classmethod
+    def combine(cls, parsed: list[Records], cached_frames: dict | None = None,
+                root: Path | None = None) -> Corpus:
+        """Stack freshly parsed records (and frames from the cache) into one corpus.
+
+        A report whose bytes repeat another's (same report_id) keeps its row in
+        ``reports`` but its tables count once.
+        """
+        info, keep = [], {n: [] for n in FRAME_NAMES}
+        seen = set() if not cached_frames else set(cached_frames["reports"]["report_id"])
+        for p in sorted(parsed, key=lambda p: str(p["reports"][0][1])):  # by path
+            info.extend(p["reports"])
+            rid = p["reports"][0][0]
+            if rid in seen:
+                continue
+            seen.add(rid)
+            for n in FRAME_NAMES:
+                keep[n].extend(p[n])
+        frames = {"reports": REPORTS.frame(info, sort=False),
+                  **{n: TABLES[n].frame(keep[n], sort=False) for n in FRAME_NAMES}}
+        if cached_frames:
+            for name, table in TABLES.items():
+                both = [f for f in (cached_frames[name], frames[name]) if len(f)]
+                frames[name] = table.coerce(pd.concat(both, ignore_index=True)) if both else table.empty()
+        frames = {name: TABLES[name].sort(df) for name, df in frames.items()}
+        return cls(frames, root)
+
     def _mark_duplicates(self) -> None:
         r = self.reports
+        self._reports_unmarked = r.copy()  # what the cache keeps
         dup = r["report_id"].duplicated(keep="first")
         if dup.any():
             first = r.loc[~dup].set_index("report_id")["path"]
@@ -202,25 +218,58 @@ class Corpus:
         return html_table(self._summary(), "gxbg-corpus")
 
 
-def load_corpus(source, manifest=None, *, max_bytes: int | None = DEFAULT_MAX_BYTES,
-                progress: bool | None = None) -> Corpus:
-    """Load every report of a folder (or a list of paths).
+def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: float | None = 120.0,
+                max_bytes: int | None = DEFAULT_MAX_BYTES, cache=None, progress: bool | None = None,
+                engine: str = "processes", client=None) -> Corpus:
+    """Load every report of a folder (or a list of paths) into a :class:`Corpus`.
 
     ``manifest``: a CSV path or DataFrame (column ``file`` = file name); by
     default ``manifest.csv`` in the folder or its parent is used if present.
-    Every file yields one row of ``reports``; nothing raises for a bad file.
+
+    Every file yields exactly one row of ``reports``; nothing raises for a bad file.
+
+    - ``jobs``: worker processes (default: all cores). Small batches (≤ 8 files)
+      and ``jobs=1`` are parsed in this process.
+    - ``timeout``: seconds one file may take; a file that takes longer is stopped
+      (its worker process is killed) and reported as ``timed_out``. Enforced in
+      worker processes; in this process only where SIGALRM exists (Unix main thread).
+    - ``max_bytes``: larger files are reported as ``too_large`` without being read.
+    - ``cache``: ``True`` (``.gxbg_cache`` beside the reports) or a folder: files
+      whose bytes (and manifest row) are unchanged since the last run are not parsed again.
+    - ``engine="dask"``: parse on a Dask cluster (``client``: a ``distributed.Client``;
+      default a local cluster with ``jobs`` workers). Same frames as ``"processes"``.
+    - ``progress``: a tqdm bar; default on only in an interactive terminal.
     """
+    from .parallel import parse_many
+
     files, root = list_files(source)
     if manifest is None and root is not None:
         manifest = _find_manifest(root)
     man = _manifest_lookup(manifest)
-    parsed = []
-    for path in _progress(files, progress):
-        display = str(path.relative_to(root)) if root is not None else str(path)
-        parsed.append(parse_file(path, display, man.get(path.name), max_bytes))
-    corpus = Corpus(parsed, root)
+    tasks = [(path, str(path.relative_to(root)) if root is not None else str(path),
+              man.get(path.name)) for path in files]
+    store = _cache_store(cache, root)
+    cached, todo = store.split(tasks) if store else ({}, tasks)
+    parsed = parse_many(todo, jobs=jobs, timeout=timeout, max_bytes=max_bytes,
+                        progress=progress, engine=engine, client=client)
+    corpus = Corpus.combine(parsed, cached_frames=store.frames(cached) if store else None,
+                            root=root)
+    if store:
+        store.save(corpus, tasks)
     corpus.missing_from_folder = sorted(set(man) - {p.name for p in files})  # manifest rows, no file
     return corpus
+
+
+def _cache_store(cache, root):
+    if cache is None or cache is False:
+        return None
+    from .cache import CacheStore
+
+    if cache is True:
+        if root is None:
+            raise ValueError("cache=True needs a folder; pass cache='<folder>' for a list of files")
+        return CacheStore(root / ".gxbg_cache")
+    return CacheStore(Path(cache))
 
 
 def _manifest_lookup(manifest) -> dict[str, dict]:
@@ -230,10 +279,4 @@ def _manifest_lookup(manifest) -> dict[str, dict]:
     return {row["file"]: {k: v for k, v in row.items() if k != "file"} for row in df.to_dict("records")}
 
 
-def _progress(items, progress):
-    if progress is False:
-        return items
-    from tqdm.auto import tqdm
-
-    return tqdm(items, desc="reports", unit="file", disable=None if progress is None else not progress)
 

@@ -1,0 +1,139 @@
+"""Parse many files: in this process, on worker processes (pebble), or on Dask.
+
+Whatever the engine, each file gives the records of ``corpus.parse_file``; a
+file that takes longer than ``timeout`` or kills its worker becomes a
+``failed`` row with reason ``timed_out`` or ``parse_error``.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
+
+from .corpus import failed_records, parse_file
+
+IN_PROCESS_MAX = 8  # batches this small are parsed without starting workers
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _bar(total: int, progress: bool | None):
+    from tqdm.auto import tqdm
+
+    disable = (not sys.stderr.isatty()) if progress is None else not progress
+    return tqdm(total=total, desc="reports", unit="file", disable=disable, leave=False)
+
+
+class _Timeout(BaseException):  # not caught by parse_file's "except Exception"
+    pass
+
+
+@contextmanager
+def _alarm(seconds: float | None):
+    """Best-effort timeout in this process (Unix main thread only)."""
+    usable = (seconds and hasattr(signal, "SIGALRM")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Timeout()
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _timed_out(task, timeout):
+    path, display, man = task
+    return failed_records(path, display, man, "timed_out",
+                          f"parsing took longer than the limit of {timeout:g} s and was stopped "
+                          "(raise timeout= to allow more)")
+
+
+def parse_in_process(tasks, timeout, max_bytes, bar):
+    out = []
+    for task in tasks:
+        try:
+            with _alarm(timeout):
+                out.append(parse_file(*task, max_bytes))
+        except _Timeout:
+            out.append(_timed_out(task, timeout))
+        bar.update(1)
+    return out
+
+
+def parse_on_processes(tasks, jobs, timeout, max_bytes, bar):
+    from pebble import ProcessExpired, ProcessPool
+
+    out = []
+    with ProcessPool(max_workers=jobs) as pool:
+        futures = [pool.schedule(parse_file, args=(*task, max_bytes), timeout=timeout)
+                   for task in tasks]
+        for task, fut in zip(tasks, futures):
+            try:
+                out.append(fut.result())
+            except FutureTimeout:
+                out.append(_timed_out(task, timeout))
+            except ProcessExpired as exc:
+                out.append(failed_records(*task, "parse_error",
+                                          f"the worker parsing this file died ({exc})"))
+            except Exception as exc:  # pickling or pool errors: keep the row
+                out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}"))
+            bar.update(1)
+    return out
+
+
+def parse_on_dask(tasks, jobs, max_bytes, bar, client=None):
+    from distributed import Client, LocalCluster
+
+    own = client is None
+    if own:
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=40)
+        client = Client(cluster)
+    try:
+        futures = client.map(parse_file, *zip(*tasks), [max_bytes] * len(tasks), pure=False)
+        out = []
+        for task, fut in zip(tasks, futures):
+            try:
+                out.append(fut.result())
+            except Exception as exc:
+                out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}"))
+            bar.update(1)
+        return out
+    finally:
+        if own:
+            client.close()
+            cluster.close()
+
+
+def parse_many(tasks, *, jobs=None, timeout=None, max_bytes=None, progress=None,
+               engine="processes", client=None) -> list[dict]:
+    if not tasks:
+        return []
+    jobs = jobs or default_jobs()
+    bar = _bar(len(tasks), progress)
+    try:
+        if engine == "dask":
+            return parse_on_dask(tasks, jobs, max_bytes, bar, client)
+        if engine != "processes":
+            raise ValueError(f"unknown engine {engine!r}: use 'processes' or 'dask'")
+        if jobs == 1 or len(tasks) <= IN_PROCESS_MAX:
+            return parse_in_process(tasks, timeout, max_bytes, bar)
+        return parse_on_processes(tasks, jobs, timeout, max_bytes, bar)
+    finally:
+        bar.close()

@@ -1,0 +1,116 @@
+"""Batch loading: worker processes, timeouts, the content-hash cache, Dask."""
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import gxbg_kit as gx
+import gxbg_kit.report as report_module
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+HANG_MARK = "HANG-FOR-TEST"
+
+
+def make_folder(tmp_path, copies=3, hang=False):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for src in sorted(DATA.glob("*.txt")):
+        for k in range(copies):
+            # distinct bytes per copy (trailing newlines), so no file is a duplicate
+            (folder / f"{src.stem}_{k}.txt").write_bytes(src.read_bytes() + b"\n" * k)
+    if hang:
+        text = (DATA / "003_1e9d07bbaba7ae4f.txt").read_text(encoding="utf-8")
+        (folder / "hang.txt").write_text(text.replace("结果 维持", HANG_MARK), encoding="utf-8")
+    return folder
+
+
+def slow_reviews(lines, _real=report_module.recognise_reviews):
+    if any(HANG_MARK in ln for ln in lines):
+        time.sleep(60)
+    return _real(lines)
+
+
+def frames(c):
+    return {n: df.reset_index(drop=True) for n, df in c.tables().items()}
+
+
+def assert_same(a, b):
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_like=False)
+
+
+def test_worker_processes_give_the_same_frames(tmp_path):
+    folder = make_folder(tmp_path)
+    one = gx.load_corpus(folder, jobs=1, progress=False)
+    two = gx.load_corpus(folder, jobs=2, progress=False)
+    assert len(two.reports) == 15
+    assert_same(frames(one), frames(two))
+
+
+def test_hanging_file_is_stopped_and_the_batch_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module, "recognise_reviews", slow_reviews)
+    folder = make_folder(tmp_path, copies=2, hang=True)
+    t0 = time.perf_counter()
+    c = gx.load_corpus(folder, jobs=2, timeout=3, progress=False)
+    assert time.perf_counter() - t0 < 40
+    r = c.reports.set_index("path")
+    assert len(r) == 11
+    assert (r.loc["hang.txt", "status"], r.loc["hang.txt", "reason"]) == ("failed", "timed_out")
+    assert "3 s" in r.loc["hang.txt", "message"]
+    assert (r.drop(index="hang.txt")["status"] != "failed").all()
+
+
+def test_timeout_in_process_for_small_batches(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module, "recognise_reviews", slow_reviews)
+    folder = make_folder(tmp_path, copies=1, hang=True)
+    c = gx.load_corpus(folder, jobs=1, timeout=1, progress=False)
+    r = c.reports.set_index("path")
+    assert r.loc["hang.txt", "reason"] == "timed_out"
+    assert r.loc["003_1e9d07bbaba7ae4f_0.txt", "status"] == "ok"
+
+
+def test_cache_rerun_parses_only_changed_files(tmp_path, monkeypatch):
+    folder = make_folder(tmp_path, copies=1)
+    first = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    assert (folder / ".gxbg_cache" / "index.json").exists()
+    parsed = []
+    real = gx.corpus.parse_file
+
+    def counting(path, *a, **k):
+        parsed.append(Path(path).name)
+        return real(path, *a, **k)
+
+    monkeypatch.setattr("gxbg_kit.parallel.parse_file", counting)
+    again = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    assert parsed == []
+    assert_same(frames(first), frames(again))
+    # change one report: only it is parsed again, and its new numbers show
+    f = folder / "002_323c267c87cacc94_0.txt"
+    f.write_text(f.read_text(encoding="utf-8").replace("行政许可\t13290", "行政许可\t13291"),
+                 encoding="utf-8")
+    third = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    assert parsed == ["002_323c267c87cacc94_0.txt"]
+    act = third.active.merge(third.reports[["report_id", "path"]], on="report_id")
+    lic = act[(act["path"] == f.name) & (act["item"] == "licensing")]["value"]
+    assert lic.tolist() == [13291]
+    assert len(third.reports) == 5 and third.reports["report_id"].is_unique
+
+
+def test_duplicate_added_after_caching_is_marked(tmp_path):
+    folder = make_folder(tmp_path, copies=1)
+    gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    shutil.copy(folder / "000_a6689a29e53ae8de_0.txt", folder / "zz_again.txt")
+    c = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    r = c.reports.set_index("path")
+    assert r.loc["zz_again.txt", "reason"] == "duplicate"
+    assert r.loc["000_a6689a29e53ae8de_0.txt", "reason"] == "cells_missing"
+
+
+def test_dask_engine_on_a_local_cluster_gives_the_same_frames(tmp_path):
+    pytest.importorskip("distributed")
+    folder = make_folder(tmp_path, copies=2)
+    local = gx.load_corpus(folder, jobs=1, progress=False)
+    dask = gx.load_corpus(folder, jobs=2, engine="dask", progress=False)
+    assert_same(frames(local), frames(dask))
