@@ -1,0 +1,242 @@
+"""Word reports: ``.docx`` read directly from its XML, legacy ``.doc`` through LibreOffice.
+
+The body of ``word/document.xml`` is walked in document order: paragraphs
+become lines, tables become tab-separated rows on a grid (``w:gridSpan`` and
+``w:gridBefore`` give the columns a cell covers, ``w:vMerge`` the rows; a merged
+cell's text is in its top-left position and the positions it covers are blank).
+Page headers and footers live in other parts of the package and are never read.
+
+Safety: the archive's declared uncompressed size is checked against
+``max_uncompressed`` before anything is extracted (and reads are capped at the
+declared size), and the XML is parsed by lxml with ``resolve_entities=False``,
+``no_network=True`` and no DTD loading; a document that carries a DTD at all (Word
+never writes one: it is a sign of an XXE attempt) is refused.
+
+python-docx, which uses lxml the same way (its parser sets
+``resolve_entities=False``), is not needed here: walking the XML directly keeps
+merged cells and the body order exact.
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+
+from ..errors import ReadError
+from . import Extracted, rows_to_text, score_table, table_kind
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: grid columns narrower than this (twentieths of a point; 60 = 1 mm) are merged away
+SLIVER_TWIPS = 60
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _parser():
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, remove_comments=True)
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    info = zf.getinfo(name)
+    if info.file_size > limit:
+        raise ReadError("corrupt_archive", f"{name} declares {info.file_size} bytes uncompressed, "
+                                           f"more than the limit of {limit}")
+    with zf.open(info) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ReadError("corrupt_archive", f"{name} inflates beyond {limit} bytes")
+    return data
+
+
+def _main_part(zf: zipfile.ZipFile) -> str:
+    names = set(zf.namelist())
+    if "word/document.xml" in names:
+        return "word/document.xml"
+    for n in names:  # a renamed main part: find it through the package relationships
+        if n.endswith("document.xml") and n.startswith("word/"):
+            return n
+    raise ReadError("unsupported_format",
+                    "a zip archive without word/document.xml: not a Word .docx document")
+
+
+def _para_text(p) -> str:
+    parts = []
+    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "del", W + "noBreakHyphen"):
+        tag = el.tag
+        if tag == W + "t":
+            if any(a.tag == W + "del" for a in el.iterancestors()):
+                continue
+            parts.append(el.text or "")
+        elif tag == W + "tab":
+            parts.append(" ")
+        elif tag in (W + "br", W + "cr"):
+            parts.append("\n")
+        elif tag == W + "noBreakHyphen":
+            parts.append("-")
+    return "".join(parts)
+
+
+def _cell_text(tc) -> str:
+    lines = []
+    for p in tc.iter(W + "p"):
+        t = _para_text(p).strip()
+        if t:
+            lines.append(t)
+    return "\n".join(lines)
+
+
+def _val(el, path: str, default=None):
+    found = el.find(path)
+    if found is None:
+        return default
+    return found.get(W + "val", "")
+
+
+def _table_rows(tbl) -> list[list[str]]:
+    grid: list[list[str]] = []
+    for tr in tbl.findall(W + "tr"):
+        row: list[str] = []
+        trpr = tr.find(W + "trPr")
+        before = int(_val(trpr, W + "gridBefore", 0) or 0) if trpr is not None else 0
+        row += [""] * before
+        for tc in tr.findall(W + "tc"):
+            tcpr = tc.find(W + "tcPr")
+            span = 1
+            vmerge = None
+            if tcpr is not None:
+                span = int(_val(tcpr, W + "gridSpan", 1) or 1)
+                vmerge = _val(tcpr, W + "vMerge")
+            text = "" if vmerge not in (None, "restart") else _cell_text(tc)
+            row += [text] + [""] * (span - 1)
+        grid.append(row)
+    width = max((len(r) for r in grid), default=0)
+    grid = [r + [""] * (width - len(r)) for r in grid]
+    # drop sliver grid columns (a few twips wide: an artefact of cell borders that almost
+    # line up); text that starts in one moves to the next column
+    widths = [int(g.get(W + "w", "0") or 0) for g in tbl.iterfind(W + "tblGrid/" + W + "gridCol")]
+    if len(widths) == width and widths and max(widths) > 0:
+        for s in reversed(range(width)):
+            if widths[s] >= SLIVER_TWIPS:
+                continue
+            nxt = s + 1 if s + 1 < len(grid[0]) else s - 1
+            if nxt < 0:
+                continue
+            for r in grid:
+                if r[s] and not r[nxt]:
+                    r[nxt] = r[s]
+                elif r[s]:
+                    r[nxt] = r[s] + "\n" + r[nxt] if nxt > s else r[nxt] + "\n" + r[s]
+                del r[s]
+    return grid
+
+
+def _blocks(parent, out: list, tables: list) -> None:
+    for el in parent:
+        tag = el.tag
+        if tag == W + "p":
+            text = _para_text(el).strip()
+            if text:
+                out.append(text)
+        elif tag == W + "tbl":
+            rows = _table_rows(el)
+            if not rows:
+                continue
+            kind = table_kind(rows)
+            tables.append({"engine": "docx", "pages": [], "n_rows": len(rows),
+                           "n_cols": len(rows[0]) if rows else 0,
+                           "score": score_table(rows, kind), "kind": kind,
+                           "candidates": {}})
+            out.append(rows_to_text(rows))
+        elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "smartTag"):
+            _blocks(el, out, tables)
+
+
+def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20) -> Extracted:
+    """Read a ``.docx`` report into text with its tables as tab-separated rows.
+
+    Raises :class:`~gxbg_kit.errors.ReadError`: ``corrupt_archive`` for a damaged
+    zip, a zip bomb (more than ``max_uncompressed`` bytes declared) or XML with a
+    DTD; ``encrypted`` for a password-protected Word file; a legacy ``.doc``
+    given as ``.docx`` is handed to :func:`read_doc`.
+    """
+    from lxml import etree
+
+    if not data or not data.strip():
+        raise ReadError("empty_file", "the file has no bytes")
+    if data[:8] == _OLE_MAGIC:
+        return read_doc(data)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as e:
+        raise ReadError("corrupt_archive", f"the .docx is not a readable zip archive ({e})") from e
+    total = sum(i.file_size for i in infos)
+    if total > max_uncompressed:
+        raise ReadError("corrupt_archive",
+                        f"the .docx declares {total} bytes uncompressed, more than the limit of "
+                        f"{max_uncompressed} (a zip bomb?)")
+    try:
+        name = _main_part(zf)
+        xml = _read_member(zf, name, max_uncompressed)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as e:
+        raise ReadError("corrupt_archive", f"the .docx archive is damaged ({e})") from e
+    except RuntimeError as e:  # encrypted zip member
+        raise ReadError("encrypted", f"the .docx archive is encrypted ({e})") from e
+    try:
+        root = etree.fromstring(xml, _parser())
+    except etree.XMLSyntaxError as e:
+        raise ReadError("corrupt_archive", f"{name} is not well-formed XML ({e})") from e
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise ReadError("corrupt_archive", f"{name} carries a DTD (<!DOCTYPE …>), which Word never "
+                                           "writes; refusing it (possible external-entity attack)")
+    body = root.find(W + "body")
+    if body is None:
+        raise ReadError("corrupt_archive", f"{name} has no w:body")
+    out: list[str] = []
+    tables: list[dict] = []
+    _blocks(body, out, tables)
+    return Extracted("\n".join(out) + "\n", tables, None)
+
+
+def read_doc(data: bytes, *, timeout: float = 120.0) -> Extracted:
+    """Read a legacy Word ``.doc`` by converting it to ``.docx`` with LibreOffice.
+
+    Needs ``soffice`` (or ``libreoffice``) on PATH; without it raises
+    ``unsupported_format`` saying what to install.
+    """
+    if not data or not data.strip():
+        raise ReadError("empty_file", "the file has no bytes")
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        raise ReadError("unsupported_format",
+                        "a legacy Word .doc file: converting it needs LibreOffice, which is not "
+                        "installed; install LibreOffice (Debian: apt-get install libreoffice-writer) "
+                        "to read .doc files, or save the file as .docx or PDF")
+    if data[:8] == _OLE_MAGIC and "EncryptionInfo".encode("utf-16-le") in data:
+        raise ReadError("encrypted", "the Word file is password-protected")
+    with tempfile.TemporaryDirectory(prefix="gxbg_doc_") as tmp:
+        src = os.path.join(tmp, "report.doc")
+        with open(src, "wb") as fh:
+            fh.write(data)
+        profile = os.path.join(tmp, "profile")
+        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", "docx", "--outdir", tmp, src]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
+                           stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as e:
+            raise ReadError("timed_out", f"LibreOffice took more than {timeout:.0f} s to "
+                                         "convert the .doc file") from e
+        out = os.path.join(tmp, "report.docx")
+        if not os.path.exists(out):
+            raise ReadError("corrupt", "LibreOffice could not convert the .doc file "
+                                       "(damaged or not a Word document)")
+        with open(out, "rb") as fh:
+            converted = fh.read()
+    return read_docx(converted)

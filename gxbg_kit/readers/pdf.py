@@ -1,0 +1,473 @@
+"""PDF reports: text layer in reading order, tables as tab-separated rows.
+
+How a PDF is read
+-----------------
+1. pdfplumber (pdfminer) opens the file and reads every page's characters.
+   No characters at all → ``no_text_layer``; mostly ``(cid:NN)`` glyphs →
+   ``undecodable``; a password → ``encrypted``; a damaged file → ``corrupt``.
+2. Ruled tables are found with pdfplumber's line strategy.  On the pages that
+   have one, camelot-py's lattice flavour (``engine="vector"``: ruling lines
+   read from the PDF's drawing operators, no rasterising) reads them again.  A
+   page with no ruled table but several lines of numbers is read as an unruled
+   table by camelot's stream flavour and by pdfplumber's text strategy.
+3. A table that ends a page and one that starts the next page (nothing but a
+   running header/footer between) are one table split across pages: their
+   column boundaries are merged, header rows repeated on the new page dropped.
+4. For each table the extraction with the best :func:`~gxbg_kit.readers.score_table`
+   is kept (numbers alone in their cells in the template's positions, the
+   template's arithmetic, row count near the template's).  camelot 2.0's lattice
+   reading merges neighbouring rows on some fonts (Noto Sans CJK: "1" and "12"
+   become one cell "1\\n12"); that lowers its score and pdfplumber's reading wins.
+   Ties go to pdfplumber.
+5. Text outside tables is grouped into lines; running headers and footers (the
+   same line in the top or bottom margin of several pages) and page numbers
+   (``- 3 -``, ``第 3 页``, ``3/12``) are dropped; lines wrapped at the right
+   margin are joined into paragraphs (also across pages).  Tables are placed
+   where they start.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..errors import ReadError
+from . import Extracted, clean_cell, is_perfect, rows_to_text, score_table, table_kind
+
+#: the share of ``(cid:NN)`` characters above which a PDF is ``undecodable``
+CID_SHARE = 0.2
+#: top and bottom margin (share of the page height) searched for headers and footers
+MARGIN = 0.09
+
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－·•.]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－·•.]*$"
+    r"|^共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页$|^page\s*\d+(\s*of\s*\d+)?$",
+    re.IGNORECASE,
+)
+_HEADING = re.compile(
+    r"^\s*([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]|\d{1,2}\s*[、．]|附\s*[:：件表])"
+)
+_NUMBERS = re.compile(r"(?<![\d.])\d[\d,]*(\.\d+)?(?![\d.])")
+
+
+@dataclass
+class _Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+
+
+@dataclass
+class _Tab:
+    """One table (or one page's part of it) as one engine read it."""
+
+    engine: str
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    colx: list[float]
+    rows: list[list[str]]  # raw cell text ("" for blank or covered cells)
+    pages: list[int] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# opening
+# ---------------------------------------------------------------------------
+def _open_error(exc: BaseException) -> ReadError:
+    chain = [exc]
+    for _ in range(5):
+        nxt = chain[-1].__cause__ or chain[-1].__context__ or (
+            chain[-1].args[0] if chain[-1].args and isinstance(chain[-1].args[0], BaseException)
+            else None)
+        if nxt is None:
+            break
+        chain.append(nxt)
+    names = " ".join(type(e).__name__ for e in chain)
+    text = " ".join(str(e) for e in chain)
+    if "Password" in names or "Encryption" in names or "password" in text.lower():
+        return ReadError("encrypted", "the PDF is encrypted (password-protected); "
+                                      "open it with its password and save an unprotected copy")
+    return ReadError("corrupt", f"the PDF is damaged and cannot be opened ({names}: {text[:160]})")
+
+
+def _quiet():
+    for name in ("pdfminer", "camelot", "playa", "pypdfium2"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+# ---------------------------------------------------------------------------
+# pdfplumber: characters, lines, ruled tables
+# ---------------------------------------------------------------------------
+def _plumber_tab(t, page_no: int, engine: str = "pdfplumber") -> _Tab | None:
+    rows = t.extract()
+    if not rows or max(len(r) for r in rows) < 2:  # a framed paragraph is no table
+        return None
+    colx = sorted({c[0] for c in t.cells})
+    x0, top, x1, bottom = t.bbox
+    return _Tab(engine, page_no, top, bottom, x0, x1, colx,
+                [[c or "" for c in r] for r in rows], [page_no])
+
+
+def _in_boxes(obj, boxes) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
+
+
+def _lines(page, page_no: int, boxes) -> list[_Line]:
+    p = page.filter(lambda o: o.get("object_type") != "char" or not _in_boxes(o, boxes)) \
+        if boxes else page
+    out = []
+    for ln in p.extract_text_lines(layout=False, strip=True, return_chars=True):
+        text = ln["text"].strip()
+        if not text:
+            continue
+        sizes = [c.get("size", 10) for c in ln["chars"]] or [10]
+        out.append(_Line(page_no, ln["top"], ln["bottom"], ln["x0"], ln["x1"],
+                         max(Counter(round(s, 1) for s in sizes).most_common(1)[0][0], 4), text))
+    return out
+
+
+def _numeric_lines(lines: list[_Line]) -> int:
+    return sum(1 for ln in lines if len(_NUMBERS.findall(ln.text)) >= 3)
+
+
+# ---------------------------------------------------------------------------
+# camelot
+# ---------------------------------------------------------------------------
+def _camelot(data: bytes, pages: list[int], flavor: str, heights: dict[int, float]) -> list[_Tab]:
+    if not pages:
+        return []
+    try:
+        import camelot
+    except ImportError:  # pragma: no cover - camelot is a declared dependency
+        return []
+    kwargs = {"engine": "vector"} if flavor == "lattice" else {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tables = camelot.read_pdf(io.BytesIO(data), pages=",".join(map(str, pages)),
+                                      flavor=flavor, suppress_stdout=True, **kwargs)
+    except Exception:  # camelot failing on a page must not fail the report
+        return []
+    out = []
+    for t in tables:
+        page_no = int(t.page)
+        h = heights.get(page_no)
+        if h is None:
+            continue
+        x1_, y1_, x2_, y2_ = t._bbox
+        rows = [[str(c) for c in r] for r in t.df.values.tolist()]
+        if len(rows) < 2 or len(rows[0]) < 2:
+            continue
+        out.append(_Tab(f"camelot-{flavor}", page_no, h - y2_, h - y1_, x1_, x2_,
+                        [c[0] for c in t.cols], rows, [page_no]))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# joining tables split across pages
+# ---------------------------------------------------------------------------
+def _cluster(xs: list[float], tol: float = 3.0) -> list[float]:
+    out: list[float] = []
+    for x in sorted(xs):
+        if out and x - out[-1] <= tol:
+            continue
+        out.append(x)
+    return out
+
+
+def _regrid(tab: _Tab, colx: list[float]) -> list[list[str]]:
+    idx = [min(range(len(colx)), key=lambda k: abs(colx[k] - x)) for x in tab.colx]
+    rows = []
+    for r in tab.rows:
+        new = [""] * len(colx)
+        for j, c in enumerate(r[:len(idx)]):
+            if c:
+                new[idx[j]] = (new[idx[j]] + "\n" + c) if new[idx[j]] else c
+        rows.append(new)
+    return rows
+
+
+def _join(parts: list[_Tab]) -> _Tab:
+    if len(parts) == 1:
+        return parts[0]
+    colx = _cluster([x for p in parts for x in p.colx])
+    rows = _regrid(parts[0], colx)
+    for p in parts[1:]:
+        more = _regrid(p, colx)
+        k = 0  # header rows repeated at the top of the continuation
+        while k < len(more) and k < len(rows) and any(more[k]) and \
+                [clean_cell(c) for c in more[k]] == [clean_cell(c) for c in rows[k]]:
+            k += 1
+        more = more[k:]
+        if more and rows and _split_row(rows[-1], more[0]):
+            rows[-1] = [a + ("\n" + b if a and b else b) for a, b in zip(rows[-1], more[0])]
+            more = more[1:]
+        rows += more
+    first = parts[0]
+    return _Tab(first.engine, first.page, first.top, parts[-1].bottom,
+                min(p.x0 for p in parts), max(p.x1 for p in parts), colx, rows,
+                [p.page for p in parts])
+
+
+_LABEL_START = re.compile(r"^\s*([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]"
+                          r"|\d{1,2}\s*[.．、]|第二十条|信息内容)")
+
+
+def _is_number(cell: str) -> bool:
+    return bool(re.fullmatch(r"\s*[+\-增减]?\s*\d[\d,.\s]*(万元|元)?\s*", cell))
+
+
+def _split_row(last: list[str], first: list[str]) -> bool:
+    """Is ``first`` (top row of a continuation) the rest of ``last``, a row broken at the page end?
+
+    Yes when its text does not start a new template label, exactly one of the two
+    rows has numbers, and wherever both have text, neither is a number.
+    """
+    texts = [c for c in first if c.strip()]
+    if not texts or any(_LABEL_START.match(c) for c in texts):
+        return False
+    if sum((any(_is_number(c) for c in last if c), any(_is_number(c) for c in first if c))) != 1:
+        return False  # a data row broken in two leaves its numbers on one side only
+    for a, b in zip(last, first):
+        if a.strip() and b.strip() and (_is_number(a) or _is_number(b)):
+            return False
+    return any(a.strip() and b.strip() for a, b in zip(last, first))
+
+
+def _overlaps(a: _Tab, b: _Tab) -> bool:
+    if a.page != b.page:
+        return False
+    inter = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return inter > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+
+
+# ---------------------------------------------------------------------------
+# headers, footers, paragraphs
+# ---------------------------------------------------------------------------
+def _norm(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s", "", text))
+
+
+def _drop_running(lines: list[_Line], heights: dict[int, float], n_pages: int) -> list[_Line]:
+    def zone(ln):
+        h = heights[ln.page]
+        if ln.bottom <= MARGIN * h:
+            return "head"
+        if ln.top >= (1 - MARGIN) * h:
+            return "foot"
+        return None
+
+    seen = Counter()
+    for ln in lines:
+        z = zone(ln)
+        if z:
+            seen[(z, _norm(ln.text))] += 1
+    need = 2 if n_pages <= 4 else max(2, n_pages // 2)
+    out = []
+    for ln in lines:
+        z = zone(ln)
+        if z and (_PAGE_NUMBER.match(ln.text) or seen[(z, _norm(ln.text))] >= need):
+            continue
+        out.append(ln)
+    return out
+
+
+def _paragraphs(items: list) -> list[str]:
+    """Items (``_Line`` or table text) → output blocks, wrapped lines joined."""
+    lines = [it for it in items if isinstance(it, _Line)]
+    if lines:
+        left = Counter(round(ln.x0) for ln in lines).most_common(1)[0][0]
+        ends = sorted(ln.x1 for ln in lines if len(ln.text) >= 10) or [max(ln.x1 for ln in lines)]
+        right = ends[int(0.8 * (len(ends) - 1))]  # the right margin of full lines
+    out: list[str] = []
+    prev: _Line | None = None
+    for it in items:
+        if not isinstance(it, _Line):
+            out.append(it)
+            prev = None
+            continue
+        if prev is not None and prev.x1 >= right - 3.0 * prev.size \
+                and it.x0 <= left + 0.5 * it.size and not _HEADING.match(it.text) \
+                and not _PAGE_NUMBER.match(it.text):
+            a, b = out[-1], it.text
+            sep = " " if a and re.match(r"[A-Za-z0-9,.;:]", a[-1]) and re.match(r"[A-Za-z0-9]", b) else ""
+            out[-1] = a + sep + b
+        else:
+            out.append(it.text)
+        prev = it
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the reader
+# ---------------------------------------------------------------------------
+def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, ...] = (
+        "pdfplumber", "camelot"), always_compare: bool = False) -> Extracted:
+    """Read a PDF report into text with its tables as tab-separated rows.
+
+    ``max_pages``: a PDF with more pages is refused with ``too_large`` (annual
+    reports have a handful of pages; a 500-page compendium is not one report).
+    ``engines``: which table engines to try (``("pdfplumber",)`` skips camelot).
+    camelot is run only on pages where pdfplumber's reading of a table is not
+    already perfect (see :func:`~gxbg_kit.readers.is_perfect`), unless
+    ``always_compare`` is true.
+    Raises :class:`~gxbg_kit.errors.ReadError`.
+    """
+    _quiet()
+    try:
+        import pdfplumber
+    except ImportError as e:  # pragma: no cover
+        raise ReadError("unsupported_format",
+                        "reading PDF needs pdfplumber and camelot-py: pip install 'gxbg_kit[pdf]'") from e
+    if not data or not data.strip():
+        raise ReadError("empty_file", "the file has no bytes")
+    if b"%PDF" not in data[:1024]:
+        raise ReadError("corrupt", "not a PDF file: no %PDF header in its first bytes")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        page_list = pdf.pages
+    except Exception as e:
+        raise _open_error(e) from e
+    try:
+        n_pages = len(page_list)
+        if max_pages is not None and n_pages > max_pages:
+            raise ReadError("too_large", f"the PDF has {n_pages} pages, more than max_pages={max_pages}")
+        heights: dict[int, float] = {}
+        plumber_tabs: list[_Tab] = []
+        lines: list[_Line] = []
+        n_chars = n_cid = n_images = 0
+        unruled_pages = []
+        for i, page in enumerate(page_list, start=1):
+            try:
+                chars = page.chars
+                heights[i] = float(page.height)
+                n_images += len(page.images)
+                n_chars += sum(1 for c in chars if c["text"].strip())
+                n_cid += sum(1 for c in chars if c["text"].startswith("(cid:"))
+                if not chars:
+                    continue
+                found = [t for t in (_plumber_tab(t, i) for t in page.find_tables()) if t]
+                plumber_tabs += found
+                page_lines = _lines(page, i, [(t.x0, t.top, t.x1, t.bottom) for t in found])
+                if not found and _numeric_lines(page_lines) >= 3:
+                    unruled_pages.append(i)
+                lines += page_lines
+            except ReadError:
+                raise
+            except Exception as e:
+                raise ReadError("corrupt", f"page {i} of the PDF cannot be read "
+                                           f"({type(e).__name__}: {str(e)[:120]})") from e
+        if n_chars == 0:
+            what = f"{n_images} images" if n_images else "no text"
+            raise ReadError("no_text_layer", f"the PDF has no text layer ({n_pages} pages, {what}): "
+                                             "it is scanned; run OCR on it first")
+        if n_cid > CID_SHARE * n_chars:
+            raise ReadError("undecodable", f"the PDF's fonts have no Unicode mapping: {n_cid} of "
+                                           f"{n_chars} characters extract as (cid:NN) glyph numbers")
+
+        # unruled tables: pdfplumber's text strategy on pages with lines of numbers
+        stream_plumber: list[_Tab] = []
+        for i in unruled_pages:
+            page = page_list[i - 1]
+            try:
+                for t in page.find_tables({"vertical_strategy": "text",
+                                           "horizontal_strategy": "text"}):
+                    tab = _plumber_tab(t, i)
+                    if tab and len(tab.rows) >= 3:
+                        stream_plumber.append(tab)
+            except Exception:
+                pass
+        if stream_plumber:
+            boxes_by_page: dict[int, list] = {}
+            for t in stream_plumber:
+                boxes_by_page.setdefault(t.page, []).append((t.x0, t.top, t.x1, t.bottom))
+            lines = [ln for ln in lines if not (ln.page in boxes_by_page and _in_boxes(
+                {"x0": ln.x0, "x1": ln.x1, "top": ln.top, "bottom": ln.bottom},
+                boxes_by_page[ln.page]))]
+
+        lines = _drop_running(lines, heights, n_pages)
+        candidates: dict[str, list[_Tab]] = {"pdfplumber": plumber_tabs + stream_plumber}
+        if "camelot" in engines:
+            ruled_pages = sorted({t.page for t in plumber_tabs})
+            if not always_compare:
+                ruled_pages = _imperfect_pages(plumber_tabs, lines, n_pages)
+            candidates["camelot-lattice"] = _camelot(data, ruled_pages, "lattice", heights)
+            candidates["camelot-stream"] = _camelot(data, unruled_pages, "stream", heights)
+    finally:
+        pdf.close()
+
+    base = sorted(candidates["pdfplumber"], key=lambda t: (t.page, t.top))
+    groups = _split_groups(base, lines)
+
+    items: list[tuple[int, float, object]] = [(ln.page, ln.top, ln) for ln in lines]
+    table_info = []
+    for group in groups:
+        best = _join(group)
+        best_score = score_table(best.rows)
+        kind = table_kind(best.rows)
+        cands = {"pdfplumber": best_score}
+        for engine, tabs in candidates.items():
+            if engine == "pdfplumber" or not tabs:
+                continue
+            parts = []
+            for g in group:
+                parts += sorted((t for t in tabs if _overlaps(t, g)), key=lambda t: t.top)[:1]
+            if len(parts) != len(group):
+                continue
+            alt = _join(parts)
+            s = score_table(alt.rows, kind)
+            cands[engine] = s
+            if s > best_score:
+                best, best_score = alt, s
+        text = rows_to_text(best.rows)
+        items.append((group[0].page, group[0].top, text))
+        table_info.append({"engine": best.engine, "pages": best.pages, "n_rows": len(best.rows),
+                           "n_cols": len(best.colx), "score": best_score, "kind": kind,
+                           "candidates": cands})
+    items.sort(key=lambda it: (it[0], it[1]))
+    blocks = _paragraphs([it[2] for it in items])
+    return Extracted("\n".join(blocks) + "\n", table_info, n_pages)
+
+
+def _imperfect_pages(tabs: list[_Tab], lines: list[_Line], n_pages: int) -> list[int]:
+    """Pages of the tables whose pdfplumber reading could still be improved."""
+    heights_free = _split_groups(sorted(tabs, key=lambda t: (t.page, t.top)), lines)
+    pages: set[int] = set()
+    for group in heights_free:
+        if not is_perfect(_join(group).rows):
+            pages |= {t.page for t in group}
+    return sorted(pages)
+
+
+def _split_groups(tabs: list[_Tab], lines: list[_Line]) -> list[list[_Tab]]:
+    """Chains of page tables that are one table split across pages."""
+    groups: list[list[_Tab]] = []
+    for t in tabs:
+        if groups:
+            prev = groups[-1][-1]
+            if t.page == prev.page + 1 and _continues(prev, t, lines):
+                groups[-1].append(t)
+                continue
+        groups.append([t])
+    return groups
+
+
+def _continues(a: _Tab, b: _Tab, lines: list[_Line]) -> bool:
+    after_a = any(ln.page == a.page and ln.top > a.bottom - 1 for ln in lines)
+    before_b = any(ln.page == b.page and ln.bottom < b.top + 1 for ln in lines)
+    if after_a or before_b:
+        return False
+    if abs(a.x0 - b.x0) > 6 or abs(a.x1 - b.x1) > 6:
+        return False
+    return True

@@ -1,0 +1,199 @@
+"""PDF reader: text in reading order, tables as tab rows, failures with their reasons.
+
+The fixtures are made by scripts/make_fixtures.py (LibreOffice and reportlab renderings
+of the five seed reports in four CJK fonts); this suite needs neither.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("pdfplumber")
+
+from _readers_common import (  # noqa: E402
+    FIXTURES, SEED_TEXTS, assert_headings, assert_rows, frames, text_lines)
+
+from gxbg_kit.errors import ReadError  # noqa: E402
+from gxbg_kit.readers import Extracted, is_perfect, read_pdf, score_table  # noqa: E402
+
+PDF = FIXTURES / "pdf"
+REPORT_PDFS = sorted(p.name for p in PDF.glob("0*.pdf"))
+
+
+@cache
+def extracted(name: str) -> Extracted:
+    return read_pdf((PDF / name).read_bytes())
+
+
+def test_fixtures_present():
+    assert len(REPORT_PDFS) >= 7
+    assert {"000_rl.pdf", "003_rl.pdf"} <= set(REPORT_PDFS)
+
+
+@pytest.mark.parametrize("name", REPORT_PDFS)
+def test_headings_and_table_rows(name):
+    ex = extracted(name)
+    assert ex.pages and ex.pages >= 2
+    assert_headings(ex.text, name[:3])
+    assert_rows(ex.text, name[:3])
+
+
+@pytest.mark.parametrize("name", REPORT_PDFS)
+def test_three_tables_found_and_scored(name):
+    ex = extracted(name)
+    kinds = [t["kind"] for t in ex.tables]
+    assert kinds == ["active", "applications", "reviews"], ex.tables
+    for t in ex.tables:
+        assert t["engine"] in ("pdfplumber", "camelot-lattice", "camelot-stream")
+        assert 0 <= t["score"] <= 1
+        assert t["pages"] and t["n_rows"] >= 3 and t["n_cols"] >= 4
+    apps = ex.tables[1]
+    assert apps["n_cols"] == 10
+
+
+@pytest.mark.parametrize("name", REPORT_PDFS)
+def test_no_running_headers_footers_or_page_numbers(name):
+    lines = text_lines(extracted(name).text)
+    for ln in lines:
+        assert not re.fullmatch(r"[-—\s]*\d+[-—\s]*|第\s*\d+\s*页", ln), ln
+        assert not ln.endswith("政府信息公开工作年度报告") or not ln.startswith(
+            ("陇西县财政局政府", "西工区财政局政府", "政府信息公开")), ln
+
+
+def test_split_table_is_joined():
+    """000's applications table runs from page 2 to 3 (4 pages in all): one table, no gap."""
+    for name in ("000_lo.pdf", "000_rl.pdf"):
+        ex = extracted(name)
+        apps = ex.tables[1]
+        assert apps["pages"] == [2, 3]
+        lines = ex.text.splitlines()
+        start = next(i for i, ln in enumerate(lines) if ln.startswith("一、本年新收"))
+        end = next(i for i, ln in enumerate(lines) if ln.startswith("四、结转下年度"))
+        assert all("\t" in ln for ln in lines[start:end + 1])
+        assert end - start == 22  # 2 + 20 outcome rows + 1
+
+
+def test_repeated_header_rows_dropped():
+    """002 repeats the header rows of its tables on each new page (Word's tblHeader)."""
+    text = extracted("002_lo.pdf").text
+    assert sum(1 for ln in text.splitlines() if ln.startswith("(本列数据的勾稽关系")) == 1
+
+
+def test_wrapped_cells_joined_without_spaces():
+    text = extracted("000_lo.pdf").text
+    assert "\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他" in text
+    assert "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)" in text
+
+
+def test_paragraphs_rejoined_in_reading_order():
+    text = extracted("000_lo.pdf").text
+    para = next(ln for ln in text.splitlines() if ln.startswith("2022 年，陇西县财政局政务公开"))
+    assert para.endswith("助力人民满意的服务型政府建设。")
+    order = [text.index(h) for h in ("一、总体情况", "二、主动公开", "三、收到和处理", "四、政府信息公开行政复议",
+                                      "五、存在的主要问题", "六、其他需要报告")]
+    assert order == sorted(order)
+
+
+# ---------------------------------------------------------------------------
+# engine choice
+# ---------------------------------------------------------------------------
+def _apps_rows(merge=False):
+    rows = [["一、本年新收", "1", "0", "0", "0", "0", "0", "1"],
+            ["二、上年结转", "0", "0", "0", "0", "0", "0", "0"]]
+    rows += [[f"（{i}）", "0", "0", "0", "0", "0", "0", "0"] for i in "一二三四五六"]
+    rows += [[f"{i}.x", "0", "0", "0", "0", "0", "0", "0"] for i in range(1, 15)]
+    rows += [["（七）总计", "1", "0", "0", "0", "0", "0", "1"],
+             ["四、结转下年度", "0", "12", "0", "0", "0", "0", "12"]]
+    if merge:  # camelot 2.0 lattice on Noto Sans CJK: two rows in one
+        a, b = rows[-2], rows.pop()
+        rows[-1] = [x + "\n" + y for x, y in zip(a, b)]
+    return rows
+
+
+def test_score_prefers_unmerged_rows():
+    good, bad = _apps_rows(), _apps_rows(merge=True)
+    assert score_table(good) > score_table(bad)
+    assert not is_perfect(bad)
+
+
+def test_score_counts_broken_arithmetic():
+    rows = _apps_rows()
+    rows[0] = ["一、本年新收", "1", "0", "0", "0", "0", "0", "2"]
+    assert score_table(rows) < score_table(_apps_rows())
+
+
+def test_camelot_compared_and_worse_reading_rejected():
+    """Both engines read 000_lo; camelot's lattice merges rows there and loses."""
+    ex = read_pdf((PDF / "000_lo.pdf").read_bytes(), always_compare=True)
+    apps = ex.tables[1]
+    assert "camelot-lattice" in apps["candidates"]
+    assert apps["candidates"]["camelot-lattice"] < apps["candidates"]["pdfplumber"]
+    assert apps["engine"] == "pdfplumber"
+    assert ex.text == extracted("000_lo.pdf").text
+
+
+# ---------------------------------------------------------------------------
+# failures
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("name, reason, words", [
+    ("scanned.pdf", "no_text_layer", "no text layer"),
+    ("encrypted.pdf", "encrypted", "password"),
+    ("cid.pdf", "undecodable", "no Unicode mapping"),
+    ("corrupt.pdf", "corrupt", "damaged"),
+])
+def test_failure_fixtures(name, reason, words):
+    with pytest.raises(ReadError) as err:
+        read_pdf((PDF / name).read_bytes())
+    assert err.value.reason == reason
+    assert words in err.value.message
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty_file"),
+    (b"   \n", "empty_file"),
+    (b"this is not a PDF", "corrupt"),
+    (b"%PDF-1.7\n" + b"\x00garbage" * 50, "corrupt"),
+])
+def test_bad_bytes(data, reason):
+    with pytest.raises(ReadError) as err:
+        read_pdf(data)
+    assert err.value.reason == reason
+
+
+def test_max_pages():
+    with pytest.raises(ReadError) as err:
+        read_pdf((PDF / "000_lo.pdf").read_bytes(), max_pages=2)
+    assert err.value.reason == "too_large"
+
+
+# ---------------------------------------------------------------------------
+# through gx.read_report: same frames as the text form of the same report
+# ---------------------------------------------------------------------------
+gx = pytest.importorskip("gxbg_kit")
+
+
+@cache
+def text_frames(short: str):
+    return frames(gx.read_report(SEED_TEXTS[short]))
+
+
+@pytest.mark.skipif(not hasattr(gx, "read_report"), reason="gx.read_report not there yet")
+@pytest.mark.parametrize("name", REPORT_PDFS)
+def test_pdf_frames_equal_text_frames(name):
+    rep = gx.read_report(PDF / name)
+    got, want = frames(rep), text_frames(name[:3])
+    for table in want:
+        pd.testing.assert_frame_equal(got[table], want[table], obj=f"{name} {table}")
+    assert rep.status == gx.read_report(SEED_TEXTS[name[:3]]).status
+
+
+@pytest.mark.skipif(not hasattr(gx, "read_report"), reason="gx.read_report not there yet")
+@pytest.mark.parametrize("name, reason", [("scanned.pdf", "no_text_layer"), ("encrypted.pdf", "encrypted"),
+                                          ("cid.pdf", "undecodable"), ("corrupt.pdf", "corrupt")])
+def test_failed_reports_keep_their_reason(name, reason):
+    rep = gx.read_report(PDF / name)
+    assert rep.status == "failed"
+    assert rep.status_reason[1] == reason
