@@ -1,0 +1,958 @@
+"""Synthetic annual reports with known true values.
+
+A synthetic report is generated in two steps:
+
+1. :func:`generate_truth` draws the numbers of one report (a :class:`Truth`):
+   metadata, the cells of the three template tables, the numbers its narrative
+   states, and optionally controlled *defects* (blank cells, a broken identity,
+   omitted rows, a narrative that disagrees with the table, a truncated review
+   table).  ``Truth.applications``, ``Truth.active`` and ``Truth.reviews`` are
+   the tidy frames a perfect parser returns, exactly as ``schema`` defines
+   them; ``Truth.checks`` is what the arithmetic checks of that perfect parser
+   say, and ``Truth.expected_failures`` names the checks that must fail.
+2. :func:`render` prints a truth as a complete report in one layout: ``tab``,
+   ``pipe`` and ``cells`` (one cell per line) plain text, ``markdown`` or
+   ``html`` (merged cells as colspan/rowspan, page chrome).
+
+:func:`generate_corpus` and :func:`write_corpus` do this for many reports,
+deterministically by seed (same seed, same bytes).
+
+Template labels come from ``schema`` wherever it defines them; the few
+labels only printed (table corners, column groups) are defined once below.
+"""
+from __future__ import annotations
+
+import hashlib
+import html as _html
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schema as S
+
+__all__ = [
+    "LAYOUTS", "DEFECTS", "SCALES", "TEMPLATES", "STYLES", "EXTENSIONS", "Truth", "CorpusItem",
+    "generate_truth", "generate_corpus", "render", "render_html", "write_corpus",
+    "expected_checks",
+]
+
+LAYOUTS = ("tab", "pipe", "cells", "markdown", "html")
+EXTENSIONS = {"tab": "txt", "pipe": "txt", "cells": "txt", "markdown": "md", "html": "html"}
+#: How merged cells of a text table are printed: ``grid`` repeats every covered
+#: position as a blank cell; ``rowspan_blank`` drops positions covered by a
+#: colspan and prints one blank for a cell spanning down from a row above (seed
+#: 000); ``compact`` prints each merged cell once and nothing else (seeds 001, 004).
+STYLES = ("grid", "rowspan_blank", "compact")
+LAYOUT_STYLES = {"tab": ("grid", "rowspan_blank"), "pipe": ("compact", "grid"),
+                 "cells": ("compact",), "markdown": ("grid",), "html": ("grid",)}
+DEFECTS = ("blank_cells", "broken_identity", "missing_rows", "narrative_disagrees",
+           "truncated_reviews")
+TEMPLATES = ("2019", "2021", "mixed")
+SCALES = ("county", "city", "province")
+#: Checks the truth models (a parser may emit more, e.g. ``manifest``).
+MODELLED_CHECKS = ("identity", "applicant_sum", "outcome_sum", "review_sum", "completeness",
+                   "narrative")
+
+# --------------------------------------------------------------------------
+# Template skeleton: which cells a report of each version prints
+# --------------------------------------------------------------------------
+#: Active-disclosure blocks: (第二十条 item, [(item code, row label)], [(measure code, column label)]).
+ACTIVE_BLOCKS = {
+    "2019": [
+        ("（一）", [("regulations", "规章"), ("normative_documents", "规范性文件")],
+         [("new_made", "本年新制作数量"), ("new_published", "本年新公开数量"),
+          ("published_total", "对外公开总数量")]),
+        ("（五）", [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")],
+         [("prior_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")]),
+        ("（六）", [("penalty", "行政处罚"), ("coercion", "行政强制")],
+         [("prior_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")]),
+        ("（八）", [("fees", "行政事业性收费")],
+         [("prior_items", "上一年项目数量"), ("change", "本年增/减")]),
+        ("（九）", [("procurement", "政府集中采购")],
+         [("procurement_items", "采购项目数量"), ("procurement_amount", "采购总金额")]),
+    ],
+    "2021": [
+        ("（一）", [("regulations", "规章"), ("normative_documents", "行政规范性文件")],
+         [("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")]),
+        ("（五）", [("licensing", "行政许可")], [("decisions", "本年处理决定数量")]),
+        ("（六）", [("penalty", "行政处罚"), ("coercion", "行政强制")],
+         [("decisions", "本年处理决定数量")]),
+        ("（八）", [("fees", "行政事业性收费")], [("fee_amount", "本年收费金额（单位：万元）")]),
+    ],
+}
+ACTIVE_WIDTH = 4  # the 第二十条 tables are printed as one 4-column table
+MONEY_MEASURES = ("fee_amount", "procurement_amount")
+MONEY_UNIT = "万元"
+
+APPLICATION_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+APPLICANT_GROUP = "申请人情况"
+ORG_GROUP = "法人或其他组织"
+OUTCOME_GROUP = "三、本年度办理结果"
+ROW_LABELS = {**S.APPLICATION_ROWS,
+              "partly_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"}
+APPLICANT_LABELS = {**S.APPLICANTS, "other_org": "其他"}
+SUIT_GROUP = "行政诉讼"
+PROCEEDING_LABELS = {"review": S.PROCEEDINGS["review"], "suit_direct": "未经复议直接起诉",
+                     "suit_after_review": "复议后起诉"}
+N_REVIEW_CELLS = len(S.PROCEEDINGS) * len(S.REVIEW_RESULTS)
+
+#: Section headings; the first wording is the template's, the others are variants seen in reports.
+HEADINGS = {
+    "overview": [S.SECTIONS["overview"]],
+    "active": [S.SECTIONS["active"]],
+    "applications": [S.SECTIONS["applications"], "三、依申请公开情况"],
+    "reviews": [S.SECTIONS["reviews"], "四、行政复议和行政诉讼情况"],
+    "problems": [S.SECTIONS["problems"]],
+    "other": [S.SECTIONS["other"]],
+}
+#: Label variants printed under ``noise=True`` (as in the seed reports).
+LABEL_VARIANTS = {
+    "上一年项目数量": ["上年项目数量", "上年度项目数量"],
+    "其他结果": ["其它结果"],
+    "（三）不予公开": ["（三）不 予 开 公"],
+}
+
+
+def application_skeleton(other_split: bool) -> list[tuple[str, str | None]]:
+    """The (row, reason) rows of the applications table, in printed order."""
+    rows: list[tuple[str, str | None]] = [("received", None), ("carried_over", None),
+                                          ("granted", None), ("partly_granted", None)]
+    for r in ("withheld", "unable", "not_processed"):
+        rows += [(r, x) for x in S.REASONS_BY_ROW[r]]
+    rows += [("other", x) for x in S.REASONS_BY_ROW["other"]] if other_split else [("other", None)]
+    rows += [("processed_total", None), ("carried_forward", None)]
+    return rows
+
+
+def active_skeleton(version: str) -> list[tuple[str, str]]:
+    """The (item, measure) cells of the 第二十条 tables of a template version."""
+    return [(item, m) for _, items, measures in ACTIVE_BLOCKS[version]
+            for item, _ in items for m, _ in measures]
+
+
+REVIEW_SKELETON = [(p, r) for p in S.PROCEEDINGS for r in S.REVIEW_RESULTS]
+APPLICANT_CODES = list(S.APPLICANTS)  # six parts, then total
+
+# --------------------------------------------------------------------------
+# Names and phrases
+# --------------------------------------------------------------------------
+PLACES = {
+    "甘肃省": {"定西市": ["通渭县", "陇西县", "渭源县"], "庆阳市": ["西峰区", "环县", "庆城县"]},
+    "河南省": {"洛阳市": ["西工区", "洛龙区", "孟津区"], "开封市": ["兰考县", "杞县"]},
+    "四川省": {"绵阳市": ["涪城区", "三台县"], "宜宾市": ["翠屏区", "南溪区"]},
+    "浙江省": {"湖州市": ["德清县", "长兴县"], "台州市": ["椒江区", "临海市"]},
+}
+DEPARTMENTS = ["财政局", "教育局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局",
+               "农业农村局", "卫生健康委员会", "市场监督管理局", "人力资源和社会保障局", "民政局", "水利局"]
+PROVINCE_DEPARTMENTS = ["财政厅", "教育厅", "自然资源厅", "生态环境厅", "住房和城乡建设厅",
+                        "交通运输厅", "农业农村厅", "民政厅", "水利厅"]
+OVERVIEW_PHRASES = [
+    "{year}年，{agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》，"
+    "坚持“以公开为常态、不公开为例外”，不断提升政务公开质量和实效。",
+    "{year}年，{agency}按照上级关于政务公开工作的部署要求，紧紧围绕中心工作，持续深化政府信息公开，"
+    "切实保障人民群众的知情权、参与权、表达权和监督权。",
+]
+MANAGEMENT_PHRASES = [
+    "（三）政府信息管理情况。严格落实信息发布“三审三校”制度，坚持先审后发，严把政治关、法律关、政策关、保密关、文字关。",
+    "（三）政府信息管理情况。及时更新政府信息公开指南和目录，落实保密审查机制，确保发布内容准确规范。",
+]
+PLATFORM_PHRASES = [
+    "（四）政府信息公开平台建设情况。加强政府门户网站与政务新媒体联动，优化信息公开专栏设置，及时发布权威信息。",
+    "（四）政府信息公开平台建设情况。持续规范政府网站信息公开专栏，强化政务新媒体日常监管。",
+]
+OVERSIGHT_PHRASES = [
+    "（五）监督保障情况。将政务公开工作纳入年度绩效考核，定期开展自查，及时整改发现的问题。",
+    "（五）监督保障情况。调整完善政务公开工作领导小组，明确专人负责，强化工作保障。",
+]
+PROBLEM_PHRASES = [
+    "主动公开的及时性有待提高", "政策解读的形式较为单一", "重点领域信息公开的深度和广度不够",
+    "工作人员业务能力有待加强", "政务新媒体更新不够及时", "依申请公开答复的规范性有待提升",
+]
+MEASURE_PHRASES = [
+    "加强业务培训，提升工作人员业务水平", "丰富政策解读形式，提高解读质量",
+    "深化重点领域信息公开，回应社会关切", "健全信息发布审核机制，确保信息准确规范",
+    "加强平台建设管理，提高信息更新频率", "规范依申请公开办理流程，依法依规答复",
+]
+OTHER_PHRASES = ["无。", "无其他需要报告的事项。",
+                 "本年度未收取政府信息公开信息处理费。",
+                 "按照《政府信息公开信息处理费管理办法》规定的按件、按量收费标准，本年度没有产生信息公开处理费。"]
+ORDINALS = "一二三四五六七八九"
+
+#: Median magnitudes by scale (counts per year; money in 万元).
+MAGNITUDES = {
+    "county": dict(requests=4, zero_requests=0.25, requests_sigma=0.9, reviews=0.3, licensing=800,
+                   penalty=150, coercion=10, fees=300, documents=5, regulations=0, items=20,
+                   procurement=30, procurement_amount=2000),
+    "city": dict(requests=250, zero_requests=0.0, requests_sigma=0.5, reviews=6, licensing=30000,
+                 penalty=3000, coercion=200, fees=5000, documents=40, regulations=3, items=80,
+                 procurement=200, procurement_amount=50000),
+    "province": dict(requests=20000, zero_requests=0.0, requests_sigma=0.4, reviews=150,
+                     licensing=300000, penalty=20000, coercion=2000, fees=50000, documents=100,
+                     regulations=15, items=300, procurement=800, procurement_amount=500000),
+}
+APPLICANT_SHARES = np.array([30.0, 3.0, 0.3, 0.3, 0.6, 1.0])  # Dirichlet weights of the six parts
+
+
+# --------------------------------------------------------------------------
+# Truth
+# --------------------------------------------------------------------------
+Counts = list  # seven counts (six applicant parts, then total); None = not printed
+
+
+@dataclass
+class Truth:
+    """The true content of one synthetic report.
+
+    ``app_cells[(row, reason)]`` holds the seven printed counts of a row (six
+    applicant parts, then the total; None where the cell is blank or the row
+    missing), ``active_cells[(item, measure)]`` the printed values,
+    ``review_cells[(proceeding, result)]`` the 15 review numbers.  The tidy
+    frames derive from them.
+    """
+
+    agency: str
+    year: int
+    template: str
+    active_template: str
+    other_split: bool
+    scale: str
+    seed: int
+    app_cells: dict
+    active_cells: dict
+    review_cells: dict
+    narrative: dict = field(default_factory=dict)   # numbers stated in 一、总体情况
+    defects: tuple = ()
+    missing_rows: tuple = ()                         # (row, reason) rows not printed
+    blank_cells: tuple = ()                          # (table, key..., applicant) printed blank
+    reviews_printed: int = N_REVIEW_CELLS            # how many of the 15 numbers are printed
+
+    # -- tidy frames -------------------------------------------------------
+    @cached_property
+    def applications(self) -> pd.DataFrame:
+        return _frame(S.APPLICATIONS, _application_records(self))
+
+    @cached_property
+    def active(self) -> pd.DataFrame:
+        return _frame(S.ACTIVE, _active_records(self))
+
+    @cached_property
+    def reviews(self) -> pd.DataFrame:
+        return _frame(S.REVIEWS, _review_records(self))
+
+    @cached_property
+    def checks(self) -> pd.DataFrame:
+        """The checks a perfect parser computes from the printed report."""
+        return expected_checks(self)
+
+    @property
+    def expected_failures(self) -> set[str]:
+        """Names of the checks with at least one ``ok == False``."""
+        c = self.checks
+        return set(c.loc[c["ok"].eq(False).fillna(False), "check"].astype(str))
+
+    def cell_count(self, table: str) -> tuple[int, int]:
+        """(template cells, printed non-blank cells) of a table."""
+        cells = {"applications": [v for row in self.app_cells.values() for v in row],
+                 "active": list(self.active_cells.values()),
+                 "reviews": list(self.review_cells.values())}[table]
+        return len(cells), sum(v is not None for v in cells)
+
+    def __repr__(self) -> str:
+        return (f"Truth({self.agency!r}, {self.year}, template={self.template!r}, "
+                f"scale={self.scale!r}, seed={self.seed}, defects={list(self.defects)})")
+
+
+def _frame(table: S.Table, records: list[tuple]) -> pd.DataFrame:
+    names = [c for c in table.names if c not in ("report_id", "raw")]
+    df = pd.DataFrame.from_records(records, columns=names)
+    if "value" in df:
+        df["value"] = df["value"].astype("Float64")
+    return table.coerce(df)
+
+
+def _application_records(t: Truth) -> list[tuple]:
+    return [(row, reason, a, v) for (row, reason), counts in t.app_cells.items()
+            for a, v in zip(APPLICANT_CODES, counts)]
+
+
+def _active_records(t: Truth) -> list[tuple]:
+    return [(item, m, v, (MONEY_UNIT if m in MONEY_MEASURES and v is not None else None))
+            for (item, m), v in t.active_cells.items()]
+
+
+def _review_records(t: Truth) -> list[tuple]:
+    return [(p, r, v) for (p, r), v in t.review_cells.items()]
+
+
+def _template_name(active_template: str, other_split: bool) -> str:
+    if active_template == ("2021" if other_split else "2019"):
+        return active_template
+    return "mixed"
+
+
+def _as_rng(rng_or_seed) -> tuple[np.random.Generator, int]:
+    if isinstance(rng_or_seed, np.random.Generator):
+        seed = int(rng_or_seed.integers(2**63))
+    else:
+        seed = int(rng_or_seed)
+    return np.random.default_rng(seed), seed
+
+
+def _lognormal(rng, median: float, sigma: float = 1.0) -> int:
+    return 0 if median <= 0 else int(round(median * float(np.exp(rng.normal(0.0, sigma)))))
+
+
+def _money(rng, median: float) -> float:
+    decimals = int(rng.choice([0, 2, 4]))
+    x = median * float(np.exp(rng.normal(0.0, 1.0)))
+    return float(f"{x:.{decimals}f}")
+
+
+def _agency(rng, scale: str) -> str:
+    province = str(rng.choice(list(PLACES)))
+    city = str(rng.choice(list(PLACES[province])))
+    if scale == "province":
+        return province + ("人民政府" if rng.random() < 0.3 else str(rng.choice(PROVINCE_DEPARTMENTS)))
+    if scale == "city":
+        return city + ("人民政府" if rng.random() < 0.3 else str(rng.choice(DEPARTMENTS)))
+    county = str(rng.choice(PLACES[province][city]))
+    if rng.random() < 0.2:
+        return f"{city}{county}人民政府"
+    return county + str(rng.choice(DEPARTMENTS))
+
+
+def _draw_applications(rng, scale: str, other_split: bool) -> dict:
+    mag = MAGNITUDES[scale]
+    total = 0 if rng.random() < mag["zero_requests"] else int(
+        rng.poisson(mag["requests"] * np.exp(rng.normal(0.0, mag["requests_sigma"]))))
+    shares = rng.dirichlet(APPLICANT_SHARES)
+    received = rng.multinomial(total, shares)
+    carried_over = rng.binomial(received, 0.06)
+    carried_forward = rng.binomial(received + carried_over, 0.05)
+    processed = received + carried_over - carried_forward
+    skeleton = application_skeleton(other_split)
+    leaves = [k for k in skeleton if k[0] in S.OUTCOME_ROWS]
+    weights = {"granted": 8.0, "partly_granted": 2.0, "not_held": 4.0, "needs_creation": 1.0}
+    alpha = np.array([weights.get(reason or row, 0.4) for row, reason in leaves])
+    probs = rng.dirichlet(alpha)
+    outcome = np.stack([rng.multinomial(n, probs) for n in processed], axis=1)  # leaves × parts
+    parts = {("received", None): received, ("carried_over", None): carried_over,
+             ("processed_total", None): processed, ("carried_forward", None): carried_forward}
+    parts.update({leaf: outcome[i] for i, leaf in enumerate(leaves)})
+    return {k: [int(x) for x in parts[k]] + [int(parts[k].sum())] for k in skeleton}
+
+
+def _draw_active(rng, scale: str, version: str) -> dict:
+    mag = MAGNITUDES[scale]
+    out: dict = {}
+    for item in ("regulations", "normative_documents"):
+        median = mag["regulations" if item == "regulations" else "documents"]
+        made = _lognormal(rng, median)
+        stock = made + _lognormal(rng, 3 * median + 1)
+        if version == "2021":
+            out[(item, "issued")] = made
+            out[(item, "repealed")] = int(rng.binomial(stock, 0.1))
+            out[(item, "in_force")] = stock
+        else:
+            out[(item, "new_made")] = made
+            out[(item, "new_published")] = int(rng.binomial(made, 0.9))
+            out[(item, "published_total")] = stock
+    items = ("licensing", "other_services", "penalty", "coercion") if version == "2019" else (
+        "licensing", "penalty", "coercion")
+    for item in items:
+        median = mag.get(item, mag["licensing"] / 10)
+        if version == "2019":
+            prior = _lognormal(rng, mag["items"] / 4)
+            out[(item, "prior_items")] = prior
+            out[(item, "change")] = int(rng.integers(-min(prior, 5), 6))
+        out[(item, "decisions")] = 0 if rng.random() < 0.2 else _lognormal(rng, median)
+    if version == "2019":
+        prior = _lognormal(rng, mag["items"] / 2)
+        out[("fees", "prior_items")] = prior
+        out[("fees", "change")] = int(rng.integers(-min(prior, 5), 4))
+        out[("procurement", "procurement_items")] = _lognormal(rng, mag["procurement"])
+        out[("procurement", "procurement_amount")] = _money(rng, mag["procurement_amount"])
+    else:
+        out[("fees", "fee_amount")] = _money(rng, mag["fees"])
+    return {k: float(out[k]) for k in active_skeleton(version)}
+
+
+def _draw_reviews(rng, scale: str) -> dict:
+    lam = MAGNITUDES[scale]["reviews"]
+    out = {}
+    for p, factor in zip(S.PROCEEDINGS, (1.0, 0.5, 0.3)):
+        parts = rng.multinomial(int(rng.poisson(lam * factor)), [0.6, 0.15, 0.1, 0.15])
+        out.update({(p, r): int(v) for r, v in zip(S.REVIEW_PARTS, parts)})
+        out[(p, "total")] = int(parts.sum())
+    return {k: out[k] for k in REVIEW_SKELETON}
+
+
+def generate_truth(rng_or_seed, template: str = "2021", scale: str = "county", year: int | None = None,
+                   agency: str | None = None, defects=()) -> Truth:
+    """Draw the true content of one report.
+
+    ``template`` is ``"2019"``, ``"2021"`` or ``"mixed"`` (2021 active tables with an
+    unsplit (六)其他处理, or 2019 active tables with a split one, chosen at random);
+    ``scale`` sets magnitudes (``county``: mostly 0–20 requests, ``city``: hundreds,
+    ``province``: tens of thousands); ``defects`` is a subset of :data:`DEFECTS`.
+    """
+    if template not in TEMPLATES:
+        raise ValueError(f"template must be one of {TEMPLATES}, not {template!r}")
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
+    unknown = set(defects) - set(DEFECTS)
+    if unknown:
+        raise ValueError(f"unknown defects {sorted(unknown)}; known: {DEFECTS}")
+    rng, seed = _as_rng(rng_or_seed)
+    if template == "mixed":
+        active_template = str(rng.choice(["2019", "2021"]))
+        other_split = active_template == "2019"
+    else:
+        active_template, other_split = template, template == "2021"
+    if year is None:
+        year = int(rng.integers(2019, 2021) if active_template == "2019" else rng.integers(2021, 2025))
+    t = Truth(
+        agency=agency or _agency(rng, scale), year=int(year),
+        template=_template_name(active_template, other_split), active_template=active_template,
+        other_split=other_split, scale=scale, seed=seed,
+        app_cells=_draw_applications(rng, scale, other_split),
+        active_cells=_draw_active(rng, scale, active_template),
+        review_cells=_draw_reviews(rng, scale),
+        defects=tuple(d for d in DEFECTS if d in set(defects)),
+    )
+    _apply_defects(t, rng)
+    _set_narrative(t, rng)
+    return t
+
+
+def _apply_defects(t: Truth, rng) -> None:
+    if "missing_rows" in t.defects:
+        # sub-reason rows other than the first of their group: the group label stays printed
+        candidates = [k for k in t.app_cells if k[1] is not None and S.REASONS_BY_ROW[k[0]][0] != k[1]]
+        picks = rng.choice(len(candidates), size=int(rng.integers(1, 3)), replace=False)
+        t.missing_rows = tuple(candidates[i] for i in sorted(picks))
+        for k in t.missing_rows:
+            t.app_cells[k] = [None] * len(APPLICANT_CODES)
+    if "blank_cells" in t.defects:
+        cells = [("applications", k, j) for k, v in t.app_cells.items() if k not in t.missing_rows
+                 for j in range(len(v))]
+        cells += [("reviews", k, None) for k in t.review_cells]
+        cells += [("active", k, None) for k in t.active_cells if k[1] not in MONEY_MEASURES]
+        picks = rng.choice(len(cells), size=int(rng.integers(1, 4)), replace=False)
+        blanks = []
+        for i in sorted(picks):
+            table, key, j = cells[i]
+            if table == "applications":
+                t.app_cells[key][j] = None
+                blanks.append((table, *key, APPLICANT_CODES[j]))
+            else:
+                getattr(t, f"{'review' if table == 'reviews' else 'active'}_cells")[key] = None
+                blanks.append((table, *key))
+        t.blank_cells = tuple(blanks)
+    if "broken_identity" in t.defects:
+        cells = [(k, len(APPLICANT_CODES) - 1) for k in t.app_cells]
+        cells += [(("processed_total", None), j) for j in range(len(APPLICANT_CODES) - 1)]
+        cells = [(k, j) for k, j in cells if t.app_cells[k][j] is not None]
+        k, j = cells[int(rng.integers(len(cells)))]
+        delta = int(rng.integers(1, 4))
+        if t.app_cells[k][j] >= delta and rng.random() < 0.5:
+            delta = -delta
+        t.app_cells[k][j] += delta
+    if "truncated_reviews" in t.defects:
+        cut = int(rng.integers(1, 7))
+        t.reviews_printed = N_REVIEW_CELLS - cut
+        for key in REVIEW_SKELETON[t.reviews_printed:]:
+            t.review_cells[key] = None
+
+
+def _set_narrative(t: Truth, rng) -> None:
+    """Numbers the overview states; from the printed table unless a defect says otherwise."""
+    def printed_total(row):
+        v = t.app_cells[(row, None)][-1]
+        return v if v is not None else int(rng.integers(0, 5))
+
+    keys = ["received", "processed_total"]
+    if rng.random() < 0.5:
+        keys += ["carried_over", "carried_forward"]
+    t.narrative = {k: printed_total(k) for k in keys}
+    if "narrative_disagrees" in t.defects:
+        t.narrative["received"] += int(rng.integers(1, 6))
+
+
+# --------------------------------------------------------------------------
+# The checks a perfect parser computes
+# --------------------------------------------------------------------------
+def _check(rows, check, table, row, reason, applicant, expected, actual, detail=""):
+    if expected is None or actual is None:
+        ok = None
+    else:
+        ok = bool(np.isclose(expected, actual))
+    rows.append(dict(check=check, table=table, row=row, reason=reason, applicant=applicant,
+                     expected=expected, actual=actual, ok=ok, detail=detail))
+
+
+def _sum(values):
+    return None if any(v is None for v in values) else sum(values)
+
+
+def expected_checks(t: Truth) -> pd.DataFrame:
+    """The identity, sum, completeness and narrative checks of the printed report."""
+    out: list[dict] = []
+    app = t.app_cells
+    for j, a in enumerate(APPLICANT_CODES):
+        col = {k: v[j] for k, v in app.items()}
+        _check(out, "identity", "applications", None, None, a,
+               _sum([col[("received", None)], col[("carried_over", None)]]),
+               _sum([col[("processed_total", None)], col[("carried_forward", None)]]))
+        _check(out, "outcome_sum", "applications", "processed_total", None, a,
+               col[("processed_total", None)], _sum([v for k, v in col.items() if k[0] in S.OUTCOME_ROWS]))
+    for (row, reason), v in app.items():
+        _check(out, "applicant_sum", "applications", row, reason, "total", v[-1], _sum(v[:-1]))
+    for p in S.PROCEEDINGS:
+        _check(out, "review_sum", "reviews", p, None, None, t.review_cells[(p, "total")],
+               _sum([t.review_cells[(p, r)] for r in S.REVIEW_PARTS]))
+    for table in ("applications", "active", "reviews"):
+        n, found = t.cell_count(table)
+        _check(out, "completeness", table, None, None, None, n, found)
+    for row, stated in t.narrative.items():
+        _check(out, "narrative", "applications", row, None, "total", app[(row, None)][-1], stated)
+    df = pd.DataFrame(out, columns=["check", "table", "row", "reason", "applicant", "expected",
+                                    "actual", "ok", "detail"])
+    return S.CHECKS_TABLE.coerce(df)
+
+
+# --------------------------------------------------------------------------
+# Rendering: a report is a list of blocks; a table is rows of merged cells
+# --------------------------------------------------------------------------
+@dataclass
+class _Cell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    header: bool = False   # a column label (wrapped in the ``cells`` layout)
+    value: bool = False    # a number cell; "" means printed blank
+
+
+class _Printer:
+    """Every random choice of how a truth is printed in one layout."""
+
+    def __init__(self, truth: Truth, layout: str, noise: bool, style: str | None):
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
+        self.rng = rng = np.random.default_rng([truth.seed, LAYOUTS.index(layout), int(noise)])
+        self.layout, self.noise = layout, noise
+        self.style = style or str(rng.choice(LAYOUT_STYLES[layout]))
+        if self.style not in STYLES:
+            raise ValueError(f"style must be one of {STYLES}, not {self.style!r}")
+        self.fullwidth = noise and rng.random() < 0.3
+        self.halfwidth_punct = noise and rng.random() < 0.5
+        self.spaced = noise and rng.random() < 0.5
+        self.trailing = noise and layout not in ("markdown", "html") and rng.random() < 0.5
+        self.variants = noise and rng.random() < 0.5
+        self.chrome = layout == "html" or (noise and rng.random() < 0.5)
+        self.money_style = str(rng.choice(["unit", "unit_space", "header"]))
+        self.increase = str(rng.choice(["增{}", "增 {}", "{}"]))
+        self.decrease = str(rng.choice(["减{}", "减 {}"]))
+        self.headings = {k: (str(rng.choice(v)) if noise else v[0]) for k, v in HEADINGS.items()}
+
+    # -- labels ------------------------------------------------------------
+    def label(self, text: str) -> str:
+        if self.variants and text in LABEL_VARIANTS and self.rng.random() < 0.5:
+            text = str(self.rng.choice(LABEL_VARIANTS[text]))
+        if self.spaced and self.rng.random() < 0.4:
+            text = _space_out(text, self.rng)
+        if self.halfwidth_punct:
+            text = text.translate(HALFWIDTH)
+        if self.trailing and self.rng.random() < 0.3:
+            text += " "
+        return text
+
+    def number(self, v) -> str:
+        if v is None:
+            return ""
+        s = _plain(v)
+        return s.translate(FULLWIDTH_DIGITS) if self.fullwidth else s
+
+    def active_value(self, measure: str, v) -> str:
+        if v is None:
+            return ""
+        if measure == "change":
+            if v > 0:
+                return self.increase.format(self.number(v))
+            if v < 0:
+                return self.decrease.format(self.number(-v))
+        if measure == "procurement_amount" and self.money_style != "header":
+            return self.number(v) + (" " if self.money_style == "unit_space" else "") + MONEY_UNIT
+        return self.number(v)
+
+    def measure_label(self, measure: str, text: str) -> str:
+        if measure == "procurement_amount" and self.money_style == "header":
+            text += "（单位：万元）"
+        return self.label(text)
+
+
+HALFWIDTH = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":"})
+FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+_NUMBERING = re.compile(r"^([一二三四五六七八九]、|（[一二三四五六七]）|\d\.)")
+
+
+def _plain(v) -> str:
+    """A number as reports print it: integers without a decimal point."""
+    v = float(v)
+    return str(int(v)) if v.is_integer() else repr(v)
+
+
+def _space_out(text: str, rng) -> str:
+    """``（三）不予公开`` -> ``（三） 不 予 公 开`` (short labels only, as in seed 000)."""
+    m = _NUMBERING.match(text)
+    prefix, rest = (m.group(0), text[m.end():]) if m else ("", text)
+    if not 2 <= len(rest) <= 8 or " " in rest:
+        return text
+    return (prefix + " " if prefix else "") + " ".join(rest)
+
+
+def _active_table(t: Truth, p: _Printer) -> list[list[_Cell]]:
+    rows = []
+    for item_no, items, measures in ACTIVE_BLOCKS[t.active_template]:
+        rows.append([_Cell(p.label(f"第二十条第{item_no}项"), colspan=ACTIVE_WIDTH,
+                           header=True)])
+        spans = [1] * len(measures)
+        spans[-1] = ACTIVE_WIDTH - len(measures)
+        rows.append([_Cell(p.label("信息内容"), header=True)]
+                    + [_Cell(p.measure_label(m, lab), colspan=s, header=True)
+                       for (m, lab), s in zip(measures, spans)])
+        for item, lab in items:
+            rows.append([_Cell(p.label(lab))]
+                        + [_Cell(p.active_value(m, t.active_cells[(item, m)]), colspan=s, value=True)
+                           for (m, _), s in zip(measures, spans)])
+    return rows
+
+
+def _applications_table(t: Truth, p: _Printer) -> list[list[_Cell]]:
+    H = lambda text, **kw: _Cell(p.label(text), header=True, **kw)  # noqa: E731
+    rows = [
+        [H(APPLICATION_CORNER, colspan=3, rowspan=3), H(APPLICANT_GROUP, colspan=7)],
+        [H(APPLICANT_LABELS["natural_person"], rowspan=2), H(ORG_GROUP, colspan=5),
+         H(APPLICANT_LABELS["total"], rowspan=2)],
+        [H(APPLICANT_LABELS[a]) for a in S.APPLICANT_PARTS[1:]],
+    ]
+    printed = [k for k in application_skeleton(t.other_split) if k not in t.missing_rows]
+    n_outcome = sum(k[0] in S.OUTCOME_ROWS or k[0] == "processed_total" for k in printed)
+    for row, reason in printed:
+        values = [_Cell(p.number(v), value=True) for v in t.app_cells[(row, reason)]]
+        labels = []
+        if row in S.OUTCOME_ROWS or row == "processed_total":
+            if row == "granted":
+                labels.append(_Cell(p.label(OUTCOME_GROUP), rowspan=n_outcome))
+            if reason is None:
+                labels.append(_Cell(p.label(ROW_LABELS[row]), colspan=2))
+            else:
+                group = [k for k in printed if k[0] == row]
+                if group[0] == (row, reason):
+                    labels.append(_Cell(p.label(ROW_LABELS[row]), rowspan=len(group)))
+                labels.append(_Cell(p.label(S.APPLICATION_REASONS[reason])))
+        else:
+            labels.append(_Cell(p.label(ROW_LABELS[row]), colspan=3))
+        rows.append(labels + values)
+    return rows
+
+
+def _reviews_table(t: Truth, p: _Printer) -> list[list[_Cell]]:
+    H = lambda text, **kw: _Cell(p.label(text), header=True, **kw)  # noqa: E731
+    results = [H(S.REVIEW_RESULTS[r]) for r in S.REVIEW_RESULTS]
+    return [
+        [H(PROCEEDING_LABELS["review"], colspan=5), H(SUIT_GROUP, colspan=10)],
+        [H(S.REVIEW_RESULTS[r], rowspan=2) for r in S.REVIEW_RESULTS]
+        + [H(PROCEEDING_LABELS["suit_direct"], colspan=5),
+           H(PROCEEDING_LABELS["suit_after_review"], colspan=5)],
+        results + [H(S.REVIEW_RESULTS[r]) for r in S.REVIEW_RESULTS],
+        [_Cell(p.number(t.review_cells[k]), value=True) for k in REVIEW_SKELETON[:t.reviews_printed]],
+    ]
+
+
+def _narrative(t: Truth, p: _Printer) -> str:
+    n = {k: p.number(v) for k, v in t.narrative.items()}
+    if "carried_over" in n:
+        return (f"{t.year}年，共新收政府信息公开申请{n['received']}件，上年结转{n['carried_over']}件，"
+                f"办结{n['processed_total']}件，结转下年度继续办理{n['carried_forward']}件。")
+    return f"{t.year}年，共收到政府信息公开申请{n['received']}件，办结{n['processed_total']}件。"
+
+
+def _enumerate(phrases) -> str:
+    return "；".join(f"{ORDINALS[i]}是{s}" for i, s in enumerate(phrases)) + "。"
+
+
+def _blocks(t: Truth, p: _Printer) -> list[tuple[str, object]]:
+    """The report as (kind, content) blocks: title, heading, para, table."""
+    rng = p.rng
+    pick = lambda xs, k=1: [str(x) for x in rng.choice(xs, size=k, replace=False)]  # noqa: E731
+    year = f"{t.year} 年" if p.noise and rng.random() < 0.3 else f"{t.year}年"
+    published = int(t.app_cells[("received", None)][-1] or 0) * 3 + int(rng.integers(20, 2000))
+    problems = pick(PROBLEM_PHRASES, int(rng.integers(2, 4)))
+    measures = pick(MEASURE_PHRASES, int(rng.integers(2, 4)))
+    return [
+        ("title", f"{t.agency}{year}政府信息公开工作年度报告"),
+        ("para", "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定编制本报告。"
+                 f"本报告所列数据的统计期限为{t.year}年1月1日至{t.year}年12月31日。"),
+        ("heading", p.headings["overview"]),
+        ("para", pick(OVERVIEW_PHRASES)[0].format(year=t.year, agency=t.agency)),
+        ("para", f"（一）主动公开情况。{t.year}年，通过政府网站主动公开政府信息{published}条。"),
+        ("para", "（二）依申请公开情况。" + _narrative(t, p)),
+        ("para", pick(MANAGEMENT_PHRASES)[0]),
+        ("para", pick(PLATFORM_PHRASES)[0]),
+        ("para", pick(OVERSIGHT_PHRASES)[0]),
+        ("heading", p.headings["active"]),
+        ("table", _active_table(t, p)),
+        ("heading", p.headings["applications"]),
+        ("table", _applications_table(t, p)),
+        ("heading", p.headings["reviews"]),
+        ("table", _reviews_table(t, p)),
+        ("heading", p.headings["problems"]),
+        ("para", "政府信息公开工作取得了一定成效，但仍存在一些不足：" + _enumerate(problems)),
+        ("para", "下一步，我们将重点做好以下工作：" + _enumerate(measures)),
+        ("heading", p.headings["other"]),
+        ("para", pick(OTHER_PHRASES)[0]),
+        ("para", t.agency),
+        ("para", f"{t.year + 1}年1月{int(rng.integers(10, 29))}日"),
+    ]
+
+
+def _grid(table: list[list[_Cell]]) -> list[list[tuple[str, _Cell | None]]]:
+    """Expand merged cells: each position is ("cell", cell), ("col", None) when covered by a
+    colspan of the same row, ("row", None) under the first column of a cell spanning down
+    from above, ("rowx", None) under its other columns."""
+    taken: dict[tuple[int, int], str] = {}
+    placed: dict[tuple[int, int], _Cell] = {}
+    for r, row in enumerate(table):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            placed[(r, c)] = cell
+            taken[(r, c)] = "cell"
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    if dr or dc:
+                        taken[(r + dr, c + dc)] = "col" if dr == 0 else ("row" if dc == 0 else "rowx")
+            c += cell.colspan
+    grid = []
+    for r in range(len(table)):
+        width = 1 + max(c for (rr, c) in taken if rr == r)
+        grid.append([(taken.get((r, c), "col"), placed.get((r, c))) for c in range(width)])
+    return grid
+
+
+def _text_rows(table: list[list[_Cell]], style: str) -> list[list[_Cell]]:
+    """The cells each printed line of a text table holds, in a merge style."""
+    keep = {"grid": {"col", "row", "rowx"}, "rowspan_blank": {"row"}, "compact": set()}[style]
+    return [[cell if kind == "cell" else _Cell("") for kind, cell in row if kind == "cell" or kind in keep]
+            for row in _grid(table)]
+
+
+def _wrap(text: str, rng) -> str:
+    """Wrap a header label over lines, as PDF/Word extraction does (seed 004)."""
+    if len(text) < 4 or rng.random() < 0.5:
+        return text
+    width = 2 if len(text) == 4 else (len(text) + 1) // 2 if len(text) <= 8 else 16
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def _render_table_text(table, p: _Printer) -> str:
+    rows = _text_rows(table, p.style)
+    if p.layout == "tab":
+        return "\n".join("\t".join(c.text for c in row) for row in rows)
+    if p.layout == "pipe":
+        return "\n".join(" | ".join(c.text for c in row) + " |" for row in rows)
+    if p.layout == "markdown":
+        width = max(len(r) for r in rows)
+        lines = ["| " + " | ".join([c.text for c in row] + [""] * (width - len(row))) + " |"
+                 for row in rows]
+        return "\n".join(lines[:1] + ["|" + "---|" * width] + lines[1:])
+    # cells: one cell per line, a blank line between cells; a blank value cell is a space
+    return "\n\n".join(_wrap(c.text, p.rng) if c.header else (c.text or " ")
+                       for row in rows for c in row)
+
+
+def render(truth: Truth, layout: str = "tab", *, noise: bool = False, style: str | None = None) -> str:
+    """Print ``truth`` as a complete report in ``layout`` (one of :data:`LAYOUTS`).
+
+    ``noise`` adds label variants seen in real reports (spaced-out labels, half-width
+    punctuation, full-width digits, trailing spaces, variant headings, page chrome);
+    ``style`` fixes how merged cells of text tables are printed (:data:`STYLES`;
+    default: a random style that suits the layout).  Deterministic for a given
+    truth, layout, noise and style.
+    """
+    p = _Printer(truth, layout, noise, style)
+    if layout == "html":
+        return _render_html(truth, p)
+    out = []
+    if p.chrome:
+        out += ["当前位置：首页", " > 政务公开 > 政府信息公开工作年度报告"]
+    for kind, content in _blocks(truth, p):
+        if kind == "table":
+            out.append(_render_table_text(content, p))
+        elif layout == "markdown" and kind in ("title", "heading"):
+            out.append(("# " if kind == "title" else "## ") + content)
+        else:
+            out.append(content)
+    if p.chrome:
+        out += ["责任编辑：管理员", "[ 打印本页 | 关闭窗口 ]"]
+    sep = "\n" if layout == "pipe" and p.rng.random() < 0.5 else "\n\n"
+    return sep.join(out) + "\n"
+
+
+def render_html(truth: Truth, *, noise: bool = False) -> str:
+    """Print ``truth`` as a full HTML page (tables with colspan/rowspan, page chrome)."""
+    return render(truth, "html", noise=noise)
+
+
+def _html_table(table) -> str:
+    lines = ['<table border="1" cellspacing="0" cellpadding="0" style="width:100%">', "<tbody>"]
+    for row in table:
+        tds = []
+        for c in row:
+            attrs = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (
+                f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
+            text = _html.escape(c.text, quote=False) if c.text.strip() else "&nbsp;"
+            tds.append(f'<td{attrs}><p style="text-align:center">{text}</p></td>')
+        lines.append("<tr>" + "".join(tds) + "</tr>")
+    return "\n".join(lines + ["</tbody>", "</table>"])
+
+
+def _render_html(t: Truth, p: _Printer) -> str:
+    body = []
+    title = ""
+    for kind, content in _blocks(t, p):
+        if kind == "title":
+            title = content
+            body.append(f'<h1 class="title">{_html.escape(content)}</h1>')
+            body.append(f'<div class="info">发布时间：{t.year + 1}-01-{int(p.rng.integers(10, 29))} 10:00'
+                        f'&nbsp;&nbsp;来源：{_html.escape(t.agency)}&nbsp;&nbsp;字号：[大 中 小]</div>')
+            body.append('<div class="content" id="zoom">')
+        elif kind == "heading":
+            body.append(f'<p style="text-indent:2em"><strong>{_html.escape(content)}</strong></p>')
+        elif kind == "table":
+            body.append(_html_table(content))
+        else:
+            body.append(f'<p style="text-indent:2em">{_html.escape(content)}</p>')
+    body.append("</div>")
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_html.escape(title)}</title>",
+        "<style>",
+        "body { font-family: 'Microsoft YaHei', SimSun; } table { border-collapse: collapse; }",
+        ".nav:before { content: '一、总体情况 1 2 3'; } td { border: 1px solid #000; }",
+        "</style>",
+        '<script type="text/javascript">',
+        'var pageStats = {"本年新收": 987654, "办结": 123456};',
+        'function printPage() { window.print(); } document.title = "三、收到和处理政府信息公开申请情况";',
+        "</script>",
+        "</head>",
+        "<body>",
+        '<div class="nav">当前位置：<a href="/">首页</a> &gt; <a href="#">政务公开</a> &gt; 政府信息公开工作年度报告</div>',
+        '<div class="article">',
+        *body,
+        "</div>",
+        f'<div class="footer">主办单位：{_html.escape(t.agency)}&nbsp;&nbsp;[ 打印本页 | 关闭窗口 ]</div>',
+        '<script>var _hmt = _hmt || []; (function() { var hm = document.createElement("script"); })();</script>',
+        "</body>",
+        "</html>",
+        "",
+    ])
+
+
+# --------------------------------------------------------------------------
+# Corpora
+# --------------------------------------------------------------------------
+@dataclass
+class CorpusItem:
+    truth: Truth
+    layout: str
+    noise: bool
+
+    def render(self) -> str:
+        return render(self.truth, self.layout, noise=self.noise)
+
+
+SCALE_SHARES = {"county": 0.8, "city": 0.17, "province": 0.03}
+
+
+def generate_corpus(n: int, seed: int, defect_share: float = 0.1, layouts=LAYOUTS,
+                    templates=TEMPLATES, noise_share: float = 0.3) -> list[CorpusItem]:
+    """``n`` reports: random template, scale (mostly county), layout and noise; a
+    ``defect_share`` of them with one or two random :data:`DEFECTS`."""
+    rng = np.random.default_rng(seed)
+    layouts, templates = list(layouts), list(templates)
+    out = []
+    for _ in range(n):
+        sub = int(rng.integers(2**63))
+        scale = str(rng.choice(list(SCALE_SHARES), p=list(SCALE_SHARES.values())))
+        defects = ()
+        if rng.random() < defect_share:
+            defects = tuple(rng.choice(DEFECTS, size=int(rng.integers(1, 3)), replace=False))
+        truth = generate_truth(sub, template=str(rng.choice(templates)), scale=scale, defects=defects)
+        out.append(CorpusItem(truth, str(rng.choice(layouts)), bool(rng.random() < noise_share)))
+    return out
+
+
+def write_corpus(folder, n: int, seed: int, *, defect_share: float = 0.1, layouts=LAYOUTS,
+                 templates=TEMPLATES, noise_share: float = 0.3, truth_format: str = "parquet"
+                 ) -> pd.DataFrame:
+    """Write ``n`` synthetic reports to ``folder`` with their truth.
+
+    Files are ``NNNNNN_<report_id>.<txt|md|html>`` (report_id = the first 16 hex digits of
+    the file's SHA-256, as the parser derives it); ``truth/`` holds ``applications``,
+    ``active``, ``reviews`` and ``checks`` (the expected checks) as Parquet or CSV with
+    that report_id and the file name; ``manifest.csv`` one row per file.  Same seed,
+    same bytes.  Returns the manifest.
+    """
+    if truth_format not in ("parquet", "csv"):
+        raise ValueError("truth_format must be 'parquet' or 'csv'")
+    folder = Path(folder)
+    (folder / "truth").mkdir(parents=True, exist_ok=True)
+    manifest, records = [], {"applications": [], "active": [], "reviews": [], "checks": []}
+    builders = {"applications": _application_records, "active": _active_records,
+                "reviews": _review_records}
+    width = max(6, len(str(n)))
+    for i, item in enumerate(generate_corpus(n, seed, defect_share, layouts, templates, noise_share)):
+        data = item.render().encode("utf-8")
+        rid = hashlib.sha256(data).hexdigest()[:16]
+        name = f"{i:0{width}d}_{rid}.{EXTENSIONS[item.layout]}"
+        (folder / name).write_bytes(data)
+        t = item.truth
+        for table, build in builders.items():
+            records[table] += [(rid, name, *r) for r in build(t)]
+        checks = t.checks.assign(report_id=rid, file=name)
+        records["checks"].append(checks)
+        manifest.append(dict(file=name, report_id=rid, agency=t.agency, year=t.year,
+                             template=t.template, layout=item.layout, scale=t.scale,
+                             noise=item.noise, defects=";".join(t.defects),
+                             expected_failures=";".join(sorted(t.expected_failures))))
+    for table, definition in (("applications", S.APPLICATIONS), ("active", S.ACTIVE),
+                              ("reviews", S.REVIEWS)):
+        cols = ["report_id", "file"] + [c for c in definition.names if c not in ("report_id", "raw")]
+        df = pd.DataFrame.from_records(records[table], columns=cols)
+        if "value" in df:
+            df["value"] = df["value"].astype("Float64")
+        _write_table(definition.coerce(df), folder / "truth" / table, truth_format)
+    checks = (pd.concat(records["checks"], ignore_index=True) if records["checks"]
+              else S.CHECKS_TABLE.empty())
+    _write_table(checks, folder / "truth" / "checks", truth_format)
+    man = pd.DataFrame(manifest, columns=["file", "report_id", "agency", "year", "template", "layout",
+                                          "scale", "noise", "defects", "expected_failures"])
+    man.to_csv(folder / "manifest.csv", index=False)
+    return man
+
+
+def _write_table(df: pd.DataFrame, stem: Path, fmt: str) -> None:
+    if fmt == "parquet":
+        df.to_parquet(stem.with_suffix(".parquet"), index=False)
+    else:
+        df.to_csv(stem.with_suffix(".csv"), index=False)
