@@ -161,6 +161,13 @@ class Corpus:
         return problems_frame(self.sections)
 
     @cached_property
+    def problem_themes(self) -> pd.DataFrame:
+        """One row per (problem or measure item, theme) of the codebook."""
+        from .narrative import problem_themes
+
+        return problem_themes(self.problems)
+
+    @cached_property
     def tokens(self) -> pd.DataFrame:
         """jieba tokens of every problem and measure item."""
         from .narrative import tokenize

@@ -107,3 +107,28 @@ def reviews_records(report_id: str, table: ReviewsTable):
             unreadable.append(("reviews", proceeding, result, None, cell))
         rows.append((report_id, proceeding, result, count, cell))
     return rows, unreadable
+
+
+def wide(df):
+    """A tidy table laid out like the printed form, for reading: applications as
+    (report, row, reason) × applicant, reviews as (report, proceeding) × result,
+    active as (item, measure) × report. Template order; a row the report lacks
+    stays, with NA; reason "—" marks rows without sub-reasons."""
+    import pandas as pd
+
+    def lay_out(index, columns, values):
+        d = df.copy()
+        if "reason" in index:
+            d["reason"] = d["reason"].cat.add_categories(["—"]).fillna("—")
+        out = d.set_index(index + [columns])[values].unstack(columns)
+        cats = d[columns].cat.categories
+        return out.loc[:, [c for c in cats if c in out.columns]]
+
+    if {"row", "applicant", "count"} <= set(df.columns):
+        return lay_out(["report_id", "row", "reason"], "applicant", "count")
+    if {"proceeding", "result", "count"} <= set(df.columns):
+        return lay_out(["report_id", "proceeding"], "result", "count")
+    if {"item", "measure", "value"} <= set(df.columns):
+        d = df.set_index(["item", "measure", "report_id"])["value"].unstack("report_id")
+        return d
+    raise ValueError("wide() takes the applications, reviews or active table")

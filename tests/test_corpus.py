@@ -129,3 +129,23 @@ def test_parser_bug_becomes_a_row_not_a_crash(tmp_path, monkeypatch):
     c = gx.load_corpus(tmp_path, progress=False)
     r = c.reports.set_index("path")
     assert r.loc["a.txt", "reason"] == "parse_error" and "injected failure" in r.loc["a.txt", "message"]
+
+
+def test_wide_lays_out_the_printed_form_and_keeps_missing_rows():
+    rep = gx.read_report(DATA / "reports" / "000_a6689a29e53ae8de.txt")
+    w = gx.wide(rep.applications)
+    assert list(w.columns) == ["natural_person", "business", "research", "nonprofit",
+                               "legal_services", "other_org", "total"]
+    rows = w.index.droplevel("report_id")
+    assert rows[0] == ("received", "—") and rows[-1] == ("carried_forward", "—")
+    assert w.loc[(rep.report_id, "other", "overdue_fee")].isna().all()  # printed nowhere
+    assert w.loc[(rep.report_id, "received", "—"), "research"] == 1
+    assert gx.wide(rep.reviews).shape == (3, 5)
+
+
+def test_problems_and_themes_of_the_sample_corpus():
+    c = gx.load_corpus(DATA / "reports", progress=False)
+    p = c.problems
+    assert set(p["kind"]) == {"problem", "measure"}
+    assert set(c.problem_themes["report_id"]) <= set(c.reports["report_id"])
+    assert {"report_id", "kind", "n", "token"} <= set(c.tokens.columns)
