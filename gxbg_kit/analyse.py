@@ -26,7 +26,9 @@ Only the ``总计`` (``applicant == "total"``) column of the applications table
 is used, except by :func:`requests_by_applicant`.  Reports are the ones that
 appear in the table given; ``reports`` only adds labels.  Rows are ordered by
 ``year``, ``agency`` and ``report_id`` when ``reports`` is given, else by
-``report_id``, then by the template order of the codes.
+``report_id``, then by the template order of the codes; NA sorts first (so a
+row's whole value, with ``reason`` NA, comes before its sub-reasons).
+Agencies sort by code point, not pinyin.
 """
 from __future__ import annotations
 

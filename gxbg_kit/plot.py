@@ -400,10 +400,13 @@ def _grouped(ax, wide: pd.DataFrame, domain: str, lang: str, *, width=0.8):
 
 
 def _set_categories(ax, x, labels, *, horizontal=False, rotate=True):
+    """Category ticks, and limits that keep a slot for every category (NA ones too)."""
+    n = len(labels)
     if horizontal:
         ax.set_yticks(x, labels)
-        ax.invert_yaxis()
+        ax.set_ylim(n - 0.5, -0.5)  # first category on top
     else:
+        ax.set_xlim(-0.5, n - 0.5)
         ax.set_xticks(x, labels, rotation=30 if rotate and len(labels) > 3 else 0,
                       ha="right" if rotate and len(labels) > 3 else "center")
 
@@ -437,16 +440,25 @@ def _heatmap(ax, mat: pd.DataFrame, row_labels, col_labels, *, cmap="Blues", vmi
     cm = matplotlib.colormaps[cmap].with_extremes(bad="0.9")
     im = ax.imshow(values, cmap=cm, vmin=vmin, vmax=vmax, aspect="auto",
                    interpolation="nearest")
-    ax.set_xticks(np.arange(values.shape[1]), col_labels, rotation=45, ha="right")
+    long_labels = any(len(str(c)) > 4 for c in col_labels)
+    ax.set_xticks(np.arange(values.shape[1]), col_labels, rotation=45 if long_labels else 0,
+                  ha="right" if long_labels else "center")
     ax.set_yticks(np.arange(values.shape[0]), row_labels)
     annotate = values.size <= 400 if annotate is None else annotate
     if annotate:
-        hi = np.nanmax(values.filled(np.nan)) if values.count() else 0
         for (i, j), v in np.ndenumerate(values.filled(np.nan)):
             if not np.isnan(v):
+                r, g, b, _ = im.cmap(im.norm(v))
+                dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
                 ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
-                        color="white" if hi and v > 0.6 * (vmax or hi) else "black")
+                        color="white" if dark else "black")
     cbar = ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+    if fmt == "{:.0f}":  # counts
+        cbar.locator = ticker.MaxNLocator(integer=True)
+        cbar.update_ticks()
+    elif fmt.endswith("%}"):
+        cbar.formatter = ticker.PercentFormatter(1.0)
+        cbar.update_ticks()
     if colorbar_label:
         cbar.set_label(colorbar_label)
     return im
