@@ -33,6 +33,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "KINDS", "KIND_DTYPE", "PROBLEM_COLUMNS", "CODEBOOK_COLUMNS", "cn_number", "problems_section",
+    "split_problems", "problems_frame", "load_codebook", "match_themes", "assign_themes",
+    "problem_themes", "tokenize", "domain_terms", "stopwords", "term_frequencies", "keywords",
+    "theme_cooccurrence", "shingles", "narrative_similarity",
+]
+
 KINDS = ("problem", "measure")
 KIND_DTYPE = pd.CategoricalDtype(list(KINDS))
 PROBLEM_COLUMNS = ["report_id", "kind", "n", "text", "themes"]
@@ -679,6 +686,9 @@ def keywords(data: pd.DataFrame, by="report_id", method: str = "tfidf", topk: in
     g = by or ["_all"]
     if not by:
         data = data.assign(_all=0)
+    if "i" not in data.columns:   # a hand-made token frame: positions in row order
+        data = data.assign(i=data.groupby(_doc_cols(data, None), observed=True, dropna=False,
+                                          sort=False).cumcount())
     if method == "textrank" and allow_pos is not None and "pos" in data.columns:
         data = data[data["pos"].astype("string").isin(list(allow_pos))]
     rows = []

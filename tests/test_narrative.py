@@ -250,6 +250,18 @@ def test_prevention_clause_is_not_a_problem():
 # --------------------------------------------------------------------------
 # Tokens
 # --------------------------------------------------------------------------
+def test_jieba_prints_nothing(capfd):
+    import jieba
+
+    level = jieba.default_logger.level
+    if nv._tokenizers.cache_info().currsize:   # first in this file; re-initialise only if needed
+        nv._tokenizers.cache_clear()
+    nv.tokenize("政务公开")
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    assert jieba.default_logger.level == level   # the global logger is left as it was
+
+
 def test_tokenize_domain_terms():
     assert "政务新媒体" in nv.tokenize("加强政务新媒体管理")["token"].tolist()
     toks = nv.tokenize("严格落实“三审三校”制度，做好依申请公开和政策解读，回应关切。")["token"].tolist()
@@ -294,17 +306,6 @@ def test_tokenize_custom_stopwords_and_series():
     s = pd.Series(["加强政务新媒体管理"], index=[7])
     assert nv.tokenize(s, stopwords={"管理"})["token"].tolist() == ["加强", "政务新媒体"]
     assert nv.tokenize(s, stopwords=False)["doc"].tolist() == [0, 0, 0]
-
-
-def test_jieba_prints_nothing(capfd):
-    import jieba
-
-    level = jieba.default_logger.level
-    nv._tokenizers.cache_clear()
-    nv.tokenize("政务公开")
-    out, err = capfd.readouterr()
-    assert out == "" and err == ""
-    assert jieba.default_logger.level == level   # the global logger is left as it was
 
 
 def test_jieba_prints_nothing_in_a_fresh_process():
@@ -365,6 +366,8 @@ def test_textrank_known_answer():
     assert kw["token"].tolist() == ["解读", "人员", "网站"]
     assert kw["score"].iloc[0] == 1.0
     assert kw["score"].iloc[1] == pytest.approx(kw["score"].iloc[2])
+    no_positions = nv.keywords(tok.drop(columns="i"), method="textrank", span=2)
+    assert no_positions["token"].tolist() == kw["token"].tolist()
 
 
 def test_keywords_from_problems_by_year():
