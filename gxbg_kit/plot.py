@@ -832,14 +832,17 @@ def top_keywords(keywords: pd.DataFrame, *, n: int = 20, term: str | None = None
     """The ``n`` keywords with the highest value (count, document frequency or TF-IDF weight).
 
     ``keywords``: a frame with a term column (``term``, ``keyword``, ``token``
-    or ``word``) and a value column (``weight``, ``tfidf``, ``count``, ``df``
-    or ``n``), e.g. a keyword table of the narrative module.  Rows with the same
-    term are added up.  Horizontal bars, highest first, ties by term.
+    or ``word``) and a value column (``weight``, ``score``, ``tfidf``, ``tf``,
+    ``count``, ``df`` or ``n``), e.g. :func:`gxbg_kit.narrative.term_frequencies`
+    of the whole corpus, or :func:`gxbg_kit.narrative.keywords` of one group.
+    Rows with the same term are added up.  Horizontal bars, highest first,
+    ties by term.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
     term = _pick(keywords, term, ("term", "keyword", "token", "word"), "term")
-    value = _pick(keywords, value, ("weight", "tfidf", "count", "df", "n"), "value")
+    value = _pick(keywords, value, ("weight", "score", "tfidf", "tf", "count", "df", "n"),
+                  "value")
     kw = keywords.groupby(keywords[term].astype(str))[value].sum().reset_index()
     kw = kw.sort_values([value, term], ascending=[False, True], kind="stable").head(n)
     if kw.empty:
@@ -847,7 +850,7 @@ def top_keywords(keywords: pd.DataFrame, *, n: int = 20, term: str | None = None
     y = np.arange(len(kw))
     _bars(ax, y, kw[value], horizontal=True, height=0.7, color=_PALETTE[0])
     _set_categories(ax, y, list(kw[term]), horizontal=True)
-    ax.set_xlabel(text("count" if value in ("count", "df", "n") else "weight", lang))
+    ax.set_xlabel(text("count" if value in ("tf", "count", "df", "n") else "weight", lang))
     return _finish(fig, ax, "top_keywords", lang, legend=False)
 
 
@@ -857,8 +860,10 @@ def similarity(sim: pd.DataFrame, reports: pd.DataFrame | None = None, *,
     """Heatmap of text similarity between reports (0-1), to spot boilerplate.
 
     ``sim``: a square frame (index and columns report ids) or a long frame
-    with two report-id columns and a similarity column (names guessed, or
-    given as ``a``, ``b``, ``value``).  Report order: that of ``reports``
+    with two report-id columns and a similarity column, such as
+    :func:`gxbg_kit.narrative.narrative_similarity` (report_id_a,
+    report_id_b, similarity; other names can be given as ``a``, ``b``,
+    ``value``).  Report order: that of ``reports``
     (year, agency, id) when given, else sorted ids.  Missing pairs are grey.
     """
     lang = _check_lang(lang)
@@ -868,9 +873,8 @@ def similarity(sim: pd.DataFrame, reports: pd.DataFrame | None = None, *,
         mat.index = mat.index.astype(str)
         mat.columns = mat.columns.astype(str)
     else:
-        a = _pick(sim, a, ("report_id", "report_a", "a", "left"), "first report")
-        b = _pick(sim, b, ("other_report_id", "other_id", "report_b", "b", "right"),
-                  "second report")
+        a = _pick(sim, a, ("report_id_a", "report_id", "report_a", "a"), "first report")
+        b = _pick(sim, b, ("report_id_b", "other_report_id", "report_b", "b"), "second report")
         value = _pick(sim, value, ("similarity", "cosine", "score", "value"), "similarity")
         long = sim[[a, b, value]].astype({a: str, b: str})
         both = pd.concat([long, long.rename(columns={a: b, b: a})], ignore_index=True)

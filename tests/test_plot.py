@@ -340,6 +340,10 @@ def test_top_keywords():
     ax = fig.axes[0]
     same(heights(ax.containers[0], horizontal=True), [10, 7, 7])
     assert ticklabels(ax, "y") == ["政务新媒体", "依申请公开", "政策解读"]  # ties by term
+    tf = pd.DataFrame({"token": ["公开", "解读"], "tf": [5, 9], "df": [2, 2]})
+    fig = plot.top_keywords(tf, lang="en")
+    same(heights(fig.axes[0].containers[0], horizontal=True), [9, 5])
+    assert fig.axes[0].get_xlabel() == "Count"
 
 
 def test_similarity_heatmap_from_long_and_square():
@@ -350,6 +354,10 @@ def test_similarity_heatmap_from_long_and_square():
     assert img[0, 1] == pytest.approx(0.9) and img[1, 0] == pytest.approx(0.9)
     assert img[0, 0] == 1.0 and bool(img.mask[1, 2])
     assert ticklabels(fig.axes[0], "y")[0] == "东城区财政局 2021"
+    narrative = long.rename(columns={"report_id": "report_id_a",
+                                     "other_report_id": "report_id_b"})
+    img2 = plot.similarity(narrative, REPORTS).axes[0].images[0].get_array()
+    assert img2.filled(-1).tolist() == img.filled(-1).tolist()
     square = pd.DataFrame([[1.0, 0.5], [0.5, 1.0]], index=["x", "y"], columns=["x", "y"])
     fig = plot.similarity(square)
     assert fig.axes[0].images[0].get_array().tolist() == [[1.0, 0.5], [0.5, 1.0]]
