@@ -248,11 +248,10 @@ class Truth:
         """The checks a perfect parser computes from the printed report."""
         return expected_checks(self)
 
-    @property
+    @cached_property
     def expected_failures(self) -> set[str]:
         """Names of the checks with at least one ``ok == False``."""
-        c = self.checks
-        return set(c.loc[c["ok"].eq(False).fillna(False), "check"].astype(str))
+        return {r["check"] for r in _check_records(self) if r["ok"] is False}
 
     def cell_count(self, table: str) -> tuple[int, int]:
         """(template cells, printed non-blank cells) of a table."""
@@ -490,7 +489,7 @@ def _check(rows, check, table, row, reason, applicant, expected, actual, detail=
     if expected is None or actual is None:
         ok = None
     else:
-        ok = bool(np.isclose(expected, actual))
+        ok = abs(expected - actual) < 1e-9
     rows.append(dict(check=check, table=table, row=row, reason=reason, applicant=applicant,
                      expected=expected, actual=actual, ok=ok, detail=detail))
 
@@ -499,8 +498,15 @@ def _sum(values):
     return None if any(v is None for v in values) else sum(values)
 
 
+CHECK_COLUMNS = ["check", "table", "row", "reason", "applicant", "expected", "actual", "ok", "detail"]
+
+
 def expected_checks(t: Truth) -> pd.DataFrame:
     """The identity, sum, completeness and narrative checks of the printed report."""
+    return S.CHECKS_TABLE.coerce(pd.DataFrame(_check_records(t), columns=CHECK_COLUMNS))
+
+
+def _check_records(t: Truth) -> list[dict]:
     out: list[dict] = []
     app = t.app_cells
     for j, a in enumerate(APPLICANT_CODES):
@@ -520,9 +526,7 @@ def expected_checks(t: Truth) -> pd.DataFrame:
         _check(out, "completeness", table, None, None, None, n, found)
     for row, stated in t.narrative.items():
         _check(out, "narrative", "applications", row, None, "total", app[(row, None)][-1], stated)
-    df = pd.DataFrame(out, columns=["check", "table", "row", "reason", "applicant", "expected",
-                                    "actual", "ok", "detail"])
-    return S.CHECKS_TABLE.coerce(df)
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -558,6 +562,13 @@ class _Printer:
         self.increase = str(rng.choice(["增{}", "增 {}", "{}"]))
         self.decrease = str(rng.choice(["减{}", "减 {}"]))
         self.headings = {k: (str(rng.choice(v)) if noise else v[0]) for k, v in HEADINGS.items()}
+        text_noise = noise and layout in ("tab", "pipe")
+        # seed 000: 一、 | 本年新收… in two cells, and a trailing empty cell on data rows
+        self.split_numbering = text_noise and rng.random() < 0.3
+        self.trailing_cell = text_noise and rng.random() < 0.3
+        # seed 000: agency and year-title on separate lines; seed 001: tables in an appendix
+        self.split_title = noise and layout != "html" and rng.random() < 0.2
+        self.appendix = noise and layout != "html" and rng.random() < 0.15
 
     # -- labels ------------------------------------------------------------
     def label(self, text: str) -> str:
@@ -655,6 +666,9 @@ def _applications_table(t: Truth, p: _Printer) -> list[list[_Cell]]:
                 if group[0] == (row, reason):
                     labels.append(_Cell(p.label(ROW_LABELS[row]), rowspan=len(group)))
                 labels.append(_Cell(p.label(S.APPLICATION_REASONS[reason])))
+        elif p.split_numbering:
+            number, rest = ROW_LABELS[row][:2], ROW_LABELS[row][2:]
+            labels += [_Cell(number), _Cell(p.label(rest), colspan=2)]
         else:
             labels.append(_Cell(p.label(ROW_LABELS[row]), colspan=3))
         rows.append(labels + values)
@@ -694,31 +708,40 @@ def _blocks(t: Truth, p: _Printer) -> list[tuple[str, object]]:
     published = int(t.app_cells[("received", None)][-1] or 0) * 3 + int(rng.integers(20, 2000))
     problems = pick(PROBLEM_PHRASES, int(rng.integers(2, 4)))
     measures = pick(MEASURE_PHRASES, int(rng.integers(2, 4)))
-    return [
-        ("title", f"{t.agency}{year}政府信息公开工作年度报告"),
-        ("para", "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定编制本报告。"
-                 f"本报告所列数据的统计期限为{t.year}年1月1日至{t.year}年12月31日。"),
-        ("heading", p.headings["overview"]),
-        ("para", pick(OVERVIEW_PHRASES)[0].format(year=t.year, agency=t.agency)),
-        ("para", f"（一）主动公开情况。{t.year}年，通过政府网站主动公开政府信息{published}条。"),
-        ("para", "（二）依申请公开情况。" + _narrative(t, p)),
-        ("para", pick(MANAGEMENT_PHRASES)[0]),
-        ("para", pick(PLATFORM_PHRASES)[0]),
-        ("para", pick(OVERSIGHT_PHRASES)[0]),
-        ("heading", p.headings["active"]),
-        ("table", _active_table(t, p)),
-        ("heading", p.headings["applications"]),
-        ("table", _applications_table(t, p)),
-        ("heading", p.headings["reviews"]),
-        ("table", _reviews_table(t, p)),
-        ("heading", p.headings["problems"]),
-        ("para", "政府信息公开工作取得了一定成效，但仍存在一些不足：" + _enumerate(problems)),
-        ("para", "下一步，我们将重点做好以下工作：" + _enumerate(measures)),
-        ("heading", p.headings["other"]),
-        ("para", pick(OTHER_PHRASES)[0]),
-        ("para", t.agency),
-        ("para", f"{t.year + 1}年1月{int(rng.integers(10, 29))}日"),
-    ]
+    title = [("title", f"{t.agency}{year}政府信息公开工作年度报告")]
+    if p.split_title:
+        title = [("title", t.agency), ("title", f"{year}度政府信息公开工作年度报告")]
+    sections = {
+        "overview": [
+            ("para", pick(OVERVIEW_PHRASES)[0].format(year=t.year, agency=t.agency)),
+            ("para", f"（一）主动公开情况。{t.year}年，通过政府网站主动公开政府信息{published}条。"),
+            ("para", "（二）依申请公开情况。" + _narrative(t, p)),
+            ("para", pick(MANAGEMENT_PHRASES)[0]),
+            ("para", pick(PLATFORM_PHRASES)[0]),
+            ("para", pick(OVERSIGHT_PHRASES)[0])],
+        "active": [("table", _active_table(t, p))],
+        "applications": [("table", _applications_table(t, p))],
+        "reviews": ([("para", "本年度没有因政府信息公开引起的行政复议、行政诉讼。")]
+                    if p.noise and not any(t.review_cells.values()) and rng.random() < 0.5 else [])
+        + [("table", _reviews_table(t, p))],
+        "problems": [
+            ("para", "政府信息公开工作取得了一定成效，但仍存在一些不足：" + _enumerate(problems)),
+            ("para", "下一步，我们将重点做好以下工作：" + _enumerate(measures))],
+        "other": [("para", pick(OTHER_PHRASES)[0])],
+    }
+    if p.appendix:  # seed 001: narrative sections first, the tables in an appendix
+        order = ["overview", "problems", "other"]
+        headings = {name: ORDINALS[i] + p.headings[name][1:] for i, name in enumerate(order)}
+        tables = [("para", "附：政府信息公开工作年度报告表")]
+        for i, name in enumerate(["active", "applications", "reviews"]):
+            tables += [("heading", f"{i + 1}、{p.headings[name][2:]}")] + sections[name]
+    else:
+        order, headings, tables = list(sections), p.headings, []
+    intro = ("para", "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定编制本报告。"
+                     f"本报告所列数据的统计期限为{t.year}年1月1日至{t.year}年12月31日。")
+    body = [b for name in order for b in [("heading", headings[name])] + sections[name]]
+    signature = [("para", t.agency), ("para", f"{t.year + 1}年1月{int(rng.integers(10, 29))}日")]
+    return title + [intro] + body + tables + signature
 
 
 def _grid(table: list[list[_Cell]]) -> list[list[tuple[str, _Cell | None]]]:
@@ -739,11 +762,12 @@ def _grid(table: list[list[_Cell]]) -> list[list[tuple[str, _Cell | None]]]:
                     if dr or dc:
                         taken[(r + dr, c + dc)] = "col" if dr == 0 else ("row" if dc == 0 else "rowx")
             c += cell.colspan
-    grid = []
-    for r in range(len(table)):
-        width = 1 + max(c for (rr, c) in taken if rr == r)
-        grid.append([(taken.get((r, c), "col"), placed.get((r, c))) for c in range(width)])
-    return grid
+    width = [0] * len(table)
+    for r, c in taken:
+        if r < len(table):
+            width[r] = max(width[r], c + 1)
+    return [[(taken.get((r, c), "col"), placed.get((r, c))) for c in range(width[r])]
+            for r in range(len(table))]
 
 
 def _text_rows(table: list[list[_Cell]], style: str) -> list[list[_Cell]]:
@@ -763,6 +787,8 @@ def _wrap(text: str, rng) -> str:
 
 def _render_table_text(table, p: _Printer) -> str:
     rows = _text_rows(table, p.style)
+    if p.trailing_cell:
+        rows = [row + [_Cell("")] if row and row[-1].value else row for row in rows]
     if p.layout == "tab":
         return "\n".join("\t".join(c.text for c in row) for row in rows)
     if p.layout == "pipe":
@@ -929,8 +955,7 @@ def write_corpus(folder, n: int, seed: int, *, defect_share: float = 0.1, layout
         t = item.truth
         for table, build in builders.items():
             records[table] += [(rid, name, *r) for r in build(t)]
-        checks = t.checks.assign(report_id=rid, file=name)
-        records["checks"].append(checks)
+        records["checks"] += [dict(r, report_id=rid, file=name) for r in _check_records(t)]
         manifest.append(dict(file=name, report_id=rid, agency=t.agency, year=t.year,
                              template=t.template, layout=item.layout, scale=t.scale,
                              noise=item.noise, defects=";".join(t.defects),
@@ -942,9 +967,8 @@ def write_corpus(folder, n: int, seed: int, *, defect_share: float = 0.1, layout
         if "value" in df:
             df["value"] = df["value"].astype("Float64")
         _write_table(definition.coerce(df), folder / "truth" / table, truth_format)
-    checks = (pd.concat(records["checks"], ignore_index=True) if records["checks"]
-              else S.CHECKS_TABLE.empty())
-    _write_table(checks, folder / "truth" / "checks", truth_format)
+    checks = pd.DataFrame(records["checks"], columns=["report_id", "file"] + CHECK_COLUMNS)
+    _write_table(S.CHECKS_TABLE.coerce(checks), folder / "truth" / "checks", truth_format)
     man = pd.DataFrame(manifest, columns=["file", "report_id", "agency", "year", "template", "layout",
                                           "scale", "noise", "defects", "expected_failures"])
     man.to_csv(folder / "manifest.csv", index=False)
