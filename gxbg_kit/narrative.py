@@ -37,7 +37,7 @@ __all__ = [
     "KINDS", "KIND_DTYPE", "PROBLEM_COLUMNS", "CODEBOOK_COLUMNS", "cn_number", "problems_section",
     "split_problems", "problems_frame", "load_codebook", "match_themes", "assign_themes",
     "problem_themes", "tokenize", "domain_terms", "stopwords", "term_frequencies", "keywords",
-    "theme_cooccurrence", "shingles", "narrative_similarity",
+    "theme_cooccurrence", "shingles", "narrative_similarity", "SIMILARITY_SCOPES",
 ]
 
 KINDS = ("problem", "measure")
@@ -65,7 +65,7 @@ def cn_number(s: str) -> int | None:
 # --------------------------------------------------------------------------
 _HEADING = re.compile(
     rf"^[ \t\u3000]*(?:(?P<num>[{_CN}]+)[ \t]*[、.．][ \t\u3000]*)?"
-    r"[^\n。]{0,8}存在的?(?:主要)?问题[^\n。]{0,20}$", re.M)
+    r"[^\n。]{0,8}(?:存在的?(?:主要)?问题|主要问题|问题及改进|问题和改进)[^\n。]{0,20}$", re.M)
 _SECTION_END = (
     r"^[ \t\u3000]*附[ \t]*(?:[:：件表录]|\s*$)",
     rf"^[ \t\u3000]*(?:[{_CN}]+[ \t]*[、.．][ \t\u3000]*)?其他需要报告",
@@ -75,7 +75,8 @@ _SECTION_END = (
 def problems_section(text: str) -> str | None:
     """The text of section 五 (存在的主要问题及改进情况) in a report's full text.
 
-    The section starts after the first heading line that contains 存在的(主要)问题
+    The section starts after the first heading line that contains 存在的(主要)问题,
+    主要问题 or 问题及改进
     (whatever its number: some reports number it 二、) and ends before the next
     top-level heading: the one numbered one higher (六、 after 五、), a heading
     containing 其他需要报告, or an appendix line (附: / 附件 / 附表). None when no
@@ -303,10 +304,20 @@ def split_problems(text: str | None) -> pd.DataFrame:
        there: the sentences before are the problem, the rest a measure.
     5. An item that only says there is nothing (无。, 暂无问题, 没有) is no item.
     """
-    cols = {"kind": pd.Series([], dtype=KIND_DTYPE), "n": pd.Series([], dtype="Int64"),
-            "text": pd.Series([], dtype="string")}
+    return _items_frame(_split_items(text), ["kind", "n", "text"])
+
+
+def _items_frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    df = df.astype({"kind": KIND_DTYPE, "n": "Int64", "text": "string"})
+    keys = [c for c in ("report_id", "kind", "n") if c in columns]
+    return df.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _split_items(text) -> list[tuple[str, int, str]]:
+    """(kind, n, text) of each item, in text order; see :func:`split_problems`."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return pd.DataFrame(cols)
+        return []
     text = _PROBLEM_SUBHEAD.sub("", _normalize(text)).strip()
     markers = _markers(text)
     cut = _boundary(text, markers)
@@ -332,9 +343,7 @@ def split_problems(text: str | None) -> pd.DataFrame:
     for _, kind, body in rows:
         counts[kind] += 1
         out.append((kind, counts[kind], body))
-    df = pd.DataFrame(out, columns=["kind", "n", "text"])
-    df = df.astype({"kind": KIND_DTYPE, "n": "Int64", "text": "string"})
-    return df.sort_values(["kind", "n"], kind="stable").reset_index(drop=True)
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -444,19 +453,10 @@ def problems_frame(sections: pd.DataFrame, codebook=None) -> pd.DataFrame:
     :func:`assign_themes`. Sorted by report_id, kind (problems first), n.
     """
     rows = sections[sections["section"].astype("string") == "problems"]
-    parts = []
-    for rid, text in zip(rows["report_id"], rows["text"]):
-        items = split_problems(text)
-        items.insert(0, "report_id", rid)
-        parts.append(items)
-    if parts:
-        df = pd.concat(parts, ignore_index=True)
-    else:
-        df = split_problems(None)
-        df.insert(0, "report_id", [])
-    df = assign_themes(df, codebook)
-    df = df.astype({"report_id": "string", "kind": KIND_DTYPE, "n": "Int64", "text": "string"})
-    return df[PROBLEM_COLUMNS].sort_values(["report_id", "kind", "n"], kind="stable").reset_index(drop=True)
+    items = [(rid, *item) for rid, text in zip(rows["report_id"], rows["text"])
+             for item in _split_items(text)]
+    df = _items_frame(items, ["report_id", "kind", "n", "text"]).astype({"report_id": "string"})
+    return assign_themes(df, codebook)[PROBLEM_COLUMNS]
 
 
 # --------------------------------------------------------------------------
@@ -776,8 +776,12 @@ def shingles(text: str, k: int = 3) -> frozenset[str]:
     return frozenset(t[j:j + k] for j in range(len(t) - k + 1))
 
 
+SIMILARITY_SCOPES = ("all", "same_agency", "same_year", "related")
+
+
 def narrative_similarity(data: pd.DataFrame, reports: pd.DataFrame | None = None, k: int = 3,
-                         kind: str | None = None, min_similarity: float = 0.0) -> pd.DataFrame:
+                         kind: str | None = None, min_similarity: float = 0.0,
+                         scope: str = "all") -> pd.DataFrame:
     """Pairwise similarity of the reports' problem narratives, to find copied text.
 
     ``data``: the sections table (section == "problems" rows are used) or a
@@ -787,28 +791,52 @@ def narrative_similarity(data: pd.DataFrame, reports: pd.DataFrame | None = None
     ``similarity`` = Jaccard |A ∩ B| / |A ∪ B|, ``containment`` = |A ∩ B| / min(|A|, |B|)
     (1.0 when the shorter narrative is copied whole into the longer), ``shared``
     = |A ∩ B|. ``same_agency`` / ``same_year`` come from ``reports`` (report_id,
-    agency, year; NA without it). All n·(n−1)/2 pairs are compared (exact, no
-    sampling); ``min_similarity`` drops weaker pairs. Sorted by falling
-    similarity, then report ids.
+    agency, year; NA without it). ``scope`` chooses the pairs: "all"
+    (n·(n−1)/2 pairs, exact, no sampling), "same_agency" (one agency across
+    years), "same_year" (agencies within a year) or "related" (either); the last
+    three need ``reports``. ``min_similarity`` drops weaker pairs (and skips
+    pairs whose sizes alone rule it out). Sorted by falling similarity, then
+    report ids.
     """
+    if scope not in SIMILARITY_SCOPES:
+        raise ValueError(f"scope must be one of {SIMILARITY_SCOPES}")
+    if scope != "all" and reports is None:
+        raise ValueError(f"scope={scope!r} needs reports= (report_id, agency, year)")
     texts = _narratives(data, kind)
     ids = list(texts.index)
-    sets = [shingles(t, k) for t in texts]
+    vocab: dict[str, int] = {}   # integer shingles intersect faster than strings
+    sets = [frozenset(vocab.setdefault(g, len(vocab)) for g in shingles(t, k)) for t in texts]
+    sizes = [len(x) for x in sets]
     meta = {}
     if reports is not None:
         r = reports.drop_duplicates("report_id").set_index("report_id")
         meta = {c: r[c] if c in r.columns else None for c in ("agency", "year")}
+    keys = {c: [None if s is None or i not in s.index or pd.isna(s[i]) else s[i] for i in ids]
+            for c, s in meta.items()}
+
+    def wanted(x: int, y: int) -> bool:
+        same = {c: v[x] is not None and v[x] == v[y] for c, v in keys.items()}
+        if scope == "same_agency":
+            return same.get("agency", False)
+        if scope == "same_year":
+            return same.get("year", False)
+        return scope == "all" or any(same.values())
+
     rows = []
     for x in range(len(ids)):
+        a, na = sets[x], sizes[x]
         for y in range(x + 1, len(ids)):
-            a, b = sets[x], sets[y]
-            inter = len(a & b)
-            union = len(a) + len(b) - inter
-            sim = inter / union if union else 0.0
-            if sim < min_similarity:
+            nb = sizes[y]
+            small, large = (na, nb) if na <= nb else (nb, na)
+            if small < min_similarity * large:
+                continue   # Jaccard <= |small| / |large|
+            if scope != "all" and not wanted(x, y):
                 continue
-            small = min(len(a), len(b))
-            rows.append((ids[x], ids[y], sim, inter / small if small else 0.0, inter))
+            inter = len(a.intersection(sets[y]))
+            union = na + nb - inter
+            sim = inter / union if union else 0.0
+            if sim >= min_similarity:
+                rows.append((ids[x], ids[y], sim, inter / small if small else 0.0, inter))
     out = pd.DataFrame(rows, columns=["report_id_a", "report_id_b", "similarity", "containment",
                                       "shared"])
     for col, key in (("same_agency", "agency"), ("same_year", "year")):

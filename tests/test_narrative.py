@@ -120,6 +120,8 @@ def test_problems_section_boundaries():
     # 002 names the section in its introduction; the heading is the one that counts
     assert nv.problems_section(_seed("002")).startswith("一年来")
     assert nv.problems_section("一、总体情况\n没有问题。") is None
+    other = "四、复议\n无。\n五、主要问题和改进措施\n一是更新不及时。\n六、其他需要报告的事项\n无。"
+    assert nv.problems_section(other) == "一是更新不及时。"
 
 
 def test_problems_frame_columns_and_dtypes(problems):
@@ -424,6 +426,14 @@ def test_copied_paragraph_scores_higher_than_unrelated():
     assert pairs.loc[("b", "c"), "same_year"] and not pairs.loc[("b", "c"), "same_agency"]
     assert len(nv.narrative_similarity(sec, min_similarity=0.5)) == 1
     assert nv.narrative_similarity(sec)["same_agency"].isna().all()
+    by_scope = {scope: nv.narrative_similarity(sec, reports=reports, scope=scope)[
+        ["report_id_a", "report_id_b"]].values.tolist() for scope in nv.SIMILARITY_SCOPES}
+    assert by_scope["same_agency"] == [["a", "b"]]
+    assert by_scope["same_year"] == [["b", "c"]]
+    assert sorted(by_scope["related"]) == [["a", "b"], ["b", "c"]]
+    assert len(by_scope["all"]) == 3
+    with pytest.raises(ValueError, match="reports="):
+        nv.narrative_similarity(sec, scope="same_year")
 
 
 def test_similarity_of_seed_problems_is_symmetric_and_bounded(problems):
