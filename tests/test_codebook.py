@@ -65,3 +65,24 @@ def test_bad_codebooks_fail_early():
         nv.load_codebook(pd.DataFrame({"theme": ["x"]}))
     with pytest.raises(ValueError, match="unique"):
         nv.load_codebook(pd.DataFrame({"theme": ["x", "x"], "patterns": ["a", "b"]}))
+
+
+@pytest.mark.parametrize("text, themes", [
+    ("政务公开工作人员多为兼职，业务能力参差不齐。", ["staffing_capacity"]),
+    ("政策解读形式较为单一，图解、视频解读较少。", ["form_single", "interpretation"]),
+    ("个别单位对政务公开工作认识不到位。", ["awareness_attitude"]),
+    ("政府网站个别栏目更新不及时。", ["timeliness"]),
+    ("依申请公开答复不够规范。", ["application_handling"]),
+    ("政务公开标准化规范化建设有待加强。", ["standardisation"]),
+    ("政务新媒体存在“睡眠”账号。", ["platform_media"]),
+    ("公开内容与群众需求还有差距。", ["depth_breadth"]),
+    ("部分单位信息公开审核机制不健全，存在错别字。", ["review_error", "institutions"]),
+    ("政民互动回应不够及时，网民留言回复不及时。", ["timeliness", "participation_response"]),
+    ("部门之间沟通协调不够，信息共享不畅。", ["coordination"]),
+    ("公开的信息实用性不强，群众关注度不高。", ["content_quality"]),
+    ("对政务公开工作重视程度不够，存在重发布轻解读现象。", ["awareness_attitude"]),
+    ("基层政务公开工作仍较为薄弱。", []),
+])
+def test_typical_problem_statements(text, themes):
+    """Wordings common in other reports (not in the seeds), coded by hand."""
+    assert nv.match_themes(text, CODEBOOK) == themes
