@@ -80,20 +80,24 @@ DPI = 100
 def setup_fonts() -> str:
     """Register the shipped CJK font with matplotlib and make it the default.
 
-    Idempotent.  Sets ``font.family`` to sans-serif with the shipped font
-    first in ``font.sans-serif`` (then DejaVu Sans for symbols it lacks, then
-    installed system CJK fonts, if any, for characters outside GB2312), and
-    the rcParams that make SVG and PDF output deterministic and self-contained:
-    ``svg.hashsalt``, ``svg.fonttype = "path"``, ``pdf.fonttype = 42``,
-    ``ps.fonttype = 42``.  Returns the font's family name.
+    Idempotent.  Sets ``font.family`` to a list of families, which matplotlib
+    searches glyph by glyph: the shipped font first, then DejaVu Sans
+    (matplotlib's own font) for symbols the subset lacks, then the installed
+    system CJK fonts among those in ``_SYSTEM_CJK``, if any, for characters
+    outside GB2312.  Only families that are present are listed, so matplotlib
+    logs no "font family not found".  The shipped font also goes first in
+    ``font.sans-serif``.  Sets the rcParams that make SVG and PDF output
+    deterministic and self-contained: ``svg.hashsalt``, ``svg.fonttype =
+    "path"``, ``pdf.fonttype = 42``, ``ps.fonttype = 42``.  Returns the
+    font's family name.
     """
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    if not any(Path(f.fname) == FONT_FILE for f in font_manager.fontManager.ttflist):
-        font_manager.fontManager.addfont(str(FONT_FILE))
+    manager = font_manager.fontManager
+    if not any(Path(f.fname) == FONT_FILE for f in manager.ttflist):
+        manager.addfont(str(FONT_FILE))
+    names = {f.name for f in manager.ttflist if Path(f.fname).exists()}
     rc = matplotlib.rcParams
-    system = [n for n in _SYSTEM_CJK if n in names]
-    front = [FONT_FAMILY, "DejaVu Sans", *system]
-    rc["font.family"] = ["sans-serif"]
+    front = [FONT_FAMILY, "DejaVu Sans", *(n for n in _SYSTEM_CJK if n in names)]
+    rc["font.family"] = front
     rc["font.sans-serif"] = front + [f for f in rc["font.sans-serif"] if f not in front]
     rc["axes.unicode_minus"] = True  # the shipped font has U+2212
     rc["svg.hashsalt"] = "gxbg_kit"

@@ -107,6 +107,27 @@ def test_chinese_renders_with_shipped_font_and_no_warnings(frames):
     assert matplotlib.rcParams["svg.hashsalt"]
 
 
+def test_renders_on_a_machine_without_chinese_fonts(monkeypatch):
+    """Only matplotlib's own fonts plus the shipped one: Chinese still renders."""
+    manager = font_manager.fontManager
+    own = [f for f in manager.ttflist if "mpl-data" in f.fname]
+    monkeypatch.setattr(manager, "ttflist", own)
+    font_manager.FontManager._findfont_cached.cache_clear()
+    try:
+        with matplotlib.rc_context():
+            plot.setup_fonts()
+            assert matplotlib.rcParams["font.family"] == [plot.FONT_FAMILY, "DejaVu Sans"]
+            fig = plot.grant_rate(apps_frame({"a": full(A)}), REPORTS)
+            fig.axes[0].set_xlabel("CO₂ 排放")  # ₂ is not in the subset: DejaVu Sans has it
+            fig.canvas.draw()  # warnings are errors: no missing glyph
+            for t in fig.findobj(Text):
+                if t.get_text().strip():
+                    path = font_manager.findfont(t.get_fontproperties())
+                    assert path == str(plot.FONT_FILE), (t.get_text(), path)
+    finally:
+        font_manager.FontManager._findfont_cached.cache_clear()
+
+
 def test_every_label_renders_without_missing_glyphs():
     fig, ax = plt.subplots(figsize=(4, 4))
     words = [v["zh"] for codes in plot.LABELS.values() for v in codes.values()]
