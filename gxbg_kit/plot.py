@@ -48,7 +48,8 @@ from matplotlib.figure import Figure
 from . import analyse
 from .schema import (
     ACTIVE_ITEMS, ACTIVE_MEASURES, APPLICANT_PARTS, APPLICANTS, APPLICATION_REASONS,
-    APPLICATION_ROWS, CHECKS, OUTCOME_ROWS, PROCEEDINGS, REPORTS, REVIEW_RESULTS, STATUSES, TABLES,
+    APPLICATION_ROWS, CHECKS, OUTCOME_ROWS, PROCEEDINGS, REASONS_BY_ROW, REPORTS, REVIEW_RESULTS,
+    STATUSES, TABLES,
     TEMPLATES,
 )
 
@@ -83,8 +84,8 @@ def setup_fonts() -> str:
     Idempotent.  Sets ``font.family`` to a list of families, which matplotlib
     searches glyph by glyph: the shipped font first, then DejaVu Sans
     (matplotlib's own font) for symbols the subset lacks, then the installed
-    system CJK fonts among those in ``_SYSTEM_CJK``, if any, for characters
-    outside GB2312.  Only families that are present are listed, so matplotlib
+    system CJK fonts among those in ``_SYSTEM_CJK`` that have a regular face,
+    if any, for characters outside GB2312.  Only families that are present are listed, so matplotlib
     logs no "font family not found".  The shipped font also goes first in
     ``font.sans-serif``.  Sets the rcParams that make SVG and PDF output
     deterministic and self-contained: ``svg.hashsalt``, ``svg.fonttype =
@@ -94,7 +95,10 @@ def setup_fonts() -> str:
     manager = font_manager.fontManager
     if not any(Path(f.fname) == FONT_FILE for f in manager.ttflist):
         manager.addfont(str(FONT_FILE))
-    names = {f.name for f in manager.ttflist if Path(f.fname).exists()}
+    # regular-weight upright faces only: matplotlib logs a warning for others
+    names = {f.name for f in manager.ttflist
+             if f.weight in (400, "normal", "regular") and f.style == "normal"
+             and Path(f.fname).exists()}
     rc = matplotlib.rcParams
     front = [FONT_FAMILY, "DejaVu Sans", *(n for n in _SYSTEM_CJK if n in names)]
     rc["font.family"] = front
@@ -324,6 +328,7 @@ def labels_table() -> pd.DataFrame:
 # --------------------------------------------------------------------------
 
 _PALETTE = list(matplotlib.colormaps["tab10"].colors) + list(matplotlib.colormaps["Set2"].colors)
+_PALETTE_20 = list(matplotlib.colormaps["tab20"].colors) + list(matplotlib.colormaps["tab20b"].colors)
 _NA_COLOR = "0.6"
 
 
@@ -331,7 +336,8 @@ def _color(domain: str, code: str):
     """A fixed colour per code: its position in the domain's code list."""
     codes = list(LABELS.get(domain, {}))
     i = codes.index(code) if code in codes else len(codes)
-    return _PALETTE[i % len(_PALETTE)]
+    palette = _PALETTE if len(codes) <= 10 else _PALETTE_20
+    return palette[i % len(palette)]
 
 
 def _figure(ax=None, figsize=FIGSIZE):
@@ -669,28 +675,40 @@ def grant_rate(applications: pd.DataFrame, reports: pd.DataFrame | None = None, 
     return _finish(fig, ax, "grant_rate", lang, legend=False)
 
 
-def refusal_reasons(applications: pd.DataFrame, *, lang: str | None = None, ax=None,
+def refusal_reasons(applications: pd.DataFrame, reports: pd.DataFrame | None = None, *,
+                    pooled: bool = True, lang: str | None = None, ax=None,
                     figsize=FIGSIZE) -> Figure:
-    """Pooled mix of the reasons for 不予公开, 无法提供 and 不予处理.
+    """Mix of the reasons for 不予公开, 无法提供 and 不予处理.
 
-    Horizontal bars, one per sub-reason in template order, of the pooled
-    share of all such refusals (:func:`gxbg_kit.analyse.refusal_reasons` with
-    ``pooled=True``), coloured by outcome row.  Accepts the applications table
-    or that pooled frame.
+    ``pooled=True``: horizontal bars, one per sub-reason in template order, of
+    the pooled share of all such refusals (:func:`gxbg_kit.analyse.refusal_reasons`
+    with ``pooled=True``), coloured by outcome row.  ``pooled=False``: one
+    horizontal bar per report, stacked by sub-reason (shares of the report's
+    refusals; a report with any NA sub-reason has no bar).  Accepts the
+    applications table or the matching analyse frame.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
-    df = _metric(applications, "share", analyse.refusal_reasons, pooled=True)
+    df = _metric(applications, "share", analyse.refusal_reasons, pooled=pooled, reports=reports)
     if df.empty:
         return _no_data(fig, ax, "refusal_reasons", lang)
-    y = np.arange(len(df))
-    for row in analyse.REFUSAL_ROWS:
-        sel = (df["row"].astype(str) == row).to_numpy()
-        if sel.any():
-            _bars(ax, y[sel], df.loc[sel, "share"], horizontal=True, height=0.7,
-                  color=_color("row", row), label=label("row", row, lang))
-    _set_categories(ax, y, [label("reason", r, lang) for r in df["reason"].astype(str)],
-                    horizontal=True)
+    codes = [r for row in analyse.REFUSAL_ROWS for r in REASONS_BY_ROW[row]]
+    if "report_id" in df.columns:
+        wide = df.pivot_table(index="report_id", columns="reason", values="share",
+                              aggfunc="first", observed=True, dropna=False)
+        wide = wide.reindex(index=_ids(df), columns=codes)
+        labels = _report_labels(df)
+        y = _stacked(ax, wide, "reason", lang, horizontal=True)
+        _set_categories(ax, y, [labels[r] for r in wide.index], horizontal=True)
+    else:
+        y = np.arange(len(df))
+        for row in analyse.REFUSAL_ROWS:
+            sel = (df["row"].astype(str) == row).to_numpy()
+            if sel.any():
+                _bars(ax, y[sel], df.loc[sel, "share"], horizontal=True, height=0.7,
+                      color=_color("row", row), label=label("row", row, lang))
+        _set_categories(ax, y, [label("reason", r, lang) for r in df["reason"].astype(str)],
+                        horizontal=True)
     ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0))
     ax.set_xlabel(text("share", lang))
     return _finish(fig, ax, "refusal_reasons", lang)

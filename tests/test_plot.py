@@ -94,9 +94,11 @@ def test_font_file_is_small_truetype_and_licensed():
     assert not missing, missing
 
 
-def test_chinese_renders_with_shipped_font_and_no_warnings(frames):
+def test_chinese_renders_with_shipped_font_and_no_warnings(frames, caplog):
+    caplog.set_level("INFO", logger="matplotlib")
     fig = plot.outcome_mix(frames["applications"], frames["reports"], lang="zh")
     fig.canvas.draw()  # warnings are errors here: no "Glyph … missing"
+    assert not [r for r in caplog.records if r.levelno >= 30]  # no findfont log noise
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     assert any("予以公开" == t.get_text() for t in texts)
     for t in texts:
@@ -255,6 +257,16 @@ def test_refusal_reasons_pooled_bars(apps):
     same(got, pooled["share"])
     assert ticklabels(ax, "y")[0] == "State secret"
     assert len(ticklabels(ax, "y")) == 16
+    fig = plot.refusal_reasons(apps, REPORTS, pooled=False)
+    ax = fig.axes[0]
+    per = analyse.refusal_reasons(apps)
+    bars = containers(ax)
+    assert len(bars) == 16 and list(bars)[0] == "属于国家秘密"
+    # a: 2 of 6 refusals; b: a blank sub-reason, no bar; c: 0 refusals, no bar
+    same(heights(bars["属于国家秘密"], horizontal=True), [2 / 6, np.nan, np.nan])
+    same(heights(bars["重复申请"], horizontal=True), [2 / 6, np.nan, np.nan])
+    assert bars["重复申请"].patches[0].get_x() == pytest.approx(4 / 6)  # after 2 + 1 + 1
+    assert per["share"].notna().sum() == 16
 
 
 def test_backlog_bars(apps):
