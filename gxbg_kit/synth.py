@@ -36,8 +36,8 @@ from . import schema as S
 
 __all__ = [
     "LAYOUTS", "DEFECTS", "SCALES", "TEMPLATES", "STYLES", "EXTENSIONS", "Truth", "CorpusItem",
-    "generate_truth", "generate_corpus", "render", "render_html", "write_corpus",
-    "expected_checks",
+    "generate_truth", "generate_corpus", "iter_corpus", "render", "render_html", "write_corpus",
+    "expected_checks", "ENCODINGS",
 ]
 
 LAYOUTS = ("tab", "pipe", "cells", "markdown", "html")
@@ -249,9 +249,14 @@ class Truth:
         return expected_checks(self)
 
     @cached_property
+    def check_records(self) -> list[dict]:
+        """:attr:`checks` as a list of dicts (fast; no pandas)."""
+        return _check_records(self)
+
+    @cached_property
     def expected_failures(self) -> set[str]:
         """Names of the checks with at least one ``ok == False``."""
-        return {r["check"] for r in _check_records(self) if r["ok"] is False}
+        return {r["check"] for r in self.check_records if r["ok"] is False}
 
     def cell_count(self, table: str) -> tuple[int, int]:
         """(template cells, printed non-blank cells) of a table."""
@@ -503,7 +508,7 @@ CHECK_COLUMNS = ["check", "table", "row", "reason", "applicant", "expected", "ac
 
 def expected_checks(t: Truth) -> pd.DataFrame:
     """The identity, sum, completeness and narrative checks of the printed report."""
-    return S.CHECKS_TABLE.coerce(pd.DataFrame(_check_records(t), columns=CHECK_COLUMNS))
+    return S.CHECKS_TABLE.coerce(pd.DataFrame(t.check_records, columns=CHECK_COLUMNS))
 
 
 def _check_records(t: Truth) -> list[dict]:
@@ -897,26 +902,33 @@ def _render_html(t: Truth, p: _Printer) -> str:
 # --------------------------------------------------------------------------
 # Corpora
 # --------------------------------------------------------------------------
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "utf-16")
+
+
 @dataclass
 class CorpusItem:
+    """One report of a corpus: its truth and how it is printed and encoded."""
+
     truth: Truth
     layout: str
     noise: bool
+    encoding: str = "utf-8"
 
     def render(self) -> str:
         return render(self.truth, self.layout, noise=self.noise)
+
+    def to_bytes(self) -> bytes:
+        return self.render().encode(self.encoding)
 
 
 SCALE_SHARES = {"county": 0.8, "city": 0.17, "province": 0.03}
 
 
-def generate_corpus(n: int, seed: int, defect_share: float = 0.1, layouts=LAYOUTS,
-                    templates=TEMPLATES, noise_share: float = 0.3) -> list[CorpusItem]:
-    """``n`` reports: random template, scale (mostly county), layout and noise; a
-    ``defect_share`` of them with one or two random :data:`DEFECTS`."""
+def iter_corpus(n: int, seed: int, defect_share: float = 0.1, layouts=LAYOUTS,
+                templates=TEMPLATES, noise_share: float = 0.3):
+    """Yield the items of :func:`generate_corpus` one by one (for large corpora)."""
     rng = np.random.default_rng(seed)
     layouts, templates = list(layouts), list(templates)
-    out = []
     for _ in range(n):
         sub = int(rng.integers(2**63))
         scale = str(rng.choice(list(SCALE_SHARES), p=list(SCALE_SHARES.values())))
@@ -924,59 +936,106 @@ def generate_corpus(n: int, seed: int, defect_share: float = 0.1, layouts=LAYOUT
         if rng.random() < defect_share:
             defects = tuple(rng.choice(DEFECTS, size=int(rng.integers(1, 3)), replace=False))
         truth = generate_truth(sub, template=str(rng.choice(templates)), scale=scale, defects=defects)
-        out.append(CorpusItem(truth, str(rng.choice(layouts)), bool(rng.random() < noise_share)))
-    return out
+        layout = str(rng.choice(layouts))
+        noise = bool(rng.random() < noise_share)
+        # noisy text files come in the encodings real ones use; HTML pages declare UTF-8
+        encoding = str(rng.choice(ENCODINGS, p=[0.4, 0.2, 0.3, 0.1]))
+        yield CorpusItem(truth, layout, noise, encoding if noise and layout != "html" else "utf-8")
+
+
+def generate_corpus(n: int, seed: int, defect_share: float = 0.1, layouts=LAYOUTS,
+                    templates=TEMPLATES, noise_share: float = 0.3) -> list[CorpusItem]:
+    """``n`` reports: random template, scale (80 % county, 17 % city, 3 % province), layout,
+    noise (a ``noise_share`` of them; noisy text files also get a random encoding) and a
+    ``defect_share`` of them with one or two random :data:`DEFECTS`."""
+    return list(iter_corpus(n, seed, defect_share, layouts, templates, noise_share))
+
+
+TRUTH_TABLES = {"applications": (S.APPLICATIONS, _application_records),
+                "active": (S.ACTIVE, _active_records),
+                "reviews": (S.REVIEWS, _review_records),
+                "checks": (S.CHECKS_TABLE, None)}
+MANIFEST_COLUMNS = ["file", "report_id", "agency", "year", "template", "layout", "encoding", "scale",
+                    "noise", "defects", "expected_failures"]
 
 
 def write_corpus(folder, n: int, seed: int, *, defect_share: float = 0.1, layouts=LAYOUTS,
-                 templates=TEMPLATES, noise_share: float = 0.3, truth_format: str = "parquet"
-                 ) -> pd.DataFrame:
+                 templates=TEMPLATES, noise_share: float = 0.3, truth_format: str = "parquet",
+                 chunk: int = 2000) -> pd.DataFrame:
     """Write ``n`` synthetic reports to ``folder`` with their truth.
 
     Files are ``NNNNNN_<report_id>.<txt|md|html>`` (report_id = the first 16 hex digits of
     the file's SHA-256, as the parser derives it); ``truth/`` holds ``applications``,
     ``active``, ``reviews`` and ``checks`` (the expected checks) as Parquet or CSV with
-    that report_id and the file name; ``manifest.csv`` one row per file.  Same seed,
-    same bytes.  Returns the manifest.
+    that report_id and the file name, written ``chunk`` reports at a time;
+    ``manifest.csv`` has one row per file.  Same seed, same bytes.  Returns the manifest.
     """
     if truth_format not in ("parquet", "csv"):
         raise ValueError("truth_format must be 'parquet' or 'csv'")
     folder = Path(folder)
     (folder / "truth").mkdir(parents=True, exist_ok=True)
-    manifest, records = [], {"applications": [], "active": [], "reviews": [], "checks": []}
-    builders = {"applications": _application_records, "active": _active_records,
-                "reviews": _review_records}
+    writers = {name: _TruthWriter(folder / "truth" / f"{name}.{truth_format}")
+               for name in TRUTH_TABLES}
+    records: dict[str, list] = {name: [] for name in TRUTH_TABLES}
+    manifest = []
     width = max(6, len(str(n)))
-    for i, item in enumerate(generate_corpus(n, seed, defect_share, layouts, templates, noise_share)):
-        data = item.render().encode("utf-8")
+    items = iter_corpus(n, seed, defect_share, layouts, templates, noise_share)
+    for i, item in enumerate(items):
+        data = item.to_bytes()
         rid = hashlib.sha256(data).hexdigest()[:16]
         name = f"{i:0{width}d}_{rid}.{EXTENSIONS[item.layout]}"
         (folder / name).write_bytes(data)
         t = item.truth
-        for table, build in builders.items():
-            records[table] += [(rid, name, *r) for r in build(t)]
-        records["checks"] += [dict(r, report_id=rid, file=name) for r in _check_records(t)]
-        manifest.append(dict(file=name, report_id=rid, agency=t.agency, year=t.year,
-                             template=t.template, layout=item.layout, scale=t.scale,
-                             noise=item.noise, defects=";".join(t.defects),
-                             expected_failures=";".join(sorted(t.expected_failures))))
-    for table, definition in (("applications", S.APPLICATIONS), ("active", S.ACTIVE),
-                              ("reviews", S.REVIEWS)):
-        cols = ["report_id", "file"] + [c for c in definition.names if c not in ("report_id", "raw")]
-        df = pd.DataFrame.from_records(records[table], columns=cols)
-        if "value" in df:
-            df["value"] = df["value"].astype("Float64")
-        _write_table(definition.coerce(df), folder / "truth" / table, truth_format)
-    checks = pd.DataFrame(records["checks"], columns=["report_id", "file"] + CHECK_COLUMNS)
-    _write_table(S.CHECKS_TABLE.coerce(checks), folder / "truth" / "checks", truth_format)
-    man = pd.DataFrame(manifest, columns=["file", "report_id", "agency", "year", "template", "layout",
-                                          "scale", "noise", "defects", "expected_failures"])
+        for table, (_, build) in TRUTH_TABLES.items():
+            if build is not None:
+                records[table] += [(rid, name, *r) for r in build(t)]
+        records["checks"] += [(rid, name, *r.values()) for r in t.check_records]
+        manifest.append((name, rid, t.agency, t.year, t.template, item.layout, item.encoding,
+                         t.scale, item.noise, ";".join(t.defects),
+                         ";".join(sorted(t.expected_failures))))
+        if (i + 1) % chunk == 0:
+            _flush(writers, records)
+    _flush(writers, records, final=True)
+    man = pd.DataFrame(manifest, columns=MANIFEST_COLUMNS)
     man.to_csv(folder / "manifest.csv", index=False)
     return man
 
 
-def _write_table(df: pd.DataFrame, stem: Path, fmt: str) -> None:
-    if fmt == "parquet":
-        df.to_parquet(stem.with_suffix(".parquet"), index=False)
-    else:
-        df.to_csv(stem.with_suffix(".csv"), index=False)
+def _flush(writers, records, final=False) -> None:
+    for name, (table, _) in TRUTH_TABLES.items():
+        if records[name] or (final and not writers[name].started):
+            data = (CHECK_COLUMNS if name == "checks"
+                    else [c for c in table.names if c not in ("report_id", "raw")])
+            df = pd.DataFrame.from_records(records[name], columns=["report_id", "file"] + data)
+            if "value" in df:
+                df["value"] = df["value"].astype("Float64")
+            writers[name].write(table.coerce(df))
+            records[name].clear()
+        if final:
+            writers[name].close()
+
+
+class _TruthWriter:
+    """Append frames to one Parquet or CSV file."""
+
+    def __init__(self, path: Path):
+        self.path, self.started, self._pq = path, False, None
+
+    def write(self, df: pd.DataFrame) -> None:
+        if self.path.suffix == ".csv":
+            df.to_csv(self.path, mode="a" if self.started else "w", header=not self.started,
+                      index=False)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            batch = pa.Table.from_pandas(df, preserve_index=False)
+            if self._pq is None:
+                self._pq = pq.ParquetWriter(self.path, batch.schema)
+            self._pq.write_table(batch.cast(self._pq.schema))
+        self.started = True
+
+    def close(self) -> None:
+        if self._pq is not None:
+            self._pq.close()
+            self._pq = None

@@ -130,3 +130,15 @@ def test_roundtrip_blank_cells(layout, seed, template, scale, noise, data):
     truth = synth.generate_truth(seed, template, scale, defects=["blank_cells"])
     rep, _ = assert_roundtrip(truth, layout, noise, style)
     assert rep.status == "partial"
+
+
+@pytest.mark.parametrize("encoding", synth.ENCODINGS)
+@pytest.mark.parametrize("layout", ["tab", "cells", "markdown"])
+def test_roundtrip_encodings(layout, encoding, tmp_path):
+    truth = synth.generate_truth(len(encoding) * 7 + len(layout), "mixed", "city")
+    path = tmp_path / f"report.{synth.EXTENSIONS[layout]}"
+    path.write_bytes(synth.render(truth, layout, noise=True).encode(encoding))
+    rep = gx.read_report(path)
+    for name, table in TABLES:
+        bad = mismatches(getattr(truth, name), getattr(rep, name), table)
+        assert bad.empty, f"{name} differs for {truth!r} in {encoding}:\n{bad.head().to_string()}"

@@ -281,3 +281,19 @@ def test_change_and_money_formats():
     assert re.search(r"\t增\s?\d+", texts) and re.search(r"\t减\s?\d+", texts)
     assert re.search(r"\t[\d.]+万元", texts) and re.search(r"\t[\d.]+ 万元", texts)
     assert "采购总金额（单位：万元）" in texts
+
+
+def test_write_corpus_chunks_and_encodings(tmp_path):
+    a = synth.write_corpus(tmp_path / "a", 30, seed=3, noise_share=1.0, chunk=7)
+    b = synth.write_corpus(tmp_path / "b", 30, seed=3, noise_share=1.0, chunk=1000)
+    pd.testing.assert_frame_equal(a, b)
+    for name in ("applications", "active", "reviews", "checks"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "truth" / f"{name}.parquet"),
+                                      pd.read_parquet(tmp_path / "b" / "truth" / f"{name}.parquet"))
+    assert set(a["encoding"]) > {"utf-8"}
+    assert set(a.loc[a["layout"] == "html", "encoding"]) <= {"utf-8"}
+    for row in a.itertuples():
+        text = (tmp_path / "a" / row.file).read_bytes().decode(row.encoding)
+        assert "政府信息公开" in text
+    empty = synth.write_corpus(tmp_path / "c", 0, seed=3)
+    assert empty.empty and pd.read_parquet(tmp_path / "c" / "truth" / "checks.parquet").empty
