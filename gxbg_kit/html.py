@@ -1,52 +1,71 @@
 """HTML report pages → text with tables as tab-separated rows.
 
-Parsed with BeautifulSoup on lxml: nothing is fetched, no external entity is
-resolved, scripts, styles and forms are dropped. ``colspan``/``rowspan`` are
-expanded into a grid: a merged *label* is repeated in every cell it covers
-(so a row keeps its group, e.g. （三）不予公开), a merged *value* stands in its
-first cell only, so numbers are never duplicated. ``&nbsp;`` and empty cells are
+Parsed with lxml's HTML parser: nothing is fetched (``no_network``), no
+entity is resolved, comments and processing instructions are dropped, and
+scripts, styles and forms are ignored. ``colspan``/``rowspan`` are expanded
+into a grid: a merged *label* is repeated in every cell it covers (so a row
+keeps its group, e.g. （三）不予公开), a merged *value* stands in its first
+cell only, so numbers are never duplicated. ``&nbsp;`` and empty cells are
 blank cells, never 0.
 """
 from __future__ import annotations
 
 import re
-import warnings
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag
-from bs4.element import PreformattedString
+from lxml import etree
+from lxml import html as lxml_html
 
 from .cells import is_value
 
 SKIP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "head",
-        "form", "button", "select", "input", "svg", "canvas", "nav", "video", "audio"}
+        "form", "button", "select", "input", "svg", "canvas", "nav", "video", "audio", "textarea"}
 BLOCK = {"p", "div", "section", "article", "header", "footer", "aside", "main", "li", "ul",
          "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "dd", "dt",
-         "dl", "center", "address", "figure", "figcaption", "hr", "body", "html"}
+         "dl", "center", "address", "figure", "figcaption", "hr", "body", "html", "caption"}
 _WS = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_PARSER = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
+                               recover=True, huge_tree=False)
 
 
-def _cell_text(cell: Tag) -> str:
+def _tag(el) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def _cell_text(cell) -> str:
     parts: list[str] = []
-    _walk(cell, parts, in_cell=True)
+    _walk(cell, parts, in_cell=True, top=True)
     text = _WS.sub(" ", "".join(parts)).strip()
     return _CJK_GAP.sub("", text)
 
 
-def _span(cell: Tag, attr: str) -> int:
+def _span(cell, attr: str) -> int:
     try:
         return max(1, min(int(str(cell.get(attr, "1")).strip() or 1), 1000))
     except ValueError:
         return 1
 
 
-def table_grid(table: Tag) -> list[list[str]]:
-    """Expand a <table> into a rectangular grid of cell texts."""
+def _rows(table) -> list:
+    rows = []
+    for child in table:
+        t = _tag(child)
+        if t == "tr":
+            rows.append(child)
+        elif t in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in child if _tag(r) == "tr")
+    return rows
+
+
+def table_grid(table) -> list[list[str]]:
+    """Expand a <table> element into a rectangular grid of cell texts."""
     grid: dict[tuple[int, int], str] = {}
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
-    for r, tr in enumerate(rows):
+    for r, tr in enumerate(_rows(table)):
         c = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        for cell in tr:
+            if _tag(cell) not in ("td", "th"):
+                continue
             while (r, c) in grid:
                 c += 1
             text = _cell_text(cell)
@@ -64,41 +83,43 @@ def table_grid(table: Tag) -> list[list[str]]:
     return [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
 
 
-def _walk(node, out: list[str], in_cell: bool = False) -> None:
-    if isinstance(node, NavigableString):
-        if not isinstance(node, PreformattedString):  # comments, doctypes, CDATA
-            out.append(_WS.sub(" ", str(node)))
+def _walk(el, out: list[str], in_cell: bool = False, top: bool = False) -> None:
+    """Append the text of ``el`` (not its tail) to ``out``."""
+    name = _tag(el)
+    if not name:  # comments, entities, processing instructions
         return
-    if not isinstance(node, Tag):
-        return
-    name = node.name.lower() if node.name else ""
-    if name in SKIP:
+    if name in SKIP and not top:
         return
     if name == "br":
         out.append(" " if in_cell else "\n")
         return
-    if name == "table" and not in_cell:
-        grid = table_grid(node)
+    if name == "table" and not in_cell and not top:
         out.append("\n\n")
-        out.extend("\t".join(row) + "\n" for row in grid)
+        out.extend("\t".join(row) + "\n" for row in table_grid(el))
         out.append("\n")
         return
     block = name in BLOCK and not in_cell
     if block:
         out.append("\n")
-    for child in node.children:
+    if el.text:
+        out.append(_WS.sub(" ", el.text))
+    for child in el:
         _walk(child, out, in_cell)
+        if child.tail:
+            out.append(_WS.sub(" ", child.tail))
     if block:
         out.append("\n")
 
 
 def html_to_text(html: str) -> str:
     """Text of an HTML page in reading order, tables as tab-separated rows."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(html, "lxml")
+    html = _XML_DECL.sub("", html, count=1)
+    try:
+        root = lxml_html.document_fromstring(html, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return ""
     out: list[str] = []
-    _walk(soup, out)
+    _walk(root, out)
     lines = [line.strip(" \u3000\xa0") for line in "".join(out).split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n ") + "\n"

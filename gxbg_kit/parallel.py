@@ -25,11 +25,25 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _bar(total: int, progress: bool | None):
-    from tqdm.auto import tqdm
+class _NoBar:
+    def update(self, n=1):
+        pass
 
+    def close(self):
+        pass
+
+
+def _bar(total: int, progress: bool | None):
+    """A tqdm progress bar; by default only in an interactive terminal."""
     disable = (not sys.stderr.isatty()) if progress is None else not progress
-    return tqdm(total=total, desc="reports", unit="file", disable=disable, leave=False)
+    if disable:
+        return _NoBar()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tqdm.auto warns when ipywidgets is missing
+        from tqdm.auto import tqdm
+    return tqdm(total=total, desc="reports", unit="file", leave=False)
 
 
 class _Timeout(BaseException):  # not caught by parse_file's "except Exception"
@@ -76,24 +90,62 @@ def parse_in_process(tasks, timeout, max_bytes, bar):
     return out
 
 
+def parse_chunk(tasks, timeout, max_bytes):
+    """Parse a few files in a worker; each under its own SIGALRM timeout."""
+    out = []
+    for task in tasks:
+        try:
+            with _alarm(timeout):
+                out.append(parse_file(*task, max_bytes))
+        except _Timeout:
+            out.append(_timed_out(task, timeout))
+    return out
+
+
+def _chunks(tasks, jobs):
+    size = max(1, min(64, len(tasks) // (jobs * 8)))
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+
+
 def parse_on_processes(tasks, jobs, timeout, max_bytes, bar):
-    from pebble import ProcessExpired, ProcessPool
+    """Chunks of files on ``jobs`` processes (few round trips). Inside a worker each
+    file has a SIGALRM timeout; a chunk that still hangs (a C extension ignoring
+    signals) or kills its worker is killed and its files are parsed one by one,
+    each in its own killable task, so only the culprit fails."""
+    from pebble import ProcessPool
 
     out = []
     with ProcessPool(max_workers=jobs) as pool:
-        futures = [pool.schedule(parse_file, args=(*task, max_bytes), timeout=timeout)
-                   for task in tasks]
-        for task, fut in zip(tasks, futures):
+        chunks = _chunks(tasks, jobs)
+        backstop = None if timeout is None else timeout * 2 + 30
+        futures = [pool.schedule(parse_chunk, args=(chunk, timeout, max_bytes),
+                                 timeout=None if backstop is None else backstop * len(chunk))
+                   for chunk in chunks]
+        for chunk, fut in zip(chunks, futures):
             try:
-                out.append(fut.result())
-            except FutureTimeout:
-                out.append(_timed_out(task, timeout))
-            except ProcessExpired as exc:
-                out.append(failed_records(*task, "parse_error",
-                                          f"the worker parsing this file died ({exc})"))
-            except Exception as exc:  # pickling or pool errors: keep the row
-                out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}"))
-            bar.update(1)
+                out.extend(fut.result())
+            except Exception:
+                out.extend(_one_by_one(pool, chunk, timeout, max_bytes))
+            bar.update(len(chunk))
+    return out
+
+
+def _one_by_one(pool, tasks, timeout, max_bytes):
+    from pebble import ProcessExpired
+
+    out = []
+    futures = [pool.schedule(parse_file, args=(*task, max_bytes), timeout=timeout)
+               for task in tasks]
+    for task, fut in zip(tasks, futures):
+        try:
+            out.append(fut.result())
+        except FutureTimeout:
+            out.append(_timed_out(task, timeout))
+        except ProcessExpired as exc:
+            out.append(failed_records(*task, "parse_error",
+                                      f"the worker parsing this file died ({exc})"))
+        except Exception as exc:  # pickling or pool errors: keep the row
+            out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}"))
     return out
 
 

@@ -1,0 +1,8 @@
+"""nbval runs of the notebooks write their figures and tables to a temporary folder,
+so running the tests never rewrites files of the repository."""
+import os
+import tempfile
+
+_OUT = tempfile.mkdtemp(prefix="gxbg-nbval-")
+os.environ.setdefault("GXBG_FIGURES", os.path.join(_OUT, "figures"))
+os.environ.setdefault("GXBG_TABLES", os.path.join(_OUT, "tables"))
