@@ -94,6 +94,9 @@ def setup_fonts() -> str:
     """
     manager = font_manager.fontManager
     if not any(Path(f.fname) == FONT_FILE for f in manager.ttflist):
+        if not FONT_FILE.exists():
+            raise FileNotFoundError(f"{FONT_FILE} is missing: the package was installed without "
+                                    "its fonts/ folder (run scripts/make_font_subset.py)")
         manager.addfont(str(FONT_FILE))
     # regular-weight upright faces only: matplotlib logs a warning for others
     names = {f.name for f in manager.ttflist
@@ -266,12 +269,12 @@ TEXT: dict[str, dict[str, str]] = {
     "requests_by_applicant": {"zh": "本年新收申请：按申请人类型",
                               "en": "New requests by applicant type"},
     "outcome_mix": {"zh": "申请办理结果构成", "en": "Outcomes of requests processed"},
-    "grant_rate": {"zh": "公开率：(予以公开＋部分公开)／办理结果总计",
+    "grant_rate": {"zh": "公开率：（予以公开＋部分公开）／办理结果总计",
                    "en": "Grant rate: (granted + partly granted) / total processed"},
     "refusal_reasons": {"zh": "不予公开、无法提供、不予处理的原因构成",
                         "en": "Reasons for withholding, unable to provide, not processing"},
     "backlog": {"zh": "上年结转与结转下年度申请", "en": "Requests carried over and forward"},
-    "review_correction_rate": {"zh": "纠错率：纠正／(总计－尚未审结)",
+    "review_correction_rate": {"zh": "纠错率：纠正／（总计－尚未审结）",
                                "en": "Correction rate: corrected / (total - pending)"},
     "theme_frequencies": {"zh": "自述问题主题频次", "en": "Themes of self-reported problems"},
     "theme_frequencies_measure": {"zh": "改进措施主题频次", "en": "Themes of improvement measures"},
