@@ -85,6 +85,44 @@ def failed_records(path: Path, display_path: str, manifest_row, reason: str, mes
     return rep.records
 
 
+class _FrameBuilder:
+    """Collect records and turn them into typed frames in batches."""
+
+    BATCH = 2000
+
+    def __init__(self, seen: set):
+        self.seen = seen
+        self.records = {n: [] for n in TABLES}
+        self.parts = {n: [] for n in TABLES}
+        self.pending = 0
+
+    def add(self, rec: Records) -> None:
+        self.records["reports"].extend(rec["reports"])
+        rid = rec["reports"][0][0]
+        if rid not in self.seen:  # same bytes as a report already kept: tables count once
+            self.seen.add(rid)
+            for n in FRAME_NAMES:
+                self.records[n].extend(rec[n])
+        self.pending += 1
+        if self.pending >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        for n, recs in self.records.items():
+            if recs:
+                self.parts[n].append(TABLES[n].frame(recs, sort=False))
+                self.records[n] = []
+        self.pending = 0
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        self.flush()
+        out = {}
+        for n, parts in self.parts.items():
+            out[n] = (TABLES[n].coerce(pd.concat(parts, ignore_index=True)) if len(parts) > 1
+                      else parts[0] if parts else TABLES[n].empty())
+        return out
+
+
 class Corpus:
     """Stacked tidy frames of many reports. Made by :func:`load_corpus`."""
 
@@ -96,25 +134,20 @@ class Corpus:
         self.missing_from_folder: list[str] = []
 
     @classmethod
-    def combine(cls, parsed: list[Records], cached_frames: dict | None = None,
+    def combine(cls, parsed, cached_frames: dict | None = None,
                 root: Path | None = None) -> Corpus:
-        """Stack freshly parsed records (and frames from the cache) into one corpus.
+        """Stack parsed records (an iterable, consumed as it comes) and frames from
+        the cache into one corpus. Records become typed frames every few thousand
+        reports, so memory stays near the size of the final frames.
 
         A report whose bytes repeat another's (same report_id) keeps its row in
         ``reports`` but its tables count once.
         """
-        info, keep = [], {n: [] for n in FRAME_NAMES}
-        seen = set() if not cached_frames else set(cached_frames["reports"]["report_id"])
-        for p in sorted(parsed, key=lambda p: str(p["reports"][0][1])):  # by path
-            info.extend(p["reports"])
-            rid = p["reports"][0][0]
-            if rid in seen:
-                continue
-            seen.add(rid)
-            for n in FRAME_NAMES:
-                keep[n].extend(p[n])
-        frames = {"reports": REPORTS.frame(info, sort=False),
-                  **{n: TABLES[n].frame(keep[n], sort=False) for n in FRAME_NAMES}}
+        builder = _FrameBuilder(seen=set() if not cached_frames
+                                else set(cached_frames["reports"]["report_id"]))
+        for p in parsed:
+            builder.add(p)
+        frames = builder.frames()
         if cached_frames:
             for name, table in TABLES.items():
                 both = [f for f in (cached_frames[name], frames[name]) if len(f)]
@@ -247,7 +280,7 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
       default a local cluster with ``jobs`` workers). Same frames as ``"processes"``.
     - ``progress``: a tqdm bar; default on only in an interactive terminal.
     """
-    from .parallel import parse_many
+    from .parallel import iter_parsed
 
     files, root = list_files(source)
     if manifest is None and root is not None:
@@ -257,8 +290,8 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
               man.get(path.name)) for path in files]
     store = _cache_store(cache, root)
     cached, todo = store.split(tasks) if store else ({}, tasks)
-    parsed = parse_many(todo, jobs=jobs, timeout=timeout, max_bytes=max_bytes,
-                        progress=progress, engine=engine, client=client)
+    parsed = iter_parsed(todo, jobs=jobs, timeout=timeout, max_bytes=max_bytes,
+                         progress=progress, engine=engine, client=client)
     corpus = Corpus.combine(parsed, cached_frames=store.frames(cached) if store else None,
                             root=root)
     if store:

@@ -79,15 +79,14 @@ def _timed_out(task, timeout):
 
 
 def parse_in_process(tasks, timeout, max_bytes, bar):
-    out = []
     for task in tasks:
         try:
             with _alarm(timeout):
-                out.append(parse_file(*task, max_bytes))
+                rec = parse_file(*task, max_bytes)
         except _Timeout:
-            out.append(_timed_out(task, timeout))
+            rec = _timed_out(task, timeout)
         bar.update(1)
-    return out
+        yield rec
 
 
 def parse_chunk(tasks, timeout, max_bytes):
@@ -114,20 +113,20 @@ def parse_on_processes(tasks, jobs, timeout, max_bytes, bar):
     each in its own killable task, so only the culprit fails."""
     from pebble import ProcessPool
 
-    out = []
     with ProcessPool(max_workers=jobs) as pool:
         chunks = _chunks(tasks, jobs)
         backstop = None if timeout is None else timeout * 2 + 30
         futures = [pool.schedule(parse_chunk, args=(chunk, timeout, max_bytes),
                                  timeout=None if backstop is None else backstop * len(chunk))
                    for chunk in chunks]
-        for chunk, fut in zip(chunks, futures):
+        for i, chunk in enumerate(chunks):
             try:
-                out.extend(fut.result())
+                done = futures[i].result()
             except Exception:
-                out.extend(_one_by_one(pool, chunk, timeout, max_bytes))
+                done = _one_by_one(pool, chunk, timeout, max_bytes)
+            futures[i] = None  # let the results go once consumed
             bar.update(len(chunk))
-    return out
+            yield from done
 
 
 def _one_by_one(pool, tasks, timeout, max_bytes):
@@ -159,33 +158,35 @@ def parse_on_dask(tasks, jobs, max_bytes, bar, client=None):
         client = Client(cluster)
     try:
         futures = client.map(parse_file, *zip(*tasks), [max_bytes] * len(tasks), pure=False)
-        out = []
         for task, fut in zip(tasks, futures):
             try:
-                out.append(fut.result())
+                rec = fut.result()
             except Exception as exc:
-                out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}"))
+                rec = failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}")
+            fut.release()
             bar.update(1)
-        return out
+            yield rec
     finally:
         if own:
             client.close()
             cluster.close()
 
 
-def parse_many(tasks, *, jobs=None, timeout=None, max_bytes=None, progress=None,
-               engine="processes", client=None) -> list[dict]:
+def iter_parsed(tasks, *, jobs=None, timeout=None, max_bytes=None, progress=None,
+                engine="processes", client=None):
+    """Yield the records of each task (path, display path, manifest row)."""
+    if engine not in ("processes", "dask"):
+        raise ValueError(f"unknown engine {engine!r}: use 'processes' or 'dask'")
     if not tasks:
-        return []
+        return
     jobs = jobs or default_jobs()
     bar = _bar(len(tasks), progress)
     try:
         if engine == "dask":
-            return parse_on_dask(tasks, jobs, max_bytes, bar, client)
-        if engine != "processes":
-            raise ValueError(f"unknown engine {engine!r}: use 'processes' or 'dask'")
-        if jobs == 1 or len(tasks) <= IN_PROCESS_MAX:
-            return parse_in_process(tasks, timeout, max_bytes, bar)
-        return parse_on_processes(tasks, jobs, timeout, max_bytes, bar)
+            yield from parse_on_dask(tasks, jobs, max_bytes, bar, client)
+        elif jobs == 1 or len(tasks) <= IN_PROCESS_MAX:
+            yield from parse_in_process(tasks, timeout, max_bytes, bar)
+        else:
+            yield from parse_on_processes(tasks, jobs, timeout, max_bytes, bar)
     finally:
         bar.close()
