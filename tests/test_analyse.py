@@ -448,3 +448,13 @@ def test_generator_frames_flow_through_every_metric():
         assert (rate is NA and expected is NA) or rate == pytest.approx(expected)
     # seeded: the same frames twice
     assert make_frames(2, seed=3)["applications"].equals(make_frames(2, seed=3)["applications"])
+
+
+def test_outcome_shares_without_reasons_and_refusals_of_one_row(apps):
+    out = analyse.outcome_shares(apps, by_reason=())
+    assert out["reason"].isna().all() and len(out) == 3 * 6
+    ref = analyse.refusal_reasons(apps, rows=("unable",))
+    a = ref[ref["report_id"] == "a"]
+    assert list(a["reason"].astype(str)) == ["not_held", "needs_creation",
+                                             "unclear_after_correction"]
+    assert value(a, "share", reason="not_held") == 1.0

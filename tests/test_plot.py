@@ -519,3 +519,11 @@ def test_data_fingerprint_ignores_order_but_not_values(apps):
                                                                           "x": apps})
     assert data_fingerprint(None) == ""
     assert len(fp) == 16
+
+
+def test_save_figure_rejects_unknown_formats_and_fingerprints_lists(tmp_path, apps):
+    with pytest.raises(ValueError):
+        save_figure(plot.grant_rate(apps), "g", outdir=tmp_path, formats=("gif",))
+    assert data_fingerprint([apps, REPORTS]) != data_fingerprint([REPORTS, apps])
+    with pytest.raises(TypeError):
+        data_fingerprint(42)
