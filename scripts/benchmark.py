@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Benchmark loading synthetic corpora: reports per second, cached re-runs, peak memory.
+
+    python scripts/benchmark.py                      # 1k and 10k reports
+    python scripts/benchmark.py --sizes 1000,10000,100000 --jobs 2
+
+Each measurement runs in a fresh child process, so its peak memory (the
+largest resident set of the parent and, separately, of any one worker) is its
+own. Corpora are generated once by ``gxbg_kit.synth`` (seed 2024) under
+``--workdir`` and reused. Targets (issue 6, 2-core machine): ≥ 1,000 text/HTML
+reports per second with both cores; a cached re-run of 10k reports < 5 s;
+100k reports in < 4 GiB peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GROUPS = {"text": ("tab", "pipe", "cells"), "markdown": ("markdown",), "html": ("html",)}
+
+
+def ensure_corpus(workdir: Path, n: int) -> Path:
+    from gxbg_kit.synth import write_corpus
+
+    folder = workdir / f"synthetic_{n}"
+    if (folder / "manifest.csv").exists():
+        return folder
+    t0 = time.perf_counter()
+    write_corpus(folder, n, seed=2024, defect_share=0.1)
+    print(f"  generated {n:,} reports in {time.perf_counter() - t0:.1f} s", flush=True)
+    return folder
+
+
+def files_of(folder: Path, layouts: tuple[str, ...] | None) -> list[str]:
+    import pandas as pd
+
+    man = pd.read_csv(folder / "manifest.csv")
+    if layouts is not None:
+        man = man[man["layout"].isin(layouts)]
+    return [str(folder / f) for f in man["file"]]
+
+
+def child(args: dict) -> dict:
+    """Run one measurement (in a fresh process) and return its figures."""
+    import gxbg_kit as gx
+
+    files = args["files"]
+    cache = args.get("cache")
+    if args.get("warm_cache"):
+        gx.load_corpus(files, jobs=args["jobs"], cache=cache, progress=False)
+    t0 = time.perf_counter()
+    corpus = gx.load_corpus(files, jobs=args["jobs"], cache=cache, progress=False)
+    seconds = time.perf_counter() - t0
+    out = {"n": len(files), "seconds": seconds, "reports_per_s": len(files) / seconds}
+    if args.get("sizes"):
+        tables = corpus.tables()
+        out["memory_mb"] = sum(df.memory_usage(deep=True).sum() for df in tables.values()) / 2**20
+        disk = Path(args["out"])
+        corpus.write(disk, formats=("parquet",))
+        out["parquet_mb"] = sum(p.stat().st_size for p in disk.glob("*.parquet")) / 2**20
+        out["rows"] = {k: len(v) for k, v in tables.items()}
+    out["status"] = corpus.reports["status"].value_counts().to_dict()
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out["peak_rss_mb"] = self_kb / 1024
+    out["peak_worker_rss_mb"] = kids_kb / 1024
+    return out
+
+
+def measure(args: dict) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    ap.add_argument("--workdir", default="build/benchmark")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        print(json.dumps(child(json.loads(a.child))))
+        return 0
+    workdir = Path(a.workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    jobs = a.jobs or len(os.sched_getaffinity(0))
+    print(f"gxbg_kit benchmark: {jobs} worker process(es), {os.cpu_count()} cores", flush=True)
+    for n in (int(s) for s in a.sizes.split(",")):
+        print(f"\n== {n:,} synthetic reports ==", flush=True)
+        folder = ensure_corpus(workdir, n)
+        if n <= 10_000:
+            for group, layouts in GROUPS.items():
+                r = measure({"files": files_of(folder, layouts), "jobs": jobs})
+                print(f"  {group:9s} {r['n']:>7,} files  {r['reports_per_s']:8.0f} reports/s  "
+                      f"peak {r['peak_rss_mb']:.0f} MB (+ workers {r['peak_worker_rss_mb']:.0f} MB)",
+                      flush=True)
+        r = measure({"files": files_of(folder, None), "jobs": jobs, "sizes": True,
+                     "out": str(workdir / f"tables_{n}")})
+        print(f"  all       {r['n']:>7,} files  {r['reports_per_s']:8.0f} reports/s  "
+              f"{r['seconds']:.1f} s  peak {r['peak_rss_mb']:.0f} MB "
+              f"(+ workers {r['peak_worker_rss_mb']:.0f} MB)", flush=True)
+        print(f"  frames: {r['memory_mb']:.0f} MB in memory, {r['parquet_mb']:.1f} MB as Parquet; "
+              f"rows {r['rows']}", flush=True)
+        print(f"  status: {r['status']}", flush=True)
+        cache = str(workdir / f"cache_{n}")
+        r = measure({"files": files_of(folder, None), "jobs": jobs, "cache": cache,
+                     "warm_cache": True})
+        print(f"  cached re-run: {r['seconds']:.2f} s ({r['reports_per_s']:.0f} reports/s), "
+              f"peak {r['peak_rss_mb']:.0f} MB", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
