@@ -22,9 +22,12 @@ labels only printed (table corners, column groups) are defined once below.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import html as _html
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,19 +39,25 @@ from . import schema as S
 
 __all__ = [
     "LAYOUTS", "DEFECTS", "SCALES", "TEMPLATES", "STYLES", "EXTENSIONS", "Truth", "CorpusItem",
-    "generate_truth", "generate_corpus", "iter_corpus", "render", "render_html", "write_corpus",
+    "generate_truth", "generate_corpus", "iter_corpus", "render", "render_bytes", "render_html",
+    "write_corpus", "BINARY_LAYOUTS", "ALL_LAYOUTS",
     "expected_checks", "ENCODINGS",
 ]
 
 LAYOUTS = ("tab", "pipe", "cells", "markdown", "html")
-EXTENSIONS = {"tab": "txt", "pipe": "txt", "cells": "txt", "markdown": "md", "html": "html"}
+#: Layouts printed as files, not text: :func:`render_bytes` (python-docx / reportlab needed).
+BINARY_LAYOUTS = ("docx", "pdf")
+ALL_LAYOUTS = LAYOUTS + BINARY_LAYOUTS
+EXTENSIONS = {"tab": "txt", "pipe": "txt", "cells": "txt", "markdown": "md", "html": "html",
+              "docx": "docx", "pdf": "pdf"}
 #: How merged cells of a text table are printed: ``grid`` repeats every covered
 #: position as a blank cell; ``rowspan_blank`` drops positions covered by a
 #: colspan and prints one blank for a cell spanning down from a row above (seed
 #: 000); ``compact`` prints each merged cell once and nothing else (seeds 001, 004).
 STYLES = ("grid", "rowspan_blank", "compact")
 LAYOUT_STYLES = {"tab": ("grid", "rowspan_blank"), "pipe": ("compact", "grid"),
-                 "cells": ("compact",), "markdown": ("grid",), "html": ("grid",)}
+                 "cells": ("compact",), "markdown": ("grid",), "html": ("grid",),
+                 "docx": ("grid",), "pdf": ("grid",)}
 DEFECTS = ("blank_cells", "broken_identity", "missing_rows", "narrative_disagrees",
            "truncated_reviews")
 TEMPLATES = ("2019", "2021", "mixed")
@@ -550,9 +559,9 @@ class _Printer:
     """Every random choice of how a truth is printed in one layout."""
 
     def __init__(self, truth: Truth, layout: str, noise: bool, style: str | None):
-        if layout not in LAYOUTS:
-            raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
-        self.rng = rng = np.random.default_rng([truth.seed, LAYOUTS.index(layout), int(noise)])
+        if layout not in ALL_LAYOUTS:
+            raise ValueError(f"layout must be one of {ALL_LAYOUTS}, not {layout!r}")
+        self.rng = rng = np.random.default_rng([truth.seed, ALL_LAYOUTS.index(layout), int(noise)])
         self.layout, self.noise = layout, noise
         self.style = style or str(rng.choice(LAYOUT_STYLES[layout]))
         if self.style not in STYLES:
@@ -749,10 +758,10 @@ def _blocks(t: Truth, p: _Printer) -> list[tuple[str, object]]:
     return title + [intro] + body + tables + signature
 
 
-def _grid(table: list[list[_Cell]]) -> list[list[tuple[str, _Cell | None]]]:
-    """Expand merged cells: each position is ("cell", cell), ("col", None) when covered by a
-    colspan of the same row, ("row", None) under the first column of a cell spanning down
-    from above, ("rowx", None) under its other columns."""
+def _place(table: list[list[_Cell]]) -> tuple[dict, dict]:
+    """Grid positions of merged cells: ``placed[(r, c)]`` is the cell whose top-left is there;
+    ``taken[(r, c)]`` is "cell", or "col" when covered by a colspan of the same row, "row"
+    under the first column of a cell spanning down from above, "rowx" under its others."""
     taken: dict[tuple[int, int], str] = {}
     placed: dict[tuple[int, int], _Cell] = {}
     for r, row in enumerate(table):
@@ -767,6 +776,12 @@ def _grid(table: list[list[_Cell]]) -> list[list[tuple[str, _Cell | None]]]:
                     if dr or dc:
                         taken[(r + dr, c + dc)] = "col" if dr == 0 else ("row" if dc == 0 else "rowx")
             c += cell.colspan
+    return placed, taken
+
+
+def _grid(table: list[list[_Cell]]) -> list[list[tuple[str, _Cell | None]]]:
+    """Expand merged cells: each row's positions as (kind, cell) pairs (see :func:`_place`)."""
+    placed, taken = _place(table)
     width = [0] * len(table)
     for r, c in taken:
         if r < len(table):
@@ -817,6 +832,8 @@ def render(truth: Truth, layout: str = "tab", *, noise: bool = False, style: str
     default: a random style that suits the layout).  Deterministic for a given
     truth, layout, noise and style.
     """
+    if layout in BINARY_LAYOUTS:
+        raise ValueError(f"{layout} is a binary layout: use render_bytes()")
     p = _Printer(truth, layout, noise, style)
     if layout == "html":
         return _render_html(truth, p)
@@ -834,6 +851,111 @@ def render(truth: Truth, layout: str = "tab", *, noise: bool = False, style: str
         out += ["责任编辑：管理员", "[ 打印本页 | 关闭窗口 ]"]
     sep = "\n" if layout == "pipe" and p.rng.random() < 0.5 else "\n\n"
     return sep.join(out) + "\n"
+
+
+def render_bytes(truth: Truth, layout: str = "tab", *, noise: bool = False, style: str | None = None,
+                 encoding: str = "utf-8") -> bytes:
+    """The file of ``truth`` in any of :data:`ALL_LAYOUTS`: text layouts encoded with
+    ``encoding``; ``docx`` (python-docx) and ``pdf`` (reportlab, the kit's CJK font) with
+    real merged cells and grid lines.  Deterministic, like :func:`render`."""
+    if layout == "docx":
+        return _render_docx(truth, _Printer(truth, layout, noise, style))
+    if layout == "pdf":
+        return _render_pdf(truth, _Printer(truth, layout, noise, style))
+    return render(truth, layout, noise=noise, style=style).encode(encoding)
+
+
+def _spans(table) -> tuple[int, int, list[tuple[int, int, _Cell]]]:
+    """(rows, columns, [(row, column, cell)]) of a table of merged cells."""
+    placed, taken = _place(table)
+    width = 1 + max(c for _, c in taken)
+    return len(table), width, [(r, c, cell) for (r, c), cell in placed.items()]
+
+
+def _render_docx(t: Truth, p: _Printer) -> bytes:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    d = docx.Document()
+    when = datetime.datetime(t.year + 1, 1, 15, 9, 0, 0)
+    props = d.core_properties
+    props.author = props.last_modified_by = t.agency
+    props.created = props.modified = when
+    props.revision = 1
+    for kind, content in _blocks(t, p):
+        if kind == "table":
+            n_rows, width, cells = _spans(content)
+            table = d.add_table(rows=n_rows, cols=width)
+            table.style = "Table Grid"
+            grid = [list(row.cells) for row in table.rows]  # table.cell() is O(table) a call
+            for r, c, cell in cells:
+                target = grid[r][c]
+                if cell.rowspan > 1 or cell.colspan > 1:
+                    target = target.merge(grid[r + cell.rowspan - 1][c + cell.colspan - 1])
+                target.text = cell.text
+            continue
+        para = d.add_paragraph()
+        run = para.add_run(content)
+        if kind == "title":
+            props.title = content
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run.bold = kind in ("title", "heading")
+    buf = io.BytesIO()
+    d.save(buf)
+    return _fixed_zip(buf.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same zip with fixed member timestamps (python-docx stamps the current time)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
+
+
+PDF_FONT = Path(__file__).parent / "fonts" / "GxbgKitSansSC-Regular.ttf"
+#: Column widths (points) of the PDF tables, by number of grid columns; A4 less 2 × 40 pt.
+PDF_WIDTHS = {4: [155, 120, 120, 120], 10: [40, 75, 120] + [40] * 7, 15: [515 / 15] * 15}
+
+
+def _render_pdf(t: Truth, p: _Printer) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if "GxbgSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("GxbgSans", str(PDF_FONT)))
+    style = {kind: ParagraphStyle(kind, fontName="GxbgSans", wordWrap="CJK", **kw) for kind, kw in {
+        "title": dict(fontSize=15, leading=22, alignment=1, spaceAfter=10),
+        "heading": dict(fontSize=11, leading=18, spaceBefore=6),
+        "para": dict(fontSize=10.5, leading=16, firstLineIndent=21),
+        "cell": dict(fontSize=7.5, leading=9.5, alignment=1)}.items()}
+    story = []
+    for kind, content in _blocks(t, p):
+        if kind != "table":
+            story.append(Paragraph(_html.escape(content), style[kind]))
+            continue
+        n_rows, width, cells = _spans(content)
+        data = [[""] * width for _ in range(n_rows)]
+        commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                    ("FONT", (0, 0), (-1, -1), "GxbgSans", 7.5),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]
+        for r, c, cell in cells:
+            data[r][c] = Paragraph(_html.escape(cell.text), style["cell"]) if not cell.value else cell.text
+            if cell.rowspan > 1 or cell.colspan > 1:
+                commands.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
+        story += [Table(data, colWidths=PDF_WIDTHS.get(width), style=TableStyle(commands)),
+                  Spacer(1, 8)]
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, leftMargin=40, rightMargin=40, topMargin=50,
+                      bottomMargin=50, title=t.agency, author=t.agency, invariant=1).build(story)
+    return buf.getvalue()
 
 
 def render_html(truth: Truth, *, noise: bool = False) -> str:
@@ -918,7 +1040,7 @@ class CorpusItem:
         return render(self.truth, self.layout, noise=self.noise)
 
     def to_bytes(self) -> bytes:
-        return self.render().encode(self.encoding)
+        return render_bytes(self.truth, self.layout, noise=self.noise, encoding=self.encoding)
 
 
 SCALE_SHARES = {"county": 0.8, "city": 0.17, "province": 0.03}
@@ -940,7 +1062,8 @@ def iter_corpus(n: int, seed: int, defect_share: float = 0.1, layouts=LAYOUTS,
         noise = bool(rng.random() < noise_share)
         # noisy text files come in the encodings real ones use; HTML pages declare UTF-8
         encoding = str(rng.choice(ENCODINGS, p=[0.4, 0.2, 0.3, 0.1]))
-        yield CorpusItem(truth, layout, noise, encoding if noise and layout != "html" else "utf-8")
+        text = layout not in ("html", *BINARY_LAYOUTS)
+        yield CorpusItem(truth, layout, noise, encoding if noise and text else "utf-8")
 
 
 def generate_corpus(n: int, seed: int, defect_share: float = 0.1, layouts=LAYOUTS,

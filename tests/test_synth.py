@@ -297,3 +297,23 @@ def test_write_corpus_chunks_and_encodings(tmp_path):
         assert "政府信息公开" in text
     empty = synth.write_corpus(tmp_path / "c", 0, seed=3)
     assert empty.empty and pd.read_parquet(tmp_path / "c" / "truth" / "checks.parquet").empty
+
+
+@pytest.mark.parametrize("layout", synth.BINARY_LAYOUTS)
+def test_binary_layouts(layout):
+    pytest.importorskip({"docx": "docx", "pdf": "reportlab"}[layout])
+    t = synth.generate_truth(4, "2021", "city", defects=["truncated_reviews"])
+    data = synth.render_bytes(t, layout, noise=True)
+    assert data == synth.render_bytes(t, layout, noise=True)
+    if layout == "docx":
+        import io
+        import zipfile
+
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+        assert xml.count("<w:tbl>") == 3 and '<w:gridSpan w:val="7"/>' in xml and "<w:vMerge" in xml
+        assert "申请人情况" in xml and "七）总计" in xml.replace(" ", "").replace(")", "）")
+    else:
+        assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+    with pytest.raises(ValueError, match="render_bytes"):
+        synth.render(t, layout)
+    assert synth.render_bytes(t, "tab", encoding="gb18030").decode("gb18030") == synth.render(t, "tab")
