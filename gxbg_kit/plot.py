@@ -78,19 +78,17 @@ SQUARE = (7.0, 6.0)
 DPI = 100
 
 
-def setup_fonts() -> str:
+def setup_fonts(system_fallback: bool = False) -> str:
     """Register the shipped CJK font with matplotlib and make it the default.
 
-    Idempotent.  Sets ``font.family`` to a list of families, which matplotlib
-    searches glyph by glyph: the shipped font first, then DejaVu Sans
-    (matplotlib's own font) for symbols the subset lacks, then the installed
-    system CJK fonts among those in ``_SYSTEM_CJK`` that have a regular face,
-    if any, for characters outside GB2312.  Only families that are present are listed, so matplotlib
-    logs no "font family not found".  The shipped font also goes first in
-    ``font.sans-serif``.  Sets the rcParams that make SVG and PDF output
-    deterministic and self-contained: ``svg.hashsalt``, ``svg.fonttype =
-    "path"``, ``pdf.fonttype = 42``, ``ps.fonttype = 42``.  Returns the
-    font's family name.
+    Idempotent. Sets ``font.family`` to the shipped font, then DejaVu Sans
+    (matplotlib's own font) for symbols the subset lacks. Installed system CJK
+    fonts are *not* used by default, so charts (and notebook outputs) are the
+    same on every machine; pass ``system_fallback=True`` to append the system
+    CJK fonts of ``_SYSTEM_CJK`` that are present, for characters outside GB2312.
+    Sets the rcParams that make SVG and PDF output deterministic and
+    self-contained: ``svg.hashsalt``, ``svg.fonttype = "path"``,
+    ``pdf.fonttype = 42``, ``ps.fonttype = 42``. Returns the font's family name.
     """
     manager = font_manager.fontManager
     if not any(Path(f.fname) == FONT_FILE for f in manager.ttflist):
@@ -103,7 +101,8 @@ def setup_fonts() -> str:
              if f.weight in (400, "normal", "regular") and f.style == "normal"
              and Path(f.fname).exists()}
     rc = matplotlib.rcParams
-    front = [FONT_FAMILY, "DejaVu Sans", *(n for n in _SYSTEM_CJK if n in names)]
+    system = [n for n in _SYSTEM_CJK if n in names] if system_fallback else []
+    front = [FONT_FAMILY, "DejaVu Sans", *system]
     rc["font.family"] = front
     rc["font.sans-serif"] = front + [f for f in rc["font.sans-serif"] if f not in front]
     rc["axes.unicode_minus"] = True  # the shipped font has U+2212

@@ -527,3 +527,15 @@ def test_save_figure_rejects_unknown_formats_and_fingerprints_lists(tmp_path, ap
     assert data_fingerprint([apps, REPORTS]) != data_fingerprint([REPORTS, apps])
     with pytest.raises(TypeError):
         data_fingerprint(42)
+
+
+def test_system_cjk_fonts_not_used_unless_asked():
+    import matplotlib
+
+    from gxbg_kit import plot
+
+    plot.setup_fonts()
+    assert list(matplotlib.rcParams["font.family"]) == [plot.FONT_FAMILY, "DejaVu Sans"]
+    plot.setup_fonts(system_fallback=True)
+    assert list(matplotlib.rcParams["font.family"])[:2] == [plot.FONT_FAMILY, "DejaVu Sans"]
+    plot.setup_fonts()
