@@ -240,6 +240,26 @@ class Corpus:
                 written.append(out / f"{name}.csv")
         return written
 
+    def write_partitioned(self, out, by: tuple[str, ...] = ("year",)) -> Path:
+        """Write every table as a Hive-partitioned Parquet dataset
+        (``<out>/<table>/year=2022/…parquet``) that DuckDB, polars, Spark and Dask read
+        directly. Partition columns come from ``reports`` (e.g. year, province,
+        template) and are joined to every table by report_id; a report without
+        a value goes to the ``__HIVE_DEFAULT_PARTITION__`` folder."""
+        import shutil
+
+        out = Path(out)
+        keys = self.reports.drop_duplicates("report_id")[["report_id", *by]]
+        for name, df in self.tables().items():
+            target = out / name
+            if target.exists():
+                shutil.rmtree(target)  # a rewrite replaces the dataset, never appends
+            frame = df if name == "reports" else df.merge(keys, on="report_id", how="left")
+            if frame.empty:
+                continue
+            frame.to_parquet(target, partition_cols=list(by), index=False)
+        return out
+
     # display --------------------------------------------------------------------
     def _summary(self) -> list[tuple[str, str]]:
         r = self.reports

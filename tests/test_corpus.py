@@ -149,3 +149,19 @@ def test_problems_and_themes_of_the_sample_corpus():
     assert set(p["kind"]) == {"problem", "measure"}
     assert set(c.problem_themes["report_id"]) <= set(c.reports["report_id"])
     assert {"report_id", "kind", "n", "token"} <= set(c.tokens.columns)
+
+
+def test_partitioned_parquet_readable_by_dask_and_pyarrow(tmp_path):
+    c = gx.load_corpus(DATA / "reports", progress=False)
+    c.write_partitioned(tmp_path, by=("year",))
+    years = sorted(p.name for p in (tmp_path / "applications").iterdir())
+    assert years == ["year=2019", "year=2022", "year=2023"]
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(tmp_path / "applications", format="parquet", partitioning="hive").to_table()
+    assert table.num_rows == len(c.applications)
+    dd = pytest.importorskip("dask.dataframe")
+    back = dd.read_parquet(tmp_path / "reviews").compute()
+    assert len(back) == len(c.reviews) and int(back["count"].sum()) == int(c.reviews["count"].sum())
+    c.write_partitioned(tmp_path, by=("year",))  # rewriting replaces, never duplicates
+    assert ds.dataset(tmp_path / "applications", partitioning="hive").count_rows() == len(c.applications)
