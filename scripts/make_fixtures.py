@@ -17,7 +17,8 @@ What it makes
   headless (the 依申请公开 table breaks across a page in most of them).
 * ``tests/fixtures/pdf/<seed>_rl.pdf`` for seeds 000 and 003, drawn with
   reportlab (WenQuanYi Zen Hei / AR PL UMing TrueType fonts, running header and
-  ``- N -`` footer, a table split across pages).
+  ``- N -`` footer, a table split across pages), and ``002_rl_unruled.pdf``: the
+  same with no ruling lines at all (read by the stream/text strategies).
 * Failure fixtures: ``pdf/scanned.pdf`` (page images, no text layer),
   ``pdf/encrypted.pdf`` (user password), ``pdf/cid.pdf`` (ToUnicode maps
   removed: text extracts as ``(cid:NN)``), ``pdf/corrupt.pdf`` (truncated),
@@ -372,7 +373,7 @@ def build_docx(name: str, path: Path) -> None:
 # ---------------------------------------------------------------------------
 # PDF with reportlab
 # ---------------------------------------------------------------------------
-def build_reportlab(name: str, path: Path, font_name: str) -> None:
+def build_reportlab(name: str, path: Path, font_name: str, ruled: bool = True) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -401,8 +402,9 @@ def build_reportlab(name: str, path: Path, font_name: str) -> None:
     def table(grid, merges, header_rows, widths):
         data = [[Paragraph(c, cellst) if c else "" for c in row] for row in grid]
         style = [("FONTNAME", (0, 0), (-1, -1), "CJK"), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-                 ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                  ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        if ruled:
+            style.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
         style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in merges]
         return Table(data, colWidths=[w * cm for w in widths], style=TableStyle(style),
                      splitByRow=1)
@@ -527,7 +529,9 @@ def main() -> None:
             print("made", dpath.name, f"{short}_lo.pdf")
         build_reportlab("000_a6689a29e53ae8de", OUT_PDF / "000_rl.pdf", "WenQuanYi Zen Hei")
         build_reportlab("003_1e9d07bbaba7ae4f", OUT_PDF / "003_rl.pdf", "AR PL UMing CN")
-        print("made 000_rl.pdf 003_rl.pdf")
+        build_reportlab("002_323c267c87cacc94", OUT_PDF / "002_rl_unruled.pdf", "WenQuanYi Zen Hei",
+                        ruled=False)
+        print("made 000_rl.pdf 003_rl.pdf 002_rl_unruled.pdf")
         doc = soffice_convert(OUT_DOCX / "003.docx", "doc:MS Word 97", tmp)
         shutil.copy(doc, OUT_DOCX / "003.doc")
     src = OUT_PDF / "003_lo.pdf"

@@ -64,10 +64,34 @@ def assert_headings(text: str, short: str) -> None:
     assert not missing, f"headings not found as lines: {missing}"
 
 
-def assert_rows(text: str, short: str) -> None:
-    """Each expected table row is one tab-separated line with its cells in the right columns."""
+_NUM = re.compile(r"^[增减+-]?\d[\d,.]*(万元)?$")
+
+
+def assert_rows(text: str, short: str, *, unruled: bool = False) -> None:
+    """Each expected table row is one tab-separated line with its cells in the right columns.
+
+    ``unruled``: a table without ruling lines has no column grid; then each row with
+    numbers must be a line ending in its label and its numbers (blank cells dropped).
+    """
     got = table_rows(text)
-    missing = [r for r in expected_rows(short) if any(r) and r not in got]
+    if not unruled:
+        missing = [r for r in expected_rows(short) if any(r) and r not in got]
+    else:
+        ends = set()
+        for cells in got:
+            cells = [c for c in cells if c]
+            for k in range(len(cells)):
+                ends.add(tuple(cells[k:]))
+        missing = []
+        for r in expected_rows(short):
+            cells = [c for c in r if c]
+            nums = [c for c in cells if _NUM.match(c)]
+            if not nums:
+                continue
+            labels = [c for c in cells if not _NUM.match(c)]
+            tail = tuple(labels[-1:] + nums)
+            if tail not in ends:
+                missing.append(tail)
     assert not missing, f"{len(missing)} table rows not found, e.g. {missing[:3]}"
 
 

@@ -7,9 +7,11 @@ How a PDF is read
    ``undecodable``; a password → ``encrypted``; a damaged file → ``corrupt``.
 2. Ruled tables are found with pdfplumber's line strategy.  On the pages that
    have one, camelot-py's lattice flavour (``engine="vector"``: ruling lines
-   read from the PDF's drawing operators, no rasterising) reads them again.  A
-   page with no ruled table but several lines of numbers is read as an unruled
-   table by camelot's stream flavour and by pdfplumber's text strategy.
+   read from the PDF's drawing operators, no rasterising) reads them again.  On a
+   page with no ruled table but lines of numbers set apart by wide gaps, the lines
+   from the first to the last such line are an unruled table: each line is cut
+   into cells at gaps wider than ``GAP`` em (a label wrapped around a row of bare
+   numbers is joined to it), and camelot's stream flavour reads the page again.
 3. A table that ends a page and one that starts the next page (nothing but a
    running header/footer between) are one table split across pages: their
    column boundaries are merged, header rows repeated on the new page dropped.
@@ -39,6 +41,8 @@ from . import Extracted, clean_cell, is_perfect, rows_to_text, score_table, tabl
 
 #: the share of ``(cid:NN)`` characters above which a PDF is ``undecodable``
 CID_SHARE = 0.2
+#: a gap between characters wider than this many em separates two cells of an unruled table
+GAP = 1.0
 #: top and bottom margin (share of the page height) searched for headers and footers
 MARGIN = 0.09
 
@@ -62,6 +66,7 @@ class _Line:
     x1: float
     size: float
     text: str
+    chunks: list[str] = field(default_factory=list)  # text split at wide gaps (cells)
 
 
 @dataclass
@@ -108,7 +113,11 @@ def _quiet():
 # pdfplumber: characters, lines, ruled tables
 # ---------------------------------------------------------------------------
 def _plumber_tab(t, page_no: int, engine: str = "pdfplumber") -> _Tab | None:
-    rows = t.extract()
+    from pdfplumber.table import Table
+
+    # extract from the page cropped to the table: pdfplumber tests every character
+    # of the page against every cell otherwise
+    rows = Table(t.page.crop(t.bbox, strict=False), t.cells).extract()
     if not rows or max(len(r) for r in rows) < 2:  # a framed paragraph is no table
         return None
     colx = sorted({c[0] for c in t.cells})
@@ -132,13 +141,38 @@ def _lines(page, page_no: int, boxes) -> list[_Line]:
         if not text:
             continue
         sizes = [c.get("size", 10) for c in ln["chars"]] or [10]
-        out.append(_Line(page_no, ln["top"], ln["bottom"], ln["x0"], ln["x1"],
-                         max(Counter(round(s, 1) for s in sizes).most_common(1)[0][0], 4), text))
+        size = max(Counter(round(s, 1) for s in sizes).most_common(1)[0][0], 4)
+        out.append(_Line(page_no, ln["top"], ln["bottom"], ln["x0"], ln["x1"], size, text,
+                         _chunks(ln["chars"], size)))
+    return out
+
+
+def _chunks(chars: list[dict], size: float) -> list[str]:
+    """A line's text cut where the gap between two characters is wider than GAP em."""
+    out: list[str] = []
+    cur = ""
+    prev = None
+    for c in chars:
+        t = c["text"]
+        if not t.strip():
+            continue
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            if gap > GAP * size:
+                out.append(cur)
+                cur = ""
+            elif gap > 0.2 * size and cur and cur[-1].isascii() and t.isascii():
+                cur += " "
+        cur += t
+        prev = c
+    if cur:
+        out.append(cur)
     return out
 
 
 def _numeric_lines(lines: list[_Line]) -> int:
-    return sum(1 for ln in lines if len(_NUMBERS.findall(ln.text)) >= 3)
+    """Lines cut by wide gaps whose last cell is a number: rows of an unruled table."""
+    return sum(1 for ln in lines if len(ln.chunks) >= 2 and _is_number(ln.chunks[-1]))
 
 
 # ---------------------------------------------------------------------------
@@ -201,6 +235,10 @@ def _regrid(tab: _Tab, colx: list[float]) -> list[list[str]]:
 def _join(parts: list[_Tab]) -> _Tab:
     if len(parts) == 1:
         return parts[0]
+    if any(not p.colx for p in parts):  # unruled: rows as they are
+        first = parts[0]
+        return _Tab(first.engine, first.page, first.top, parts[-1].bottom, first.x0, first.x1, [],
+                    [r for p in parts for r in p.rows], [p.page for p in parts])
     colx = _cluster([x for p in parts for x in p.colx])
     rows = _regrid(parts[0], colx)
     for p in parts[1:]:
@@ -360,7 +398,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
                 found = [t for t in (_plumber_tab(t, i) for t in page.find_tables()) if t]
                 plumber_tabs += found
                 page_lines = _lines(page, i, [(t.x0, t.top, t.x1, t.bottom) for t in found])
-                if not found and _numeric_lines(page_lines) >= 3:
+                if not found and _numeric_lines(page_lines) >= 2:
                     unruled_pages.append(i)
                 lines += page_lines
             except ReadError:
@@ -376,34 +414,24 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             raise ReadError("undecodable", f"the PDF's fonts have no Unicode mapping: {n_cid} of "
                                            f"{n_chars} characters extract as (cid:NN) glyph numbers")
 
-        # unruled tables: pdfplumber's text strategy on pages with lines of numbers
+        lines = _drop_running(lines, heights, n_pages)
+        # unruled tables: on pages with lines of numbers, the lines from the first to the
+        # last one with wide gaps become rows, cut into cells at the gaps
         stream_plumber: list[_Tab] = []
         for i in unruled_pages:
-            page = page_list[i - 1]
-            try:
-                for t in page.find_tables({"vertical_strategy": "text",
-                                           "horizontal_strategy": "text"}):
-                    tab = _plumber_tab(t, i)
-                    if tab and len(tab.rows) >= 3:
-                        stream_plumber.append(tab)
-            except Exception:
-                pass
-        if stream_plumber:
-            boxes_by_page: dict[int, list] = {}
-            for t in stream_plumber:
-                boxes_by_page.setdefault(t.page, []).append((t.x0, t.top, t.x1, t.bottom))
-            lines = [ln for ln in lines if not (ln.page in boxes_by_page and _in_boxes(
-                {"x0": ln.x0, "x1": ln.x1, "top": ln.top, "bottom": ln.bottom},
-                boxes_by_page[ln.page]))]
+            tab, lines = _unruled(i, lines)
+            if tab is not None:
+                stream_plumber.append(tab)
 
-        lines = _drop_running(lines, heights, n_pages)
         candidates: dict[str, list[_Tab]] = {"pdfplumber": plumber_tabs + stream_plumber}
         if "camelot" in engines:
             ruled_pages = sorted({t.page for t in plumber_tabs})
             if not always_compare:
                 ruled_pages = _imperfect_pages(plumber_tabs, lines, n_pages)
             candidates["camelot-lattice"] = _camelot(data, ruled_pages, "lattice", heights)
-            candidates["camelot-stream"] = _camelot(data, unruled_pages, "stream", heights)
+            stream_pages = unruled_pages if always_compare else sorted(
+                {t.page for t in stream_plumber if not is_perfect(t.rows)})
+            candidates["camelot-stream"] = _camelot(data, stream_pages, "stream", heights)
     finally:
         pdf.close()
 
@@ -433,7 +461,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         text = rows_to_text(best.rows)
         items.append((group[0].page, group[0].top, text))
         table_info.append({"engine": best.engine, "pages": best.pages, "n_rows": len(best.rows),
-                           "n_cols": len(best.colx), "score": best_score, "kind": kind,
+                           "n_cols": len(best.colx) or max(map(len, best.rows)), "score": best_score, "kind": kind,
                            "candidates": cands})
     items.sort(key=lambda it: (it[0], it[1]))
     blocks = _paragraphs([it[2] for it in items])
@@ -448,6 +476,43 @@ def _imperfect_pages(tabs: list[_Tab], lines: list[_Line], n_pages: int) -> list
         if not is_perfect(_join(group).rows):
             pages |= {t.page for t in group}
     return sorted(pages)
+
+
+def _unruled(page_no: int, lines: list[_Line]) -> tuple[_Tab | None, list[_Line]]:
+    """The unruled table region of a page as a table of gap-separated cells."""
+    idx = [k for k, ln in enumerate(lines) if ln.page == page_no]
+    multi = [k for k in idx if len(lines[k].chunks) >= 2]
+    if len(multi) < 3:
+        return None, lines
+    region = lines[multi[0]:multi[-1] + 1]
+    rows: list[list[str] | None] = [list(ln.chunks) for ln in region]
+
+    def numbers_only(k):
+        return rows[k] is not None and all(_is_number(c) for c in rows[k])
+
+    def label_only(k):  # one cell of text: a wrapped piece of a row label
+        return 0 <= k < len(rows) and rows[k] is not None and len(rows[k]) == 1 \
+            and not _is_number(rows[k][0])
+
+    # a label wrapped inside its cell: the lines just above and below a row of bare numbers
+    for k, ln in enumerate(region):
+        if not numbers_only(k):
+            continue
+        label = ""
+        if label_only(k - 1) and ln.top - region[k - 1].bottom < 1.5 * ln.size:
+            label = "".join(rows[k - 1])
+            rows[k - 1] = None
+        if label_only(k + 1) and region[k + 1].top - ln.bottom < 1.5 * ln.size \
+                and not _LABEL_START.match(region[k + 1].text):
+            label += "".join(rows[k + 1])
+            rows[k + 1] = None
+        if label:
+            rows[k] = [label] + rows[k]
+    kept = [r for r in rows if r is not None]
+    tab = _Tab("pdfplumber", page_no, region[0].top, region[-1].bottom,
+               min(ln.x0 for ln in region), max(ln.x1 for ln in region), [], kept, [page_no])
+    gone = {id(ln) for ln in region}
+    return tab, [ln for ln in lines if id(ln) not in gone]
 
 
 def _split_groups(tabs: list[_Tab], lines: list[_Line]) -> list[list[_Tab]]:
