@@ -210,3 +210,26 @@ def test_failed_reports_keep_their_reason(name, reason):
     rep = gx.read_report(PDF / name)
     assert rep.status == "failed"
     assert rep.status_reason[1] == reason
+
+
+def test_camelot_reading_kept_when_pdfplumber_merges_rows(monkeypatch):
+    """Where pdfplumber's reading is the broken one, camelot's lattice reading is kept."""
+    from gxbg_kit.readers import pdf as pdf_reader
+
+    real = pdf_reader._plumber_tab
+
+    def merging(t, page_no, engine="pdfplumber"):
+        tab = real(t, page_no, engine)
+        rows = tab.rows if tab else []
+        k = next((k for k, r in enumerate(rows) if any("予以公开" in c for c in r)), None)
+        if k is not None and k + 1 < len(rows):  # (一)予以公开 and (二)部分公开 in one row
+            a, b = rows[k], rows[k + 1]
+            rows[k:k + 2] = [[x + "\n" + y if x and y else x or y for x, y in zip(a, b)]]
+        return tab
+
+    monkeypatch.setattr(pdf_reader, "_plumber_tab", merging)
+    ex = read_pdf((PDF / "001_lo.pdf").read_bytes())
+    apps = ex.tables[1]
+    assert apps["engine"] == "camelot-lattice"
+    assert apps["candidates"]["camelot-lattice"] > apps["candidates"]["pdfplumber"]
+    assert_rows(ex.text, "001")
