@@ -1,24 +1,36 @@
 """Synthetic annual reports with known true values.
 
-A synthetic report is generated in two steps:
+A synthetic report is made in two steps:
 
-1. :func:`generate_truth` draws the numbers of one report (a :class:`Truth`):
-   metadata, the cells of the three template tables, the numbers its narrative
-   states, and optionally controlled *defects* (blank cells, a broken identity,
-   omitted rows, a narrative that disagrees with the table, a truncated review
-   table).  ``Truth.applications``, ``Truth.active`` and ``Truth.reviews`` are
-   the tidy frames a perfect parser returns, exactly as ``schema`` defines
-   them; ``Truth.checks`` is what the arithmetic checks of that perfect parser
-   say, and ``Truth.expected_failures`` names the checks that must fail.
-2. :func:`render` prints a truth as a complete report in one layout: ``tab``,
-   ``pipe`` and ``cells`` (one cell per line) plain text, ``markdown`` or
-   ``html`` (merged cells as colspan/rowspan, page chrome).
+1. :func:`generate_truth` draws the numbers of one report, a :class:`Truth`:
+   agency, year, template version, the cells of the three template tables
+   (identities hold: 新收 + 上年结转 = (七)总计 + 结转下年度 per applicant
+   column, (七)总计 = the sum of the outcome rows, each row's six applicant
+   columns sum to its 总计, each review proceeding's 总计 = its four parts),
+   the numbers the narrative states, and optional controlled *defects*
+   (:data:`DEFECTS`).  ``Truth.applications``, ``.active`` and ``.reviews`` are
+   the tidy frames a perfect parser returns, coerced by ``schema``;
+   ``Truth.checks`` is what that parser's checks say and
+   ``Truth.expected_failures`` names the checks that must fail.
+2. :func:`render` prints a truth as a complete report in a text layout
+   (``tab``, ``pipe``, ``cells`` = one cell per line, ``markdown``, ``html`` with
+   colspan/rowspan and page chrome); :func:`render_bytes` also makes ``docx``
+   and ``pdf`` files.  ``noise=True`` adds the label variants of real reports.
 
-:func:`generate_corpus` and :func:`write_corpus` do this for many reports,
-deterministically by seed (same seed, same bytes).
+:func:`generate_corpus` / :func:`iter_corpus` draw many reports (template,
+scale, layout, noise, encoding and defects at random) and :func:`write_corpus`
+writes them with their truth (Parquet or CSV) and a manifest, deterministically
+by seed (same seed, same bytes)::
 
-Template labels come from ``schema`` wherever it defines them; the few
-labels only printed (table corners, column groups) are defined once below.
+    from gxbg_kit import synth
+    t = synth.generate_truth(7, template="2019", scale="city", defects=["blank_cells"])
+    text = synth.render(t, "pipe", noise=True)
+    synth.write_corpus("corpus/", 1000, seed=1, defect_share=0.1)
+
+Template labels come from ``schema`` wherever it defines them; the few labels
+that are only printed (table corners, column groups) are defined once below,
+and every layout prints the same table model (:func:`_active_table`,
+:func:`_applications_table`, :func:`_reviews_table`).
 """
 from __future__ import annotations
 
@@ -209,9 +221,6 @@ APPLICANT_SHARES = np.array([30.0, 3.0, 0.3, 0.3, 0.6, 1.0])  # Dirichlet weight
 # --------------------------------------------------------------------------
 # Truth
 # --------------------------------------------------------------------------
-Counts = list  # seven counts (six applicant parts, then total); None = not printed
-
-
 @dataclass
 class Truth:
     """The true content of one synthetic report.
@@ -279,9 +288,10 @@ class Truth:
                 f"scale={self.scale!r}, seed={self.seed}, defects={list(self.defects)})")
 
 
-def _frame(table: S.Table, records: list[tuple]) -> pd.DataFrame:
-    names = [c for c in table.names if c not in ("report_id", "raw")]
-    df = pd.DataFrame.from_records(records, columns=names)
+def _frame(table: S.Table, records: list, columns: list[str] | None = None) -> pd.DataFrame:
+    """A schema-coerced frame of records (by default: the table's columns but report_id, raw)."""
+    columns = columns or [c for c in table.names if c not in ("report_id", "raw")]
+    df = pd.DataFrame.from_records(records, columns=columns)
     if "value" in df:
         df["value"] = df["value"].astype("Float64")
     return table.coerce(df)
@@ -492,7 +502,10 @@ def _set_narrative(t: Truth, rng) -> None:
     if rng.random() < 0.5:
         keys += ["carried_over", "carried_forward"]
     t.narrative = {k: printed_total(k) for k in keys}
+    if not any(t.narrative.values()) and rng.random() < 0.5:
+        t.narrative = {}  # “未收到政府信息公开申请” (seed 003)
     if "narrative_disagrees" in t.defects:
+        t.narrative = t.narrative or {"received": 0, "processed_total": 0}
         t.narrative["received"] += int(rng.integers(1, 6))
 
 
@@ -517,7 +530,7 @@ CHECK_COLUMNS = ["check", "table", "row", "reason", "applicant", "expected", "ac
 
 def expected_checks(t: Truth) -> pd.DataFrame:
     """The identity, sum, completeness and narrative checks of the printed report."""
-    return S.CHECKS_TABLE.coerce(pd.DataFrame(t.check_records, columns=CHECK_COLUMNS))
+    return _frame(S.CHECKS_TABLE, t.check_records, CHECK_COLUMNS)
 
 
 def _check_records(t: Truth) -> list[dict]:
@@ -577,6 +590,8 @@ class _Printer:
         self.decrease = str(rng.choice(["减{}", "减 {}"]))
         self.headings = {k: (str(rng.choice(v)) if noise else v[0]) for k, v in HEADINGS.items()}
         text_noise = noise and layout in ("tab", "pipe")
+        # seeds 000, 002: some rows lose their leading blank cells, which trail instead
+        self.rotate_rows = noise and layout == "tab" and rng.random() < 0.3
         # seed 000: 一、 | 本年新收… in two cells, and a trailing empty cell on data rows
         self.split_numbering = text_noise and rng.random() < 0.3
         self.trailing_cell = text_noise and rng.random() < 0.3
@@ -704,6 +719,8 @@ def _reviews_table(t: Truth, p: _Printer) -> list[list[_Cell]]:
 
 def _narrative(t: Truth, p: _Printer) -> str:
     n = {k: p.number(v) for k, v in t.narrative.items()}
+    if not n:
+        return f"{t.year}年，本机关未收到政府信息公开申请。"
     if "carried_over" in n:
         return (f"{t.year}年，共新收政府信息公开申请{n['received']}件，上年结转{n['carried_over']}件，"
                 f"办结{n['processed_total']}件，结转下年度继续办理{n['carried_forward']}件。")
@@ -797,6 +814,14 @@ def _text_rows(table: list[list[_Cell]], style: str) -> list[list[_Cell]]:
             for row in _grid(table)]
 
 
+def _rotate(row: list[_Cell]) -> list[_Cell]:
+    """Move a row's leading blank cells to its end (``→→2.重复申请→0…`` → ``2.重复申请→0…→→``)."""
+    lead = next((i for i, c in enumerate(row) if c.text or c.value), 0)
+    if lead == 0 or row[lead].value:
+        return row
+    return row[lead:] + row[:lead]
+
+
 def _wrap(text: str, rng) -> str:
     """Wrap a header label over lines, as PDF/Word extraction does (seed 004)."""
     if len(text) < 4 or rng.random() < 0.5:
@@ -809,6 +834,8 @@ def _render_table_text(table, p: _Printer) -> str:
     rows = _text_rows(table, p.style)
     if p.trailing_cell:
         rows = [row + [_Cell("")] if row and row[-1].value else row for row in rows]
+    if p.rotate_rows:
+        rows = [_rotate(row) if p.rng.random() < 0.2 else row for row in rows]
     if p.layout == "tab":
         return "\n".join("\t".join(c.text for c in row) for row in rows)
     if p.layout == "pipe":
@@ -943,15 +970,21 @@ def _render_pdf(t: Truth, p: _Printer) -> bytes:
             continue
         n_rows, width, cells = _spans(content)
         data = [[""] * width for _ in range(n_rows)]
+        widths = PDF_WIDTHS.get(width) or [515 / width] * width
         commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                     ("FONT", (0, 0), (-1, -1), "GxbgSans", 7.5),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]
         for r, c, cell in cells:
             data[r][c] = Paragraph(_html.escape(cell.text), style["cell"]) if not cell.value else cell.text
             if cell.rowspan > 1 or cell.colspan > 1:
                 commands.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
-        story += [Table(data, colWidths=PDF_WIDTHS.get(width), style=TableStyle(commands)),
-                  Spacer(1, 8)]
+            if cell.value and cell.text:  # a long number is set smaller, never over the grid line
+                room = sum(widths[c:c + cell.colspan]) - 5
+                need = pdfmetrics.stringWidth(cell.text, "GxbgSans", 7.5)
+                if need > room:
+                    commands.append(("FONTSIZE", (c, r), (c, r), 7.5 * room / need))
+        story += [Table(data, colWidths=widths, style=TableStyle(commands)), Spacer(1, 8)]
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=40, rightMargin=40, topMargin=50,
                       bottomMargin=50, title=t.agency, author=t.agency, invariant=1).build(story)
@@ -1129,10 +1162,7 @@ def _flush(writers, records, final=False) -> None:
         if records[name] or (final and not writers[name].started):
             data = (CHECK_COLUMNS if name == "checks"
                     else [c for c in table.names if c not in ("report_id", "raw")])
-            df = pd.DataFrame.from_records(records[name], columns=["report_id", "file"] + data)
-            if "value" in df:
-                df["value"] = df["value"].astype("Float64")
-            writers[name].write(table.coerce(df))
+            writers[name].write(_frame(table, records[name], ["report_id", "file"] + data))
             records[name].clear()
         if final:
             writers[name].close()
