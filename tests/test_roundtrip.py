@@ -115,6 +115,9 @@ def test_roundtrip_metadata(layout, seed, template, scale, noise):
         pytest.importorskip({"docx": "docx", "pdf": "reportlab"}[layout])
     truth = synth.generate_truth(seed, template, scale)
     rep = parse(truth, layout, noise, None)
+    problems = rep.section("problems") or ""
+    assert sum(phrase in problems for phrase in synth.PROBLEM_PHRASES) >= 2, problems
+    assert "二是" in problems and "附" not in problems and "六、" not in problems
     assert (rep.agency, rep.year, rep.template) == (truth.agency, truth.year, truth.template)
 
 
