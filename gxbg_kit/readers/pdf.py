@@ -54,7 +54,10 @@ _PAGE_NUMBER = re.compile(
 _HEADING = re.compile(
     r"^\s*([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]|\d{1,2}\s*[、．]|附\s*[:：件表])"
 )
-_NUMBERS = re.compile(r"(?<![\d.])\d[\d,]*(\.\d+)?(?![\d.])")
+
+
+#: a section heading line (一、总体情况 … 六、其他需要报告的事项), never a table row
+_SECTION = re.compile(r"^[一二三四五六七]、(?!本年新收|上年结转|结转下年度)\S{2,}$")
 
 
 @dataclass
@@ -379,6 +382,8 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         raise _open_error(e) from e
     try:
         n_pages = len(page_list)
+        if n_pages == 0:
+            raise ReadError("corrupt", "the PDF has no pages")
         if max_pages is not None and n_pages > max_pages:
             raise ReadError("too_large", f"the PDF has {n_pages} pages, more than max_pages={max_pages}")
         heights: dict[int, float] = {}
@@ -386,6 +391,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         lines: list[_Line] = []
         n_chars = n_cid = n_images = 0
         unruled_pages = []
+        bad_pages: list[str] = []
         for i, page in enumerate(page_list, start=1):
             try:
                 chars = page.chars
@@ -403,9 +409,10 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
                 lines += page_lines
             except ReadError:
                 raise
-            except Exception as e:
-                raise ReadError("corrupt", f"page {i} of the PDF cannot be read "
-                                           f"({type(e).__name__}: {str(e)[:120]})") from e
+            except Exception as e:  # one damaged page: read the others
+                bad_pages.append(f"page {i} ({type(e).__name__}: {str(e)[:100]})")
+        if len(bad_pages) == n_pages:
+            raise ReadError("corrupt", "no page of the PDF can be read: " + "; ".join(bad_pages[:3]))
         if n_chars == 0:
             what = f"{n_images} images" if n_images else "no text"
             raise ReadError("no_text_layer", f"the PDF has no text layer ({n_pages} pages, {what}): "
@@ -419,18 +426,16 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         # last one with wide gaps become rows, cut into cells at the gaps
         stream_plumber: list[_Tab] = []
         for i in unruled_pages:
-            tab, lines = _unruled(i, lines)
-            if tab is not None:
-                stream_plumber.append(tab)
+            tabs, lines = _unruled(i, lines)
+            stream_plumber += tabs
 
         candidates: dict[str, list[_Tab]] = {"pdfplumber": plumber_tabs + stream_plumber}
         if "camelot" in engines:
             ruled_pages = sorted({t.page for t in plumber_tabs})
             if not always_compare:
-                ruled_pages = _imperfect_pages(plumber_tabs, lines, n_pages)
+                ruled_pages = _imperfect_pages(plumber_tabs, lines)
             candidates["camelot-lattice"] = _camelot(data, ruled_pages, "lattice", heights)
-            stream_pages = unruled_pages if always_compare else sorted(
-                {t.page for t in stream_plumber if not is_perfect(t.rows)})
+            stream_pages = unruled_pages if always_compare else _imperfect_pages(stream_plumber, lines)
             candidates["camelot-stream"] = _camelot(data, stream_pages, "stream", heights)
     finally:
         pdf.close()
@@ -461,29 +466,28 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         text = rows_to_text(best.rows)
         items.append((group[0].page, group[0].top, text))
         table_info.append({"engine": best.engine, "pages": best.pages, "n_rows": len(best.rows),
-                           "n_cols": len(best.colx) or max(map(len, best.rows)), "score": best_score, "kind": kind,
-                           "candidates": cands})
+                           "n_cols": len(best.colx) or max(map(len, best.rows)),
+                           "score": best_score, "kind": kind, "candidates": cands})
     items.sort(key=lambda it: (it[0], it[1]))
     blocks = _paragraphs([it[2] for it in items])
     return Extracted("\n".join(blocks) + "\n", table_info, n_pages)
 
 
-def _imperfect_pages(tabs: list[_Tab], lines: list[_Line], n_pages: int) -> list[int]:
+def _imperfect_pages(tabs: list[_Tab], lines: list[_Line]) -> list[int]:
     """Pages of the tables whose pdfplumber reading could still be improved."""
-    heights_free = _split_groups(sorted(tabs, key=lambda t: (t.page, t.top)), lines)
     pages: set[int] = set()
-    for group in heights_free:
+    for group in _split_groups(sorted(tabs, key=lambda t: (t.page, t.top)), lines):
         if not is_perfect(_join(group).rows):
             pages |= {t.page for t in group}
     return sorted(pages)
 
 
-def _unruled(page_no: int, lines: list[_Line]) -> tuple[_Tab | None, list[_Line]]:
-    """The unruled table region of a page as a table of gap-separated cells."""
+def _unruled(page_no: int, lines: list[_Line]) -> tuple[list[_Tab], list[_Line]]:
+    """The unruled table region of a page as tables of gap-separated cells."""
     idx = [k for k, ln in enumerate(lines) if ln.page == page_no]
     multi = [k for k in idx if len(lines[k].chunks) >= 2]
     if len(multi) < 3:
-        return None, lines
+        return [], lines
     region = lines[multi[0]:multi[-1] + 1]
     rows: list[list[str] | None] = [list(ln.chunks) for ln in region]
 
@@ -508,11 +512,29 @@ def _unruled(page_no: int, lines: list[_Line]) -> tuple[_Tab | None, list[_Line]
             rows[k + 1] = None
         if label:
             rows[k] = [label] + rows[k]
-    kept = [r for r in rows if r is not None]
-    tab = _Tab("pdfplumber", page_no, region[0].top, region[-1].bottom,
-               min(ln.x0 for ln in region), max(ln.x1 for ln in region), [], kept, [page_no])
-    gone = {id(ln) for ln in region}
-    return tab, [ln for ln in lines if id(ln) not in gone]
+    # one table per stretch between section headings; the headings stay text lines
+    tabs: list[_Tab] = []
+    piece: list[tuple[_Line, list[str]]] = []
+    headings: list[_Line] = []
+
+    def close():
+        if piece:
+            tabs.append(_Tab("pdfplumber", page_no, piece[0][0].top, piece[-1][0].bottom,
+                             min(ln.x0 for ln, _ in piece), max(ln.x1 for ln, _ in piece), [],
+                             [r for _, r in piece], [page_no]))
+            piece.clear()
+
+    for ln, row in zip(region, rows):
+        if row is None:
+            continue
+        if len(row) == 1 and _SECTION.match(row[0]):
+            close()
+            headings.append(ln)
+            continue
+        piece.append((ln, row))
+    close()
+    gone = {id(ln) for ln in region} - {id(ln) for ln in headings}
+    return tabs, [ln for ln in lines if id(ln) not in gone]
 
 
 def _split_groups(tabs: list[_Tab], lines: list[_Line]) -> list[list[_Tab]]:
@@ -533,6 +555,6 @@ def _continues(a: _Tab, b: _Tab, lines: list[_Line]) -> bool:
     before_b = any(ln.page == b.page and ln.bottom < b.top + 1 for ln in lines)
     if after_a or before_b:
         return False
-    if abs(a.x0 - b.x0) > 6 or abs(a.x1 - b.x1) > 6:
-        return False
+    if a.colx and b.colx and (abs(a.x0 - b.x0) > 6 or abs(a.x1 - b.x1) > 6):
+        return False  # ruled tables of another width: not the same table
     return True
