@@ -158,3 +158,28 @@ def test_failed_reports_keep_their_reason(name):
     rep = gx.read_report(DOCX / name)
     assert rep.status == "failed"
     assert rep.status_reason[1] == "corrupt_archive"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_damaged_bytes_raise_read_error_or_read(seed):
+    import random
+
+    data = bytearray((DOCX / "003.docx").read_bytes())
+    rng = random.Random(seed)
+    for _ in range(20):
+        data[rng.randrange(len(data))] = rng.randrange(256)
+    try:
+        ex = read_docx(bytes(data))
+    except ReadError as e:
+        assert e.reason in ("corrupt_archive", "unsupported_format")
+    else:
+        assert isinstance(ex.text, str)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or not hasattr(gx, "read_report"),
+                    reason="LibreOffice not installed")
+def test_doc_frames_equal_text_frames():
+    rep = gx.read_report(DOCX / "003.doc")
+    got, want = frames(rep), frames(gx.read_report(SEED_TEXTS["003"]))
+    for table in want:
+        pd.testing.assert_frame_equal(got[table], want[table], obj=f"003.doc {table}")

@@ -233,3 +233,38 @@ def test_camelot_reading_kept_when_pdfplumber_merges_rows(monkeypatch):
     assert apps["engine"] == "camelot-lattice"
     assert apps["candidates"]["camelot-lattice"] > apps["candidates"]["pdfplumber"]
     assert_rows(ex.text, "001")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_damaged_bytes_raise_read_error_or_read(seed):
+    """Flipped bytes anywhere: the reader returns text or raises ReadError, nothing else."""
+    import random
+
+    data = bytearray((PDF / "003_rl.pdf").read_bytes())
+    rng = random.Random(seed)
+    for _ in range(40):
+        data[rng.randrange(len(data))] = rng.randrange(256)
+    if seed % 2:
+        data = data[: rng.randrange(2000, len(data))]
+    try:
+        ex = read_pdf(bytes(data), engines=("pdfplumber",))
+    except ReadError as e:
+        assert e.reason in ("corrupt", "no_text_layer", "undecodable", "encrypted")
+    else:
+        assert isinstance(ex.text, str)
+
+
+@pytest.mark.skipif(not hasattr(gx, "load_corpus"), reason="gx.load_corpus not there yet")
+def test_corpus_goes_on_past_failures(tmp_path):
+    import shutil as sh
+
+    for name in ("003_lo.pdf", "scanned.pdf", "encrypted.pdf", "cid.pdf", "corrupt.pdf"):
+        sh.copy(PDF / name, tmp_path / name)
+    corpus = gx.load_corpus(tmp_path)
+    rep = corpus.reports.set_index("path")
+    got = {p.split("/")[-1]: (s, r) for p, s, r in zip(rep.index, rep["status"], rep["reason"])}
+    assert got["003_lo.pdf"][0] == "ok"
+    assert got["scanned.pdf"] == ("failed", "no_text_layer")
+    assert got["encrypted.pdf"] == ("failed", "encrypted")
+    assert got["cid.pdf"] == ("failed", "undecodable")
+    assert got["corrupt.pdf"] == ("failed", "corrupt")

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 
 from ..errors import ReadError
 from . import Extracted, rows_to_text, score_table, table_kind
@@ -173,7 +174,8 @@ def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20) -> Extracted:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError,
+            EOFError) as e:
         raise ReadError("corrupt_archive", f"the .docx is not a readable zip archive ({e})") from e
     total = sum(i.file_size for i in infos)
     if total > max_uncompressed:
@@ -183,7 +185,8 @@ def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20) -> Extracted:
     try:
         name = _main_part(zf)
         xml = _read_member(zf, name, max_uncompressed)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as e:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, zlib.error,
+            NotImplementedError) as e:
         raise ReadError("corrupt_archive", f"the .docx archive is damaged ({e})") from e
     except RuntimeError as e:  # encrypted zip member
         raise ReadError("encrypted", f"the .docx archive is encrypted ({e})") from e
