@@ -585,7 +585,9 @@ class _Printer:
         self.trailing = noise and layout not in ("markdown", "html") and rng.random() < 0.5
         self.variants = noise and rng.random() < 0.5
         self.chrome = layout == "html" or (noise and rng.random() < 0.5)
-        self.money_style = str(rng.choice(["unit", "unit_space", "header"]))
+        # 2019 procurement amount: 41.13万元, 32445 万元, a 单位：万元 header, or 251000元
+        self.money_style = str(rng.choice(["unit", "unit_space", "header", "yuan"]))
+        self.thousands = noise and rng.random() < 0.3  # money as 1,447.3263
         self.increase = str(rng.choice(["增{}", "增 {}", "{}"]))
         self.decrease = str(rng.choice(["减{}", "减 {}"]))
         self.headings = {k: (str(rng.choice(v)) if noise else v[0]) for k, v in HEADINGS.items()}
@@ -611,10 +613,10 @@ class _Printer:
             text += " "
         return text
 
-    def number(self, v) -> str:
+    def number(self, v, money: bool = False) -> str:
         if v is None:
             return ""
-        s = _plain(v)
+        s = _plain(v, thousands=money and self.thousands)
         return s.translate(FULLWIDTH_DIGITS) if self.fullwidth else s
 
     def active_value(self, measure: str, v) -> str:
@@ -625,9 +627,12 @@ class _Printer:
                 return self.increase.format(self.number(v))
             if v < 0:
                 return self.decrease.format(self.number(-v))
+        if measure == "procurement_amount" and self.money_style == "yuan":
+            return self.number(round(v * 10_000), money=True) + "元"
         if measure == "procurement_amount" and self.money_style != "header":
-            return self.number(v) + (" " if self.money_style == "unit_space" else "") + MONEY_UNIT
-        return self.number(v)
+            space = " " if self.money_style == "unit_space" else ""
+            return self.number(v, money=True) + space + MONEY_UNIT
+        return self.number(v, money=measure in MONEY_MEASURES)
 
     def measure_label(self, measure: str, text: str) -> str:
         if measure == "procurement_amount" and self.money_style == "header":
@@ -640,10 +645,15 @@ FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 _NUMBERING = re.compile(r"^([一二三四五六七八九]、|（[一二三四五六七]）|\d\.)")
 
 
-def _plain(v) -> str:
-    """A number as reports print it: integers without a decimal point."""
+def _plain(v, thousands: bool = False) -> str:
+    """A number as reports print it: integers without a decimal point; ``thousands``
+    groups the integer part (``1,447.3263``)."""
     v = float(v)
-    return str(int(v)) if v.is_integer() else repr(v)
+    s = str(int(v)) if v.is_integer() else repr(v)
+    if thousands:
+        whole, dot, frac = s.partition(".")
+        s = f"{int(whole):,}{dot}{frac}"
+    return s
 
 
 def _space_out(text: str, rng) -> str:

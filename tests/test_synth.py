@@ -281,6 +281,9 @@ def test_change_and_money_formats():
     assert re.search(r"\t增\s?\d+", texts) and re.search(r"\t减\s?\d+", texts)
     assert re.search(r"\t[\d.]+万元", texts) and re.search(r"\t[\d.]+ 万元", texts)
     assert "采购总金额（单位：万元）" in texts
+    assert re.search(r"\t\d+元", texts)  # printed in 元: the truth stays in 万元
+    noisy = "".join(synth.render(synth.generate_truth(s, "2021"), "tab", noise=True) for s in range(30))
+    assert re.search(r"\t\d{1,3}(,\d{3})+(\.\d+)?\t", noisy)
 
 
 def test_write_corpus_chunks_and_encodings(tmp_path):
