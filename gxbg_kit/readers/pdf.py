@@ -488,7 +488,22 @@ def _unruled(page_no: int, lines: list[_Line]) -> tuple[list[_Tab], list[_Line]]
     multi = [k for k in idx if len(lines[k].chunks) >= 2]
     if len(multi) < 3:
         return [], lines
-    region = lines[multi[0]:multi[-1] + 1]
+    end = multi[-1]
+    # short label lines after the last row, down to the page end, belong to the table
+    # (e.g. the 第二十条第（八）项 heading of a table that goes on on the next page)
+    # and so do those before the first row, up from the page top
+    def short_labels(ks):
+        return ks and all(len(lines[k].chunks) == 1 and len(lines[k].text) <= 20
+                          and not _SECTION.match(lines[k].text) for k in ks)
+
+    start = multi[0]
+    rest = [k for k in idx if k > end]
+    if short_labels(rest):
+        end = rest[-1]
+    before = [k for k in idx if k < start]
+    if short_labels(before):
+        start = before[0]
+    region = lines[start:end + 1]
     rows: list[list[str] | None] = [list(ln.chunks) for ln in region]
 
     def numbers_only(k):
