@@ -36,6 +36,14 @@ class Document:
     tables: list = field(default_factory=list)  # engine info from PDF/Word readers
 
 
+#: binary formats recognised by their first bytes, which the kit does not read
+BINARY_SIGNATURES = {
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+    b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image", b"Rar!": "a RAR archive",
+    b"7z\xbc\xaf": "a 7-Zip archive", b"\x1f\x8b": "a gzip file", b"BM": None,
+}
+
+
 def sniff_format(data: bytes, name: str = "") -> str:
     """Guess the format from the first bytes, falling back to the file suffix."""
     head = data[:2048].lstrip()
@@ -43,7 +51,10 @@ def sniff_format(data: bytes, name: str = "") -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx" if suffix in DOCX_SUFFIXES | {""} or suffix not in DOC_SUFFIXES else "docx"
+        return "docx"
+    for sig, what in BINARY_SIGNATURES.items():
+        if what and data.startswith(sig):
+            return "binary"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if suffix in PDF_SUFFIXES:
@@ -143,6 +154,10 @@ def to_document(data: bytes, name: str = "") -> Document:
         raise ReadError("empty_file", "the file is empty" if not data else
                         "the file contains only white space")
     fmt = sniff_format(data, name)
+    if fmt == "binary":
+        what = next(w for sig, w in BINARY_SIGNATURES.items() if w and data.startswith(sig))
+        raise ReadError("unsupported_format", f"the file is {what}, not a report the kit can read "
+                        "(images need OCR first; unpack archives)")
     if fmt == "pdf":
         from .readers import pdf as _pdf  # optional dependency
 

@@ -48,3 +48,12 @@ def test_sniff_format():
     assert sniff_format(b"PK\x03\x04....", "a.docx") == "docx"
     assert sniff_format(b"# title\n| a | b |", "a.md") == "markdown"
     assert sniff_format("一、总体情况".encode(), "a.txt") == "text"
+
+
+@pytest.mark.parametrize("data, what", [(b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG image"),
+                                        (b"\xff\xd8\xff\xe0" + bytes(100), "JPEG image"),
+                                        (b"Rar!\x1a\x07" + bytes(50), "RAR archive")])
+def test_images_and_archives_are_unsupported_with_a_clear_message(data, what):
+    with pytest.raises(ReadError) as err:
+        to_document(data, "report.txt")
+    assert err.value.reason == "unsupported_format" and what in err.value.message
