@@ -40,7 +40,7 @@ class Document:
 BINARY_SIGNATURES = {
     b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
     b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image", b"Rar!": "a RAR archive",
-    b"7z\xbc\xaf": "a 7-Zip archive", b"\x1f\x8b": "a gzip file", b"BM": None,
+    b"7z\xbc\xaf": "a 7-Zip archive", b"\x1f\x8b": "a gzip file",
 }
 
 
@@ -53,7 +53,7 @@ def sniff_format(data: bytes, name: str = "") -> str:
     if head.startswith(b"PK\x03\x04"):
         return "docx"
     for sig, what in BINARY_SIGNATURES.items():
-        if what and data.startswith(sig):
+        if data.startswith(sig):
             return "binary"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
@@ -155,7 +155,7 @@ def to_document(data: bytes, name: str = "") -> Document:
                         "the file contains only white space")
     fmt = sniff_format(data, name)
     if fmt == "binary":
-        what = next(w for sig, w in BINARY_SIGNATURES.items() if w and data.startswith(sig))
+        what = next(w for sig, w in BINARY_SIGNATURES.items() if data.startswith(sig))
         raise ReadError("unsupported_format", f"the file is {what}, not a report the kit can read "
                         "(images need OCR first; unpack archives)")
     if fmt == "pdf":
