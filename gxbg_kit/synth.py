@@ -202,6 +202,9 @@ OTHER_PHRASES = ["无。", "无其他需要报告的事项。",
                  "本年度未收取政府信息公开信息处理费。",
                  "按照《政府信息公开信息处理费管理办法》规定的按件、按量收费标准，本年度没有产生信息公开处理费。"]
 ORDINALS = "一二三四五六七八九"
+#: How the overview states 本年新收 and 办结 (the narrative check reads them).
+RECEIVED_PHRASES = ["共收到政府信息公开申请{}件，办结{}件。", "全年共受理政府信息公开申请{}件，办结{}件。",
+                    "共收到依申请公开{}件，已办结{}件。"]
 
 #: Median magnitudes by scale (counts per year; money in 万元).
 MAGNITUDES = {
@@ -594,6 +597,7 @@ class _Printer:
         text_noise = noise and layout in ("tab", "pipe")
         # seeds 000, 002: some rows lose their leading blank cells, which trail instead
         self.rotate_rows = noise and layout == "tab" and rng.random() < 0.3
+        self.office_html = noise and layout == "html" and rng.random() < 0.6
         # seed 000: 一、 | 本年新收… in two cells, and a trailing empty cell on data rows
         self.split_numbering = text_noise and rng.random() < 0.3
         self.trailing_cell = text_noise and rng.random() < 0.3
@@ -734,7 +738,8 @@ def _narrative(t: Truth, p: _Printer) -> str:
     if "carried_over" in n:
         return (f"{t.year}年，共新收政府信息公开申请{n['received']}件，上年结转{n['carried_over']}件，"
                 f"办结{n['processed_total']}件，结转下年度继续办理{n['carried_forward']}件。")
-    return f"{t.year}年，共收到政府信息公开申请{n['received']}件，办结{n['processed_total']}件。"
+    template = str(p.rng.choice(RECEIVED_PHRASES))
+    return f"{t.year}年，" + template.format(n["received"], n["processed_total"])
 
 
 def _enumerate(phrases) -> str:
@@ -1006,15 +1011,26 @@ def render_html(truth: Truth, *, noise: bool = False) -> str:
     return render(truth, "html", noise=noise)
 
 
-def _html_table(table) -> str:
+def _html_table(table, p: _Printer) -> str:
+    """A <table> with colspan/rowspan; with noise, as office-exported pages print it:
+    <th> headers, labels wrapped with <br/>, <span> wrappers, &nbsp; around numbers."""
     lines = ['<table border="1" cellspacing="0" cellpadding="0" style="width:100%">', "<tbody>"]
     for row in table:
         tds = []
         for c in row:
             attrs = (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + (
                 f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "")
-            text = _html.escape(c.text, quote=False) if c.text.strip() else "&nbsp;"
-            tds.append(f'<td{attrs}><p style="text-align:center">{text}</p></td>')
+            tag = "th" if c.header and p.office_html else "td"
+            if not c.text.strip():
+                text = "&nbsp;"
+            elif c.header and p.office_html:
+                text = "<br/>".join(_html.escape(x, quote=False) for x in _wrap(c.text, p.rng).split("\n"))
+            else:
+                text = _html.escape(c.text, quote=False)
+            if p.office_html:
+                pad = "&nbsp;" if c.value and p.rng.random() < 0.3 else ""
+                text = f'<span style="font-family:宋体;font-size:10.5pt">{pad}{text}{pad}</span>'
+            tds.append(f'<{tag}{attrs}><p style="text-align:center">{text}</p></{tag}>')
         lines.append("<tr>" + "".join(tds) + "</tr>")
     return "\n".join(lines + ["</tbody>", "</table>"])
 
@@ -1032,7 +1048,7 @@ def _render_html(t: Truth, p: _Printer) -> str:
         elif kind == "heading":
             body.append(f'<p style="text-indent:2em"><strong>{_html.escape(content)}</strong></p>')
         elif kind == "table":
-            body.append(_html_table(content))
+            body.append(_html_table(content, p))
         else:
             body.append(f'<p style="text-indent:2em">{_html.escape(content)}</p>')
     body.append("</div>")
