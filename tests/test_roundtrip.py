@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import Phase, given, settings
+from hypothesis import Phase, assume, given, settings
 from hypothesis import strategies as st
 
 import gxbg_kit as gx
@@ -146,6 +146,19 @@ def test_roundtrip_defects(layout, seed, template, scale, noise, defects, data):
     rep, _ = assert_roundtrip(truth, layout, noise, style)
     if {"missing_rows", "truncated_reviews"} & set(defects):
         assert rep.status == "partial"
+
+
+@pytest.mark.parametrize("layout", synth.ALL_LAYOUTS)
+@settings(max_examples=4, **SETTINGS)
+@given(seed=seeds, template=templates, scale=scales, noise=st.booleans())
+def test_roundtrip_blank_application_cells(layout, seed, template, scale, noise):
+    """Blank cells of the applications table read back as NA, whatever the layout."""
+    if layout in synth.BINARY_LAYOUTS:
+        pytest.importorskip({"docx": "docx", "pdf": "reportlab"}[layout])
+    truth = synth.generate_truth(seed, template, scale, defects=["blank_cells"])
+    assume(all(cell[0] == "applications" for cell in truth.blank_cells))
+    rep, _ = assert_roundtrip(truth, layout, noise, None)
+    assert rep.status == "partial"
 
 
 @pytest.mark.xfail(reason="parser shifts the numbers after a blank cell of the review row and "
