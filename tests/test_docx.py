@@ -74,10 +74,11 @@ def test_failure_fixtures(name, words):
 def _docx_with(document_xml: bytes, extra: dict | None = None) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(DOCX / "003.docx") as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        extra = dict(extra or {})
         for item in zin.infolist():
             data = document_xml if item.filename == "word/document.xml" else zin.read(item)
-            z.writestr(item.filename, data)
-        for k, v in (extra or {}).items():
+            z.writestr(item.filename, extra.pop(item.filename, data))
+        for k, v in extra.items():
             z.writestr(k, v)
     return buf.getvalue()
 
@@ -183,3 +184,38 @@ def test_doc_frames_equal_text_frames():
     got, want = frames(rep), frames(gx.read_report(SEED_TEXTS["003"]))
     for table in want:
         pd.testing.assert_frame_equal(got[table], want[table], obj=f"003.doc {table}")
+
+
+NUMBERING = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             b'<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             b'<w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+             b'<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1\xe3\x80\x81"/></w:lvl>'
+             b'</w:abstractNum><w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num></w:numbering>')
+
+
+def test_auto_numbered_headings_read_as_printed():
+    """Headings numbered by Word (numbering.xml, chineseCounting "%1、") keep 一、 … 六、."""
+    import re
+
+    from lxml import etree
+
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(zipfile.ZipFile(DOCX / "003.docx").read("word/document.xml"))
+    n = 0
+    for p in root.find(W + "body").findall(W + "p"):
+        t = p.find(f"{W}r/{W}t")
+        if t is None or not re.match(r"^[一二三四五六]、", t.text or ""):
+            continue
+        t.text = t.text[2:]
+        ppr = p.find(W + "pPr")
+        if ppr is None:
+            ppr = etree.SubElement(p, W + "pPr")
+            p.insert(0, ppr)
+        numpr = etree.SubElement(ppr, W + "numPr")
+        etree.SubElement(numpr, W + "ilvl").set(W + "val", "0")
+        etree.SubElement(numpr, W + "numId").set(W + "val", "3")
+        n += 1
+    assert n == 6
+    data = _docx_with(etree.tostring(root, xml_declaration=True, encoding="UTF-8"),
+                      {"word/numbering.xml": NUMBERING})
+    assert read_docx(data).text == extracted("003.docx").text

@@ -5,6 +5,9 @@ become lines, tables become tab-separated rows on a grid (``w:gridSpan`` and
 ``w:gridBefore`` give the columns a cell covers, ``w:vMerge`` the rows; a merged
 cell's text is in its top-left position and the positions it covers are blank).
 Page headers and footers live in other parts of the package and are never read.
+Automatic list numbers (``numbering.xml``, directly or through a paragraph
+style) are rendered as Word prints them, so an auto-numbered heading reads
+"一、总体情况".
 
 Safety: the archive's declared uncompressed size is checked against
 ``max_uncompressed`` before anything is extracted (and reads are capped at the
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -40,6 +44,21 @@ def _parser():
 
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                            dtd_validation=False, huge_tree=False, remove_comments=True)
+
+
+def _xml(data: bytes, name: str):
+    """Parse one XML part safely; refuse any DTD."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as e:
+        raise ReadError("corrupt_archive", f"{name} is not well-formed XML ({e})") from e
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise ReadError("corrupt_archive", f"{name} carries a DTD (<!DOCTYPE …>), which Word never "
+                                           "writes; refusing it (possible external-entity attack)")
+    return root
 
 
 def _read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
@@ -65,8 +84,134 @@ def _main_part(zf: zipfile.ZipFile) -> str:
                     "a zip archive without word/document.xml: not a Word .docx document")
 
 
-def _para_text(p) -> str:
-    parts = []
+#: the widest grid a table row may span (a damaged gridSpan must not allocate millions of cells)
+MAX_COLUMNS = 64
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _int(value, default: int = 0, hi: int = 10**6) -> int:
+    """An attribute as an int; ``default`` when missing or not a number; capped at ``hi``."""
+    try:
+        return max(0, min(int(value), hi))
+    except (TypeError, ValueError):
+        return default
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _chinese(n: int) -> str:
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, r in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                 (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + r, n - v
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting",
+               "japaneseCounting", "chineseLegalSimplified", "ideographDigital"):
+        return _chinese(n)
+    if fmt == "ideographTraditional":
+        return _TIANGAN[(n - 1) % 10]
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        s = chr(ord("A") + (n - 1) % 26)
+        return s if fmt == "upperLetter" else s.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        s = _roman(n)
+        return s if fmt == "upperRoman" else s.lower()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic list numbers (numbering.xml), so that an auto-numbered heading
+    reads "一、总体情况" as printed, not "总体情况"."""
+
+    def __init__(self, numbering=None, styles=None):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.nums: dict[str, str] = {}
+        self.starts: dict[tuple[str, int], int] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        if numbering is not None:
+            for a in numbering.iterfind(W + "abstractNum"):
+                lv = {}
+                for lvl in a.iterfind(W + "lvl"):
+                    ilvl = _int(lvl.get(W + "ilvl"), 0, 9)
+                    lv[ilvl] = (_val(lvl, W + "numFmt", "decimal") or "decimal",
+                                _val(lvl, W + "lvlText", "") or "",
+                                _int(_val(lvl, W + "start"), 1))
+                self.levels[a.get(W + "abstractNumId", "")] = lv
+            for n in numbering.iterfind(W + "num"):
+                nid = n.get(W + "numId", "")
+                self.nums[nid] = _val(n, W + "abstractNumId", "") or ""
+                for o in n.iterfind(W + "lvlOverride"):
+                    st = _val(o, W + "startOverride")
+                    if st is not None:
+                        self.starts[(nid, _int(o.get(W + "ilvl"), 0, 9))] = _int(st, 1)
+        if styles is not None:
+            for st in styles.iterfind(W + "style"):
+                numpr = st.find(f"{W}pPr/{W}numPr")
+                if numpr is not None:
+                    self.style_num[st.get(W + "styleId", "")] = (
+                        _val(numpr, W + "numId", "") or "", _int(_val(numpr, W + "ilvl"), 0, 9))
+
+    def label(self, p) -> str:
+        if not self.nums:
+            return ""
+        ppr = p.find(W + "pPr")
+        if ppr is None:
+            return ""
+        numpr = ppr.find(W + "numPr")
+        style = _val(ppr, W + "pStyle")
+        if numpr is not None:
+            nid = _val(numpr, W + "numId", "") or ""
+            ilvl = _int(_val(numpr, W + "ilvl"), 0, 9)
+            if not nid and style in self.style_num:
+                nid = self.style_num[style][0]
+        elif style in self.style_num:
+            nid, ilvl = self.style_num[style]
+        else:
+            return ""
+        aid = self.nums.get(nid)
+        if aid is None or nid == "0":
+            return ""
+        levels = self.levels.get(aid, {})
+        if ilvl not in levels:
+            return ""
+        counts = self.counters.setdefault(aid, {})
+        fmt, text, start = levels[ilvl]
+        start = self.starts.get((nid, ilvl), start)
+        counts[ilvl] = counts.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        if fmt in ("bullet", "none") and "%" not in text:
+            return "" if fmt == "bullet" else text
+
+        def sub(m):
+            k = int(m.group(1)) - 1
+            f, _, st = levels.get(k, ("decimal", "", 1))
+            return _format_number(counts.get(k, st), f)
+
+        return re.sub(r"%([1-9])", sub, text)
+
+
+def _para_text(p, num: _Numbering | None = None) -> str:
+    parts = [num.label(p)] if num is not None else []
     for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "del", W + "noBreakHyphen"):
         tag = el.tag
         if tag == W + "t":
@@ -82,10 +227,10 @@ def _para_text(p) -> str:
     return "".join(parts)
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc, num: _Numbering | None = None) -> str:
     lines = []
     for p in tc.iter(W + "p"):
-        t = _para_text(p).strip()
+        t = _para_text(p, num).strip()
         if t:
             lines.append(t)
     return "\n".join(lines)
@@ -98,28 +243,28 @@ def _val(el, path: str, default=None):
     return found.get(W + "val", "")
 
 
-def _table_rows(tbl) -> list[list[str]]:
+def _table_rows(tbl, num: _Numbering | None = None) -> list[list[str]]:
     grid: list[list[str]] = []
     for tr in tbl.findall(W + "tr"):
         row: list[str] = []
         trpr = tr.find(W + "trPr")
-        before = int(_val(trpr, W + "gridBefore", 0) or 0) if trpr is not None else 0
+        before = _int(_val(trpr, W + "gridBefore"), 0, MAX_COLUMNS) if trpr is not None else 0
         row += [""] * before
         for tc in tr.findall(W + "tc"):
             tcpr = tc.find(W + "tcPr")
             span = 1
             vmerge = None
             if tcpr is not None:
-                span = int(_val(tcpr, W + "gridSpan", 1) or 1)
+                span = max(1, _int(_val(tcpr, W + "gridSpan"), 1, MAX_COLUMNS))
                 vmerge = _val(tcpr, W + "vMerge")
-            text = "" if vmerge not in (None, "restart") else _cell_text(tc)
+            text = "" if vmerge not in (None, "restart") else _cell_text(tc, num)
             row += [text] + [""] * (span - 1)
         grid.append(row)
     width = max((len(r) for r in grid), default=0)
     grid = [r + [""] * (width - len(r)) for r in grid]
     # drop sliver grid columns (a few twips wide: an artefact of cell borders that almost
     # line up); text that starts in one moves to the next column
-    widths = [int(g.get(W + "w", "0") or 0) for g in tbl.iterfind(W + "tblGrid/" + W + "gridCol")]
+    widths = [_int(g.get(W + "w")) for g in tbl.iterfind(W + "tblGrid/" + W + "gridCol")]
     if len(widths) == width and widths and max(widths) > 0:
         for s in reversed(range(width)):
             if widths[s] >= SLIVER_TWIPS:
@@ -136,15 +281,15 @@ def _table_rows(tbl) -> list[list[str]]:
     return grid
 
 
-def _blocks(parent, out: list, tables: list) -> None:
+def _blocks(parent, out: list, tables: list, num: _Numbering) -> None:
     for el in parent:
         tag = el.tag
         if tag == W + "p":
-            text = _para_text(el).strip()
+            text = _para_text(el, num).strip()
             if text:
                 out.append(text)
         elif tag == W + "tbl":
-            rows = _table_rows(el)
+            rows = _table_rows(el, num)
             if not rows:
                 continue
             kind = table_kind(rows)
@@ -154,7 +299,7 @@ def _blocks(parent, out: list, tables: list) -> None:
                            "candidates": {}})
             out.append(rows_to_text(rows))
         elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "smartTag"):
-            _blocks(el, out, tables)
+            _blocks(el, out, tables, num)
 
 
 def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20) -> Extracted:
@@ -165,8 +310,6 @@ def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20) -> Extracted:
     DTD; ``encrypted`` for a password-protected Word file; a legacy ``.doc``
     given as ``.docx`` is handed to :func:`read_doc`.
     """
-    from lxml import etree
-
     if not data or not data.strip():
         raise ReadError("empty_file", "the file has no bytes")
     if data[:8] == _OLE_MAGIC:
@@ -190,20 +333,22 @@ def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20) -> Extracted:
         raise ReadError("corrupt_archive", f"the .docx archive is damaged ({e})") from e
     except RuntimeError as e:  # encrypted zip member
         raise ReadError("encrypted", f"the .docx archive is encrypted ({e})") from e
-    try:
-        root = etree.fromstring(xml, _parser())
-    except etree.XMLSyntaxError as e:
-        raise ReadError("corrupt_archive", f"{name} is not well-formed XML ({e})") from e
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise ReadError("corrupt_archive", f"{name} carries a DTD (<!DOCTYPE …>), which Word never "
-                                           "writes; refusing it (possible external-entity attack)")
+    root = _xml(xml, name)
     body = root.find(W + "body")
     if body is None:
         raise ReadError("corrupt_archive", f"{name} has no w:body")
+    parts = {}
+    for part in ("word/numbering.xml", "word/styles.xml"):
+        if part in zf.namelist():
+            try:
+                parts[part] = _xml(_read_member(zf, part, max_uncompressed), part)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
+                    NotImplementedError) as e:
+                raise ReadError("corrupt_archive", f"the .docx archive is damaged ({e})") from e
+    num = _Numbering(parts.get("word/numbering.xml"), parts.get("word/styles.xml"))
     out: list[str] = []
     tables: list[dict] = []
-    _blocks(body, out, tables)
+    _blocks(body, out, tables, num)
     return Extracted("\n".join(out) + "\n", tables, None)
 
 
