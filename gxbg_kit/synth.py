@@ -52,13 +52,14 @@ from . import schema as S
 __all__ = [
     "LAYOUTS", "DEFECTS", "SCALES", "TEMPLATES", "STYLES", "EXTENSIONS", "Truth", "CorpusItem",
     "generate_truth", "generate_corpus", "iter_corpus", "render", "render_bytes", "render_html",
-    "write_corpus", "BINARY_LAYOUTS", "ALL_LAYOUTS",
+    "write_corpus", "BINARY_LAYOUTS", "ALL_LAYOUTS", "WRITER_LIBRARIES",
     "expected_checks", "ENCODINGS",
 ]
 
 LAYOUTS = ("tab", "pipe", "cells", "markdown", "html")
-#: Layouts printed as files, not text: :func:`render_bytes` (python-docx / reportlab needed).
-BINARY_LAYOUTS = ("docx", "pdf")
+#: Layouts printed as files, not text, by :func:`render_bytes`, and the library each needs.
+WRITER_LIBRARIES = {"docx": "docx", "pdf": "reportlab"}
+BINARY_LAYOUTS = tuple(WRITER_LIBRARIES)
 ALL_LAYOUTS = LAYOUTS + BINARY_LAYOUTS
 EXTENSIONS = {"tab": "txt", "pipe": "txt", "cells": "txt", "markdown": "md", "html": "html",
               "docx": "docx", "pdf": "pdf"}

@@ -304,7 +304,7 @@ def test_write_corpus_chunks_and_encodings(tmp_path):
 
 @pytest.mark.parametrize("layout", synth.BINARY_LAYOUTS)
 def test_binary_layouts(layout):
-    pytest.importorskip({"docx": "docx", "pdf": "reportlab"}[layout])
+    pytest.importorskip(synth.WRITER_LIBRARIES[layout])
     t = synth.generate_truth(4, "2021", "city", defects=["truncated_reviews"])
     data = synth.render_bytes(t, layout, noise=True)
     assert data == synth.render_bytes(t, layout, noise=True)
