@@ -20,6 +20,7 @@ What it makes
   ``- N -`` footer, a table split across pages), and ``002_rl_unruled.pdf``: the
   same with no ruling lines at all (read by the stream/text strategies).
 * Failure fixtures: ``pdf/scanned.pdf`` (page images, no text layer),
+  ``pdf/scanned_pagenum.pdf`` (page images with only page numbers as text),
   ``pdf/encrypted.pdf`` (user password), ``pdf/cid.pdf`` (ToUnicode maps
   removed: text extracts as ``(cid:NN)``), ``pdf/corrupt.pdf`` (truncated),
   ``docx/bomb.docx`` (declares a 3 GB member), ``docx/xxe.docx`` (an external-entity
@@ -481,6 +482,27 @@ def scanned(src: Path, dst: Path, pages: int = 2) -> None:
     dst.write_bytes(buf.getvalue())
 
 
+def scanned_with_page_numbers(src: Path, dst: Path, pages: int = 2) -> None:
+    """Page images plus a tiny text layer (a page number per page), as scanners' PDFs often have."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    pdf = pdfium.PdfDocument(str(src))
+    c = canvas.Canvas(str(dst), pagesize=A4)
+    for i in range(min(pages, len(pdf))):
+        img = pdf[i].render(scale=60 / 72, grayscale=True).to_pil().convert("L")
+        buf = io.BytesIO()
+        img.save(buf, format="JPEG", quality=60)
+        buf.seek(0)
+        c.drawImage(ImageReader(buf), 0, 0, width=A4[0], height=A4[1])
+        c.setFont("Helvetica", 9)
+        c.drawCentredString(A4[0] / 2, 20, f"- {i + 1} -")
+        c.showPage()
+    c.save()
+
+
 def bomb_docx(src: Path, dst: Path, declared: int = 3 * 2**30) -> None:
     """A copy of ``src`` whose central directory declares document.xml as ``declared`` bytes."""
     data = bytearray(src.read_bytes())
@@ -538,6 +560,7 @@ def main() -> None:
     strip_tounicode(src, OUT_PDF / "cid.pdf")
     encrypt(src, OUT_PDF / "encrypted.pdf")
     scanned(src, OUT_PDF / "scanned.pdf")
+    scanned_with_page_numbers(src, OUT_PDF / "scanned_pagenum.pdf")
     (OUT_PDF / "corrupt.pdf").write_bytes(src.read_bytes()[:1500])
     bomb_docx(OUT_DOCX / "003.docx", OUT_DOCX / "bomb.docx")
     xxe_docx(OUT_DOCX / "003.docx", OUT_DOCX / "xxe.docx")

@@ -153,6 +153,7 @@ def test_camelot_compared_and_worse_reading_rejected():
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("name, reason, words", [
     ("scanned.pdf", "no_text_layer", "no text layer"),
+    ("scanned_pagenum.pdf", "no_text_layer", "almost no text layer"),
     ("encrypted.pdf", "encrypted", "password"),
     ("cid.pdf", "undecodable", "no Unicode mapping"),
     ("corrupt.pdf", "corrupt", "damaged"),

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from ..errors import ReadError
 from . import Extracted, clean_cell, is_perfect, rows_to_text, score_table, table_kind
 
+#: fewer characters than this per page, on pages covered by images, is a scanned PDF
+SCANNED_CHARS = 40
 #: the share of ``(cid:NN)`` characters above which a PDF is ``undecodable``
 CID_SHARE = 0.2
 #: a gap between characters wider than this many em separates two cells of an unruled table
@@ -392,11 +394,17 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         n_chars = n_cid = n_images = 0
         unruled_pages = []
         bad_pages: list[str] = []
+        image_pages = 0
         for i, page in enumerate(page_list, start=1):
             try:
                 chars = page.chars
                 heights[i] = float(page.height)
                 n_images += len(page.images)
+                area = float(page.width) * float(page.height) or 1.0
+                covered = sum(max(0.0, min(im["x1"], page.width) - max(im["x0"], 0)) *
+                              max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
+                              for im in page.images)
+                image_pages += covered >= 0.5 * area
                 n_chars += sum(1 for c in chars if c["text"].strip())
                 n_cid += sum(1 for c in chars if c["text"].startswith("(cid:"))
                 if not chars:
@@ -417,6 +425,10 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             what = f"{n_images} images" if n_images else "no text"
             raise ReadError("no_text_layer", f"the PDF has no text layer ({n_pages} pages, {what}): "
                                              "it is scanned; run OCR on it first")
+        if image_pages >= 0.8 * n_pages and n_chars < SCANNED_CHARS * n_pages:
+            raise ReadError("no_text_layer", f"the PDF is page images with almost no text layer "
+                                             f"({n_chars} characters on {n_pages} pages, such as page "
+                                             "numbers): it is scanned; run OCR on it first")
         if n_cid > CID_SHARE * n_chars:
             raise ReadError("undecodable", f"the PDF's fonts have no Unicode mapping: {n_cid} of "
                                            f"{n_chars} characters extract as (cid:NN) glyph numbers")
