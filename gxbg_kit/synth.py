@@ -1144,20 +1144,24 @@ MANIFEST_COLUMNS = ["file", "report_id", "agency", "year", "template", "layout",
 
 def write_corpus(folder, n: int, seed: int, *, defect_share: float = 0.1, layouts=LAYOUTS,
                  templates=TEMPLATES, noise_share: float = 0.3, truth_format: str = "parquet",
-                 chunk: int = 2000) -> pd.DataFrame:
+                 chunk: int = 2000, truth_folder=None) -> pd.DataFrame:
     """Write ``n`` synthetic reports to ``folder`` with their truth.
 
     Files are ``NNNNNN_<report_id>.<txt|md|html>`` (report_id = the first 16 hex digits of
     the file's SHA-256, as the parser derives it); ``truth/`` holds ``applications``,
     ``active``, ``reviews`` and ``checks`` (the expected checks) as Parquet or CSV with
-    that report_id and the file name, written ``chunk`` reports at a time;
-    ``manifest.csv`` has one row per file.  Same seed, same bytes.  Returns the manifest.
+    that report_id and the file name, written ``chunk`` reports at a time (``truth_folder``
+    puts them elsewhere, e.g. out of the way of ``gx.load_corpus(folder)``, which reads every
+    file below ``folder``); ``manifest.csv`` has one row per file.  Same seed, same bytes.
+    Returns the manifest.
     """
     if truth_format not in ("parquet", "csv"):
         raise ValueError("truth_format must be 'parquet' or 'csv'")
     folder = Path(folder)
-    (folder / "truth").mkdir(parents=True, exist_ok=True)
-    writers = {name: _TruthWriter(folder / "truth" / f"{name}.{truth_format}")
+    truth_folder = Path(truth_folder) if truth_folder is not None else folder / "truth"
+    folder.mkdir(parents=True, exist_ok=True)
+    truth_folder.mkdir(parents=True, exist_ok=True)
+    writers = {name: _TruthWriter(truth_folder / f"{name}.{truth_format}")
                for name in TRUTH_TABLES}
     records: dict[str, list] = {name: [] for name in TRUTH_TABLES}
     manifest = []

@@ -320,3 +320,9 @@ def test_binary_layouts(layout):
     with pytest.raises(ValueError, match="render_bytes"):
         synth.render(t, layout)
     assert synth.render_bytes(t, "tab", encoding="gb18030").decode("gb18030") == synth.render(t, "tab")
+
+
+def test_write_corpus_truth_elsewhere(tmp_path):
+    man = synth.write_corpus(tmp_path / "reports", 4, seed=9, truth_folder=tmp_path / "truth")
+    assert not (tmp_path / "reports" / "truth").exists()
+    assert set(pd.read_parquet(tmp_path / "truth" / "reviews.parquet")["file"]) == set(man["file"])
