@@ -269,3 +269,12 @@ def test_corpus_goes_on_past_failures(tmp_path):
     assert got["encrypted.pdf"] == ("failed", "encrypted")
     assert got["cid.pdf"] == ("failed", "undecodable")
     assert got["corrupt.pdf"] == ("failed", "corrupt")
+
+
+@pytest.mark.parametrize("name", REPORT_PDFS)
+def test_playa_and_pdfminer_backends_agree(name):
+    """The fast playa reading gives exactly what pdfplumber's own (pdfminer) pages give."""
+    slow = read_pdf((PDF / name).read_bytes(), backend="pdfminer")
+    fast = extracted(name)
+    assert fast.text == slow.text
+    assert [t["n_rows"] for t in fast.tables] == [t["n_rows"] for t in slow.tables]

@@ -2,9 +2,13 @@
 
 How a PDF is read
 -----------------
-1. pdfplumber (pdfminer) opens the file and reads every page's characters.
-   No characters at all → ``no_text_layer``; mostly ``(cid:NN)`` glyphs →
-   ``undecodable``; a password → ``encrypted``; a damaged file → ``corrupt``.
+1. pdfplumber (pdfminer) opens the file: a password → ``encrypted``, a damaged
+   file → ``corrupt``.  Every page's characters, ruling lines and images are read
+   with playa-pdf (camelot's own parser, about five times faster than pdfminer)
+   into pdfplumber's character and edge dicts; a file playa cannot read is read
+   by pdfminer instead.  No characters at all, or page images with only a page
+   number → ``no_text_layer``; mostly glyphs without a Unicode mapping
+   (``(cid:NN)``) → ``undecodable``.
 2. Ruled tables are found with pdfplumber's line strategy.  On the pages that
    have one, camelot-py's lattice flavour (``engine="vector"``: ruling lines
    read from the PDF's drawing operators, no rasterising) reads them again.  On a
@@ -138,10 +142,12 @@ def _in_boxes(obj, boxes) -> bool:
 
 
 def _lines(page, page_no: int, boxes) -> list[_Line]:
-    p = page.filter(lambda o: o.get("object_type") != "char" or not _in_boxes(o, boxes)) \
-        if boxes else page
+    from pdfplumber.utils.text import chars_to_textmap
+
+    chars = [c for c in page.chars if c["text"] and not _in_boxes(c, boxes)] if boxes else \
+        [c for c in page.chars if c["text"]]
     out = []
-    for ln in p.extract_text_lines(layout=False, strip=True, return_chars=True):
+    for ln in chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=True):
         text = ln["text"].strip()
         if not text:
             continue
@@ -178,6 +184,101 @@ def _chunks(chars: list[dict], size: float) -> list[str]:
 def _numeric_lines(lines: list[_Line]) -> int:
     """Lines cut by wide gaps whose last cell is a number: rows of an unruled table."""
     return sum(1 for ln in lines if len(ln.chunks) >= 2 and _is_number(ln.chunks[-1]))
+
+
+# ---------------------------------------------------------------------------
+# playa: the same character and edge dicts as pdfplumber's, five times faster
+# ---------------------------------------------------------------------------
+class _Page:
+    """The part of a pdfplumber page that table finding and text lines use."""
+
+    def __init__(self, chars, edges, images, width, height, bbox=None):
+        self.chars, self.edges, self.images = chars, edges, images
+        self.width, self.height = width, height
+        self.bbox = bbox or (0, 0, width, height)
+
+    def crop(self, bbox, relative=False, strict=True):
+        x0, top, x1, bottom = bbox
+        chars = [c for c in self.chars if x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
+                 and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1]
+        return _Page(chars, self.edges, [], self.width, self.height, tuple(bbox))
+
+
+def _find_tables(page):
+    if hasattr(page, "find_tables"):
+        return page.find_tables()
+    from pdfplumber.table import TableFinder, TableSettings
+
+    return TableFinder(page, TableSettings.resolve(None)).tables
+
+
+def _edge(x0, top, x1, bottom, orientation, height, doctop):
+    return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top,
+            "bottom": bottom, "doctop": doctop + top, "y0": height - bottom, "y1": height - top,
+            "width": x1 - x0, "height": bottom - top}
+
+
+def _segments(path) -> list:
+    """The straight pieces of a path (its ``l`` segments and closing sides)."""
+    out = []
+    start = cur = None
+    for seg in path.segments:
+        op, pts = seg.operator, seg.points
+        if op == "m":
+            start = cur = pts[0]
+        elif op == "l":
+            if cur is not None:
+                out.append((cur, pts[0]))
+            cur = pts[0]
+        elif op == "h":
+            if cur is not None and start is not None and cur != start:
+                out.append((cur, start))
+            cur = start
+        elif pts:
+            cur = pts[-1]
+    return out
+
+
+def _playa_pages(data: bytes) -> list[_Page]:
+    """Characters (box from the baseline and font size, like pdfminer's), axis-aligned
+    ruling lines and images of every page, read with playa-pdf."""
+    import playa
+
+    pages = []
+    with playa.Document(data, space="screen") as doc:
+        doctop = 0.0
+        for page in doc.pages:
+            w, h = float(page.width), float(page.height)
+            chars, edges, images = [], [], []
+            for obj in page:
+                kind = obj.object_type
+                if kind == "text":
+                    for g in obj:
+                        a, b, c, d, _, _ = g.matrix
+                        size = float(g.size or abs(d) or 10)
+                        x0, _, x1, _ = g.bbox
+                        oy = float(g.origin[1])
+                        top, bottom = oy - 0.88 * size, oy + 0.12 * size
+                        chars.append({"object_type": "char", "text": g.text or "", "x0": x0, "x1": x1,
+                                      "top": top, "bottom": bottom, "doctop": doctop + top,
+                                      "y0": h - bottom, "y1": h - top, "width": x1 - x0,
+                                      "height": bottom - top, "size": size,
+                                      "upright": abs(b) < 1e-6 and abs(c) < 1e-6,
+                                      "fontname": g.fontname})
+                elif kind == "path":
+                    for (xa, ya), (xb, yb) in _segments(obj):
+                        if abs(ya - yb) < 0.5 and abs(xa - xb) >= 1:
+                            edges.append(_edge(min(xa, xb), (ya + yb) / 2, max(xa, xb),
+                                               (ya + yb) / 2, "h", h, doctop))
+                        elif abs(xa - xb) < 0.5 and abs(ya - yb) >= 1:
+                            edges.append(_edge((xa + xb) / 2, min(ya, yb), (xa + xb) / 2,
+                                               max(ya, yb), "v", h, doctop))
+                elif kind == "image":
+                    x0, top, x1, bottom = obj.bbox
+                    images.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom})
+            pages.append(_Page(chars, edges, images, w, h))
+            doctop += h
+    return pages
 
 
 # ---------------------------------------------------------------------------
@@ -356,7 +457,7 @@ def _paragraphs(items: list) -> list[str]:
 # the reader
 # ---------------------------------------------------------------------------
 def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, ...] = (
-        "pdfplumber", "camelot"), always_compare: bool = False) -> Extracted:
+        "pdfplumber", "camelot"), always_compare: bool = False, backend: str = "playa") -> Extracted:
     """Read a PDF report into text with its tables as tab-separated rows.
 
     ``max_pages``: a PDF with more pages is refused with ``too_large`` (annual
@@ -365,6 +466,9 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
     camelot is run only on pages where pdfplumber's reading of a table is not
     already perfect (see :func:`~gxbg_kit.readers.is_perfect`), unless
     ``always_compare`` is true.
+    ``backend``: ``"playa"`` (default) reads characters and ruling lines with
+    playa-pdf, about five times faster than pdfminer; ``"pdfminer"`` uses
+    pdfplumber's own pages (also the fallback when playa cannot read a file).
     Raises :class:`~gxbg_kit.errors.ReadError`.
     """
     _quiet()
@@ -382,6 +486,11 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         page_list = pdf.pages
     except Exception as e:
         raise _open_error(e) from e
+    if backend == "playa" and (max_pages is None or len(page_list) <= max_pages):
+        try:
+            page_list = _playa_pages(data)
+        except Exception:  # playa cannot read it: pdfminer's slower reading of the same file
+            page_list = pdf.pages
     try:
         n_pages = len(page_list)
         if n_pages == 0:
@@ -405,11 +514,11 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
                               max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
                               for im in page.images)
                 image_pages += covered >= 0.5 * area
-                n_chars += sum(1 for c in chars if c["text"].strip())
-                n_cid += sum(1 for c in chars if c["text"].startswith("(cid:"))
+                n_chars += sum(1 for c in chars if c["text"].strip() or not c["text"])
+                n_cid += sum(1 for c in chars if not c["text"] or c["text"].startswith("(cid:"))
                 if not chars:
                     continue
-                found = [t for t in (_plumber_tab(t, i) for t in page.find_tables()) if t]
+                found = [t for t in (_plumber_tab(t, i) for t in _find_tables(page)) if t]
                 plumber_tabs += found
                 page_lines = _lines(page, i, [(t.x0, t.top, t.x1, t.bottom) for t in found])
                 if not found and _numeric_lines(page_lines) >= 2:
