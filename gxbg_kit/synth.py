@@ -830,6 +830,11 @@ def _text_rows(table: list[list[_Cell]], style: str) -> list[list[_Cell]]:
             for row in _grid(table)]
 
 
+def _filled(row: list[_Cell]) -> bool:
+    """No number cell of the row is printed blank."""
+    return all(c.text for c in row if c.value)
+
+
 def _rotate(row: list[_Cell]) -> list[_Cell]:
     """Move a row's leading blank cells to its end (``→→2.重复申请→0…`` → ``2.重复申请→0…→→``)."""
     lead = next((i for i, c in enumerate(row) if c.text or c.value), 0)
@@ -848,10 +853,12 @@ def _wrap(text: str, rng) -> str:
 
 def _render_table_text(table, p: _Printer) -> str:
     rows = _text_rows(table, p.style)
+    # positional noise only where it stays unambiguous: not in rows with a blank number
+    # (``label→→5→…`` could be a blank label column or a blank first number)
     if p.trailing_cell:
-        rows = [row + [_Cell("")] if row and row[-1].value else row for row in rows]
+        rows = [row + [_Cell("")] if row and row[-1].value and _filled(row) else row for row in rows]
     if p.rotate_rows:
-        rows = [_rotate(row) if p.rng.random() < 0.2 else row for row in rows]
+        rows = [_rotate(row) if _filled(row) and p.rng.random() < 0.2 else row for row in rows]
     if p.layout == "tab":
         return "\n".join("\t".join(c.text for c in row) for row in rows)
     if p.layout == "pipe":
