@@ -158,8 +158,9 @@ def test_roundtrip_blank_application_cells(layout, seed, template, scale, noise)
     assert rep.status == "partial"
 
 
-@pytest.mark.xfail(reason="parser shifts the numbers after a blank cell of the review row and "
-                          "of the active tables (text and HTML layouts); reported to the lead",
+@pytest.mark.xfail(reason="parser: a blank cell among the first 14 review numbers, or in the first "
+                          "column of a two-measure 2019 active row, shifts the next numbers; a blank "
+                          "2021 active cell of a 'mixed' report drops the row (reported to the lead)",
                    strict=False)
 @pytest.mark.parametrize("layout", synth.LAYOUTS)
 @settings(max_examples=6, **SETTINGS)
