@@ -12,7 +12,9 @@ OpenCV's and pdfium's).
 
 Methods
   report      gx.read_report(path): reading + table recognition + frames + checks
-  read_pdf    gxbg_kit.readers.read_pdf: pdfplumber, camelot only where needed
+  read_pdf    gxbg_kit.readers.read_pdf: playa characters, pdfplumber tables, camelot only
+              where pdfplumber's reading is not perfect
+  pdfminer    read_pdf(backend="pdfminer"): pdfplumber's own (pdfminer) pages instead of playa
   compare     read_pdf(always_compare=True): camelot lattice on every table page too
   plumber     read_pdf(engines=("pdfplumber",)): no camelot
   lattice     camelot.read_pdf(pages="all", flavor="lattice") (its default engine)
@@ -32,7 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-METHODS = ["report", "read_pdf", "compare", "plumber", "lattice", "lattice-vec"]
+METHODS = ["report", "read_pdf", "pdfminer", "compare", "plumber", "lattice", "lattice-vec"]
 
 
 def _run(method: str, path: Path, repeat: int) -> dict:
@@ -62,7 +64,7 @@ def _run(method: str, path: Path, repeat: int) -> dict:
         from gxbg_kit.readers import read_pdf
 
         kw = {"compare": {"always_compare": True}, "plumber": {"engines": ("pdfplumber",)},
-              "read_pdf": {}}[method]
+              "pdfminer": {"backend": "pdfminer"}, "read_pdf": {}}[method]
 
         def once():
             return len(read_pdf(data, **kw).tables)
