@@ -278,3 +278,12 @@ def test_playa_and_pdfminer_backends_agree(name):
     fast = extracted(name)
     assert fast.text == slow.text
     assert [t["n_rows"] for t in fast.tables] == [t["n_rows"] for t in slow.tables]
+
+
+def test_page_that_is_all_table():
+    """No text outside the tables of a page: no lines, no error."""
+    from gxbg_kit.readers.pdf import _lines, _Page
+
+    char = {"object_type": "char", "text": "0", "x0": 10, "x1": 15, "top": 10, "bottom": 20,
+            "doctop": 10, "upright": True, "size": 10}
+    assert _lines(_Page([char], [], [], 100, 100), 1, [(0, 0, 50, 50)]) == []

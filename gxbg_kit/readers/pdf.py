@@ -146,7 +146,9 @@ def _lines(page, page_no: int, boxes) -> list[_Line]:
 
     chars = [c for c in page.chars if c["text"] and not _in_boxes(c, boxes)] if boxes else \
         [c for c in page.chars if c["text"]]
-    out = []
+    out: list[_Line] = []
+    if not chars:  # a page that is all table
+        return out
     for ln in chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=True):
         text = ln["text"].strip()
         if not text:
