@@ -19,6 +19,7 @@ What it makes
   reportlab (WenQuanYi Zen Hei / AR PL UMing TrueType fonts, running header and
   ``- N -`` footer, a table split across pages), and ``002_rl_unruled.pdf``: the
   same with no ruling lines at all (read by the stream/text strategies).
+* ``pdf/rotated_003.pdf``: 003_lo.pdf with every page turned by ``/Rotate 90``.
 * Failure fixtures: ``pdf/scanned.pdf`` (page images, no text layer),
   ``pdf/scanned_pagenum.pdf`` (page images with only page numbers as text),
   ``pdf/encrypted.pdf`` (user password), ``pdf/cid.pdf`` (ToUnicode maps
@@ -503,6 +504,17 @@ def scanned_with_page_numbers(src: Path, dst: Path, pages: int = 2) -> None:
     c.save()
 
 
+def rotated(src: Path, dst: Path) -> None:
+    """Every page with /Rotate 90 (content unchanged): shown landscape, laid out portrait."""
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter(clone_from=PdfReader(src))
+    for page in w.pages:
+        page.rotate(90)
+    with open(dst, "wb") as fh:
+        w.write(fh)
+
+
 def bomb_docx(src: Path, dst: Path, declared: int = 3 * 2**30) -> None:
     """A copy of ``src`` whose central directory declares document.xml as ``declared`` bytes."""
     data = bytearray(src.read_bytes())
@@ -559,6 +571,7 @@ def main() -> None:
     src = OUT_PDF / "003_lo.pdf"
     strip_tounicode(src, OUT_PDF / "cid.pdf")
     encrypt(src, OUT_PDF / "encrypted.pdf")
+    rotated(src, OUT_PDF / "rotated_003.pdf")
     scanned(src, OUT_PDF / "scanned.pdf")
     scanned_with_page_numbers(src, OUT_PDF / "scanned_pagenum.pdf")
     (OUT_PDF / "corrupt.pdf").write_bytes(src.read_bytes()[:1500])

@@ -287,3 +287,9 @@ def test_page_that_is_all_table():
     char = {"object_type": "char", "text": "0", "x0": 10, "x1": 15, "top": 10, "bottom": 20,
             "doctop": 10, "upright": True, "size": 10}
     assert _lines(_Page([char], [], [], 100, 100), 1, [(0, 0, 50, 50)]) == []
+
+
+def test_rotated_pages_read_as_laid_out():
+    """/Rotate 90 on every page: the text is read in the page's own (unrotated) layout."""
+    ex = read_pdf((PDF / "rotated_003.pdf").read_bytes())
+    assert ex.text == extracted("003_lo.pdf").text

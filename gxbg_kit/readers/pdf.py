@@ -33,6 +33,7 @@ How a PDF is read
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -241,45 +242,82 @@ def _segments(path) -> list:
     return out
 
 
+def _playa_page(page, doctop: float, flip: tuple[float, float, float] | None = None) -> _Page:
+    """One page's characters, ruling lines and images.  ``flip`` = (x0, top, height):
+    the page was opened in PDF user space (y up, rotation ignored); turn it to
+    top-left coordinates of the unrotated page."""
+    if flip is None:
+        def tf(x, y):
+            return x, y
+        w, h = float(page.width), float(page.height)
+    else:
+        fx, ftop, h = flip
+
+        def tf(x, y):
+            return x - fx, ftop - y
+        w = float(page.cropbox[2] - page.cropbox[0])
+    chars, edges, images = [], [], []
+    for obj in page:
+        kind = obj.object_type
+        if kind == "text":
+            for g in obj:
+                a, b, c, d, _, _ = g.matrix
+                size = float(g.size or abs(d) or 10)
+                bx0, by0, bx1, by1 = g.bbox
+                (x0, _), (x1, _) = tf(bx0, by0), tf(bx1, by1)
+                x0, x1 = min(x0, x1), max(x0, x1)
+                oy = tf(*g.origin)[1]
+                top, bottom = oy - 0.88 * size, oy + 0.12 * size
+                chars.append({"object_type": "char", "text": g.text or "", "x0": x0, "x1": x1,
+                              "top": top, "bottom": bottom, "doctop": doctop + top,
+                              "y0": h - bottom, "y1": h - top, "width": x1 - x0,
+                              "height": bottom - top, "size": size,
+                              "upright": abs(b) < 1e-6 and abs(c) < 1e-6,
+                              "fontname": g.fontname})
+        elif kind == "path":
+            for pa, pb in _segments(obj):
+                (xa, ya), (xb, yb) = tf(*pa), tf(*pb)
+                if abs(ya - yb) < 0.5 and abs(xa - xb) >= 1:
+                    edges.append(_edge(min(xa, xb), (ya + yb) / 2, max(xa, xb),
+                                       (ya + yb) / 2, "h", h, doctop))
+                elif abs(xa - xb) < 0.5 and abs(ya - yb) >= 1:
+                    edges.append(_edge((xa + xb) / 2, min(ya, yb), (xa + xb) / 2,
+                                       max(ya, yb), "v", h, doctop))
+        elif kind == "image":
+            bx0, by0, bx1, by1 = obj.bbox
+            (x0, t0), (x1, t1) = tf(bx0, by0), tf(bx1, by1)
+            images.append({"x0": min(x0, x1), "x1": max(x0, x1),
+                           "top": min(t0, t1), "bottom": max(t0, t1)})
+    return _Page(chars, edges, images, w, h)
+
+
 def _playa_pages(data: bytes) -> list[_Page]:
     """Characters (box from the baseline and font size, like pdfminer's), axis-aligned
-    ruling lines and images of every page, read with playa-pdf."""
+    ruling lines and images of every page, read with playa-pdf.
+
+    A rotated page (``/Rotate``) whose text then reads sideways is read again
+    unrotated, as the content was laid out.
+    """
     import playa
 
     pages = []
-    with playa.Document(data, space="screen") as doc:
+    unrotated = None
+    with contextlib.ExitStack() as stack:
+        doc = stack.enter_context(playa.Document(data, space="screen"))
         doctop = 0.0
-        for page in doc.pages:
-            w, h = float(page.width), float(page.height)
-            chars, edges, images = [], [], []
-            for obj in page:
-                kind = obj.object_type
-                if kind == "text":
-                    for g in obj:
-                        a, b, c, d, _, _ = g.matrix
-                        size = float(g.size or abs(d) or 10)
-                        x0, _, x1, _ = g.bbox
-                        oy = float(g.origin[1])
-                        top, bottom = oy - 0.88 * size, oy + 0.12 * size
-                        chars.append({"object_type": "char", "text": g.text or "", "x0": x0, "x1": x1,
-                                      "top": top, "bottom": bottom, "doctop": doctop + top,
-                                      "y0": h - bottom, "y1": h - top, "width": x1 - x0,
-                                      "height": bottom - top, "size": size,
-                                      "upright": abs(b) < 1e-6 and abs(c) < 1e-6,
-                                      "fontname": g.fontname})
-                elif kind == "path":
-                    for (xa, ya), (xb, yb) in _segments(obj):
-                        if abs(ya - yb) < 0.5 and abs(xa - xb) >= 1:
-                            edges.append(_edge(min(xa, xb), (ya + yb) / 2, max(xa, xb),
-                                               (ya + yb) / 2, "h", h, doctop))
-                        elif abs(xa - xb) < 0.5 and abs(ya - yb) >= 1:
-                            edges.append(_edge((xa + xb) / 2, min(ya, yb), (xa + xb) / 2,
-                                               max(ya, yb), "v", h, doctop))
-                elif kind == "image":
-                    x0, top, x1, bottom = obj.bbox
-                    images.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom})
-            pages.append(_Page(chars, edges, images, w, h))
-            doctop += h
+        for i, page in enumerate(doc.pages):
+            p = _playa_page(page, doctop)
+            sideways = sum(1 for c in p.chars if not c["upright"])
+            if page.rotate % 360 and sideways > 0.5 * len(p.chars):
+                if unrotated is None:
+                    unrotated = stack.enter_context(playa.Document(data, space="default"))
+                raw = unrotated.pages[i]
+                x0, y0, x1, y1 = raw.cropbox
+                q = _playa_page(raw, doctop, (x0, y1, y1 - y0))
+                if sum(1 for c in q.chars if not c["upright"]) < sideways:
+                    p = q
+            pages.append(p)
+            doctop += p.height
     return pages
 
 
