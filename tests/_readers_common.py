@@ -103,3 +103,8 @@ def frames(rep) -> dict:
         out[name] = df.drop(columns=[c for c in ("report_id", "raw") if c in df.columns]) \
             .reset_index(drop=True)
     return out
+
+
+def prose(rep) -> dict:
+    """The prose sections of a report (一 总体情况, 五 problems, 六 other), white space removed."""
+    return {name: _squash(rep.section(name) or "") for name in ("overview", "problems", "other")}

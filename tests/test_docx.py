@@ -9,7 +9,7 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from _readers_common import FIXTURES, SEED_TEXTS, assert_headings, assert_rows, frames  # noqa: E402
+from _readers_common import FIXTURES, SEED_TEXTS, assert_headings, assert_rows, frames, prose  # noqa: E402
 
 from gxbg_kit.errors import ReadError
 from gxbg_kit.readers import Extracted, read_doc, read_docx
@@ -156,6 +156,7 @@ def test_docx_frames_equal_text_frames(name):
     for table in want:
         pd.testing.assert_frame_equal(got[table], want[table], obj=f"{name} {table}")
     assert rep.status == txt.status
+    assert prose(rep) == prose(txt)
 
 
 @pytest.mark.skipif(not hasattr(gx, "read_report"), reason="gx.read_report not there yet")
@@ -226,4 +227,21 @@ def test_auto_numbered_headings_read_as_printed():
     assert n == 6
     data = _docx_with(etree.tostring(root, xml_declaration=True, encoding="UTF-8"),
                       {"word/numbering.xml": NUMBERING})
+    assert read_docx(data).text == extracted("003.docx").text
+
+
+def test_layout_table_around_the_report_is_unwrapped():
+    """The whole body inside a one-cell table (a frame) reads as if there were no frame."""
+    from lxml import etree
+
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(zipfile.ZipFile(DOCX / "003.docx").read("word/document.xml"))
+    body = root.find(W + "body")
+    content = [el for el in body if el.tag != W + "sectPr"]
+    tbl = etree.Element(W + "tbl")
+    tc = etree.SubElement(etree.SubElement(tbl, W + "tr"), W + "tc")
+    for el in content:
+        tc.append(el)  # moves it into the frame
+    body.insert(0, tbl)
+    data = _docx_with(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     assert read_docx(data).text == extracted("003.docx").text

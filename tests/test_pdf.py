@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("pdfplumber")
 
 from _readers_common import (  # noqa: E402
-    FIXTURES, SEED_TEXTS, assert_headings, assert_rows, frames, text_lines)
+    FIXTURES, SEED_TEXTS, assert_headings, assert_rows, frames, prose, text_lines)
 
 from gxbg_kit.errors import ReadError  # noqa: E402
 from gxbg_kit.readers import Extracted, is_perfect, read_pdf, score_table  # noqa: E402
@@ -201,7 +201,10 @@ def test_pdf_frames_equal_text_frames(name):
     got, want = frames(rep), text_frames(name[:3])
     for table in want:
         pd.testing.assert_frame_equal(got[table], want[table], obj=f"{name} {table}")
-    assert rep.status == gx.read_report(SEED_TEXTS[name[:3]]).status
+    txt = gx.read_report(SEED_TEXTS[name[:3]])
+    assert rep.status == txt.status
+    # prose in reading order, no running headers, footers or page numbers in it
+    assert prose(rep) == prose(txt)
 
 
 @pytest.mark.skipif(not hasattr(gx, "read_report"), reason="gx.read_report not there yet")

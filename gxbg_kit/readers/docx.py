@@ -5,7 +5,8 @@ become lines, tables become tab-separated rows on a grid (``w:gridSpan`` and
 ``w:gridBefore`` give the columns a cell covers, ``w:vMerge`` the rows; a merged
 cell's text is in its top-left position and the positions it covers are blank).
 Page headers and footers live in other parts of the package and are never read.
-Automatic list numbers (``numbering.xml``, directly or through a paragraph
+A table used as a frame (a single cell, or cells holding tables) is read as
+the paragraphs and tables inside it.  Automatic list numbers (``numbering.xml``, directly or through a paragraph
 style) are rendered as Word prints them, so an auto-numbered heading reads
 "一、总体情况".
 
@@ -281,6 +282,12 @@ def _table_rows(tbl, num: _Numbering | None = None) -> list[list[str]]:
     return grid
 
 
+def _is_layout_table(tbl) -> bool:
+    """A table used as a frame: one cell, or cells that hold tables themselves."""
+    cells = [tc for tr in tbl.findall(W + "tr") for tc in tr.findall(W + "tc")]
+    return len(cells) == 1 or any(tc.find(".//" + W + "tbl") is not None for tc in cells)
+
+
 def _blocks(parent, out: list, tables: list, num: _Numbering) -> None:
     for el in parent:
         tag = el.tag
@@ -289,6 +296,11 @@ def _blocks(parent, out: list, tables: list, num: _Numbering) -> None:
             if text:
                 out.append(text)
         elif tag == W + "tbl":
+            if _is_layout_table(el):  # a frame around the text: read what is inside, in order
+                for tc in el.iter(W + "tc"):
+                    if tc.getparent().getparent() is el:
+                        _blocks(tc, out, tables, num)
+                continue
             rows = _table_rows(el, num)
             if not rows:
                 continue
