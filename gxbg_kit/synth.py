@@ -1230,3 +1230,29 @@ class _TruthWriter:
         if self._pq is not None:
             self._pq.close()
             self._pq = None
+
+
+def main(argv=None) -> None:
+    """``python -m gxbg_kit.synth FOLDER N [--seed S] …``: write a synthetic corpus."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m gxbg_kit.synth", description=main.__doc__)
+    ap.add_argument("folder")
+    ap.add_argument("n", type=int)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--defect-share", type=float, default=0.1)
+    ap.add_argument("--noise-share", type=float, default=0.3)
+    ap.add_argument("--layouts", default=",".join(LAYOUTS),
+                    help=f"comma-separated, of {', '.join(ALL_LAYOUTS)}")
+    ap.add_argument("--templates", default=",".join(TEMPLATES))
+    ap.add_argument("--truth-format", choices=("parquet", "csv"), default="parquet")
+    ap.add_argument("--truth-folder", default=None)
+    a = ap.parse_args(argv)
+    man = write_corpus(a.folder, a.n, a.seed, defect_share=a.defect_share, noise_share=a.noise_share,
+                       layouts=a.layouts.split(","), templates=a.templates.split(","),
+                       truth_format=a.truth_format, truth_folder=a.truth_folder)
+    print(f"wrote {len(man)} reports to {a.folder}")
+
+
+if __name__ == "__main__":
+    main()

@@ -326,3 +326,11 @@ def test_write_corpus_truth_elsewhere(tmp_path):
     man = synth.write_corpus(tmp_path / "reports", 4, seed=9, truth_folder=tmp_path / "truth")
     assert not (tmp_path / "reports" / "truth").exists()
     assert set(pd.read_parquet(tmp_path / "truth" / "reviews.parquet")["file"]) == set(man["file"])
+
+
+def test_command_line(tmp_path, capsys):
+    synth.main([str(tmp_path / "c"), "3", "--seed", "2", "--layouts", "tab,html", "--truth-format", "csv"])
+    assert "wrote 3 reports" in capsys.readouterr().out
+    man = pd.read_csv(tmp_path / "c" / "manifest.csv")
+    assert len(man) == 3 and set(man["layout"]) <= {"tab", "html"}
+    assert (tmp_path / "c" / "truth" / "applications.csv").exists()
