@@ -19,7 +19,9 @@ What it makes
   reportlab (WenQuanYi Zen Hei / AR PL UMing TrueType fonts, running header and
   ``- N -`` footer, a table split across pages), and ``002_rl_unruled.pdf``: the
   same with no ruling lines at all (read by the stream/text strategies).
-* ``pdf/rotated_003.pdf``: 003_lo.pdf with every page turned by ``/Rotate 90``.
+* ``pdf/rotated_003.pdf``: 003_lo.pdf with every page turned by ``/Rotate 90``;
+  ``pdf/restricted_003.pdf``: 003_lo.pdf encrypted with an owner password only
+  (opens without a password, copying not permitted), as many agencies publish.
 * Failure fixtures: ``pdf/scanned.pdf`` (page images, no text layer),
   ``pdf/scanned_pagenum.pdf`` (page images with only page numbers as text),
   ``pdf/encrypted.pdf`` (user password), ``pdf/cid.pdf`` (ToUnicode maps
@@ -461,11 +463,14 @@ def strip_tounicode(src: Path, dst: Path) -> None:
         w.write(fh)
 
 
-def encrypt(src: Path, dst: Path) -> None:
+def encrypt(src: Path, dst: Path, user_password: str = "gxbg-secret", permissions: int = -1) -> None:
+    """Encrypted with AES-128; with ``user_password=""`` it opens without a password but
+    the owner password restricts it (``permissions``: -3904 = print only, no copying)."""
     from pypdf import PdfReader, PdfWriter
 
     w = PdfWriter(clone_from=PdfReader(src))
-    w.encrypt(user_password="gxbg-secret", owner_password="gxbg-owner", algorithm="AES-128")
+    w.encrypt(user_password=user_password, owner_password="gxbg-owner", algorithm="AES-128",
+              permissions_flag=permissions)
     with open(dst, "wb") as fh:
         w.write(fh)
 
@@ -571,6 +576,7 @@ def main() -> None:
     src = OUT_PDF / "003_lo.pdf"
     strip_tounicode(src, OUT_PDF / "cid.pdf")
     encrypt(src, OUT_PDF / "encrypted.pdf")
+    encrypt(src, OUT_PDF / "restricted_003.pdf", user_password="", permissions=-3904)
     rotated(src, OUT_PDF / "rotated_003.pdf")
     scanned(src, OUT_PDF / "scanned.pdf")
     scanned_with_page_numbers(src, OUT_PDF / "scanned_pagenum.pdf")

@@ -292,6 +292,12 @@ def test_page_that_is_all_table():
     assert _lines(_Page([char], [], [], 100, 100), 1, [(0, 0, 50, 50)]) == []
 
 
+def test_copy_restricted_pdf_is_read():
+    """Encrypted with an owner password only (no copying): it opens and reads as usual."""
+    ex = read_pdf((PDF / "restricted_003.pdf").read_bytes())
+    assert ex.text == extracted("003_lo.pdf").text
+
+
 def test_rotated_pages_read_as_laid_out():
     """/Rotate 90 on every page: the text is read in the page's own (unrotated) layout."""
     ex = read_pdf((PDF / "rotated_003.pdf").read_bytes())
