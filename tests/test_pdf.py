@@ -302,3 +302,14 @@ def test_rotated_pages_read_as_laid_out():
     """/Rotate 90 on every page: the text is read in the page's own (unrotated) layout."""
     ex = read_pdf((PDF / "rotated_003.pdf").read_bytes())
     assert ex.text == extracted("003_lo.pdf").text
+
+
+@pytest.mark.parametrize("line, is_number", [
+    ("- 3 -", True), ("— 12 —", True), ("3", True), ("第 3 页", True), ("第3页 共12页", True),
+    ("3/12", True), ("共12页 第3页", True), ("第三页", True), ("Page 2 of 5", True),
+    ("一、总体情况", False), ("2023年1月19日", False), ("0 0 0", False),
+])
+def test_page_number_patterns(line, is_number):
+    from gxbg_kit.readers.pdf import _PAGE_NUMBER
+
+    assert bool(_PAGE_NUMBER.match(line)) is is_number

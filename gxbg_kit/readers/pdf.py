@@ -55,7 +55,8 @@ MARGIN = 0.09
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－·•.]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－·•.]*$"
-    r"|^共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页$|^page\s*\d+(\s*of\s*\d+)?$",
+    r"|^共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页$|^page\s*\d+(\s*of\s*\d+)?$"
+    r"|^[\s\-—–－]*第\s*[一二三四五六七八九十百]+\s*页[\s\-—–－]*$",
     re.IGNORECASE,
 )
 _HEADING = re.compile(
