@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 NIL_NONE = {"无"}  # explicit "none" → 0
@@ -116,10 +116,17 @@ def split_line(line: str) -> list[str] | None:
 
 @dataclass
 class Run:
-    """A table row as read: the labels, then the values that follow them."""
+    """A table row as read: the labels, then the values that follow them.
+
+    For tab, pipe and HTML rows, ``label_cols``/``value_cols`` give each cell's
+    column in its line (None in one-cell-per-line layouts), so a table whose
+    header fixes the columns can place a value even when a neighbour is blank.
+    """
 
     labels: list[str]
     values: list[str]
+    label_cols: list[int] | None = field(default=None, compare=False)
+    value_cols: list[int] | None = field(default=None, compare=False)
 
     @property
     def has_data(self) -> bool:
@@ -155,20 +162,21 @@ def runs(lines: list[str]) -> list[Run]:
             prev_single_label = False
             if not cells:
                 continue
-            row = Run([], [])
-            for c in cells:
+            row = Run([], [], [], [])
+            for col, c in enumerate(cells):
                 if is_value(c):
-                    if row.labels or not is_blank(c):
-                        row.values.append(c)
+                    row.values.append(c)
+                    row.value_cols.append(col)
                     continue
                 if any(not is_blank(v) for v in row.values):
                     out.append(row)  # a second row on the same line
-                    row = Run([], [])
-                else:
-                    row.values = []  # blank cells between labels pad the label area
+                    row = Run([], [], [], [])
+                else:  # blank cells before or between labels pad the label area
+                    row.values, row.value_cols = [], []
                 if len(c) <= MAX_LABEL:
                     row.labels.append(c)
-            if row.labels or row.values:
+                    row.label_cols.append(col)
+            if row.labels or row.has_data:
                 out.append(row)
             continue
         if raw == "" or raw in ("\r",):

@@ -19,7 +19,8 @@ class Meta:
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", "", s).strip("　 ：:，,。")
+    """No white space, no Markdown heading or emphasis markers, no trailing punctuation."""
+    return re.sub(r"\s+", "", s).strip("#*_　 ：:，,。")
 
 
 def read_meta(lines: list[str], first_section_line: int | None) -> Meta:

@@ -127,15 +127,21 @@ class ActiveTable:
 
 
 def recognise_active(lines: list[str]) -> ActiveTable:
+    """第二十条 tables: a header run names the measures (columns), each item run
+    gives its values. Where the header's columns are known (tab, pipe, HTML) a
+    value is placed by its column, so a blank neighbour shifts nothing; a row
+    printed with blank cells only still yields its cells (as NA)."""
     out = ActiveTable()
     measures: list[str] = []
+    measure_cols: dict[int, str] = {}
     for run in runs(lines):
         item: Label | None = None
         new_measures: list[str] = []
-        for text in run.labels:
+        new_cols: dict[int, str] = {}
+        for k, text in enumerate(run.labels):
             norm = normalize_label(text)
             if "第二十条" in norm:
-                measures = []
+                measures, measure_cols = [], {}
                 continue
             it = _first("active", "item", norm)
             if it is not None:
@@ -145,23 +151,40 @@ def recognise_active(lines: list[str]) -> ActiveTable:
             if ms is not None:
                 if ms.code not in new_measures:
                     new_measures.append(ms.code)
+                    if run.label_cols is not None:
+                        new_cols[run.label_cols[k]] = ms.code
                 if ms.template != "both":
                     out.templates.add(ms.template)
         if new_measures:
             measures = new_measures
-        if item is None or not run.has_data:
+            measure_cols = new_cols if len(new_cols) == len(new_measures) else {}
+        if item is None:
             continue
         if not measures:
-            out.notes.append(f"active {item.code}: values without a column header")
+            if run.has_data:
+                out.notes.append(f"active {item.code}: values without a column header")
             continue
-        cells, note = fit(run.values, len(measures))
-        if note:
-            out.notes.append(f"active {item.code}: {note}")
-        for measure, cell in zip(measures, cells):
+        placed = _by_column(run, measure_cols)
+        if placed is None:
+            cells, note = fit(run.values, len(measures))
+            if note and run.has_data:
+                out.notes.append(f"active {item.code}: {note}")
+            placed = dict(zip(measures, cells))
+        for measure, cell in placed.items():
             out.cells.setdefault((item.code, measure), cell)
         if item.template != "both":
             out.templates.add(item.template)
     return out
+
+
+def _by_column(run: Run, measure_cols: dict[int, str]) -> dict[str, str | None] | None:
+    """Place a row's values under the header columns, if every value lines up."""
+    if not measure_cols or run.value_cols is None:
+        return None
+    at = dict(zip(run.value_cols, run.values))
+    if any(col not in measure_cols and v.strip() for col, v in at.items()):
+        return None  # a value outside the header's columns: the line is not aligned
+    return {m: at.get(col, "") for col, m in measure_cols.items()}
 
 
 @dataclass
@@ -188,5 +211,3 @@ def recognise_reviews(lines: list[str]) -> ReviewsTable:
     return ReviewsTable(cells, min(n_printed, N_REVIEW_CELLS), notes)
 
 
-def data_runs(lines: list[str]) -> list[Run]:
-    return [r for r in runs(lines) if r.has_data]

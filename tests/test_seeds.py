@@ -296,3 +296,36 @@ def test_web_chrome_removed_and_other_section_trimmed():
 
 def test_closing_signature_trimmed():
     assert gx.read_report(S000).section("other").strip() == "无其他事项。"
+
+
+# --- regressions found by the synthetic round trips ---------------------------------
+
+
+def test_blank_review_cell_does_not_shift_the_numbers_after_it():
+    text = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议\t\t\t\t\t行政诉讼\n"
+            "3\t0\t0\t3\t6\t0\t0\t0\t\t1\t2\t0\t0\t0\t2\n")
+    rep = gx.read_report(text.encode(), name="r.txt")
+    assert reviews_of(rep) == [3, 0, 0, 3, 6, 0, 0, 0, None, 1, 2, 0, 0, 0, 2]
+
+
+def test_blank_first_cell_of_a_2019_fee_row_stays_in_its_column():
+    text = ("二、主动公开政府信息情况\n第二十条第（八）项\t\t\n信息内容\t上年项目数量\t本年增/减\t\n"
+            "行政事业性收费\t\t减 3\t\n")
+    a = gx.read_report(text.encode(), name="r.txt").active.set_index(["item", "measure"])["value"]
+    assert pd.isna(a[("fees", "prior_items")]) and a[("fees", "change")] == -3
+
+
+def test_row_printed_blank_keeps_its_cells_as_na():
+    text = "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t本年处理决定数量\n行政许可\t\t\t\n"
+    a = gx.read_report(text.encode(), name="r.txt").active
+    assert a[["item", "measure"]].values.tolist() == [["licensing", "decisions"]]
+    assert a["value"].isna().all()
+
+
+def test_markdown_title_marker_not_part_of_agency():
+    text = "# 宜宾市翠屏区人民政府2023年政府信息公开工作年度报告\n\n## 一、总体情况\n\n正文。\n"
+    assert gx.read_report(text.encode(), name="r.md").agency == "宜宾市翠屏区人民政府"
+
+
+def reviews_of(rep):
+    return [None if pd.isna(c) else int(c) for c in rep.reviews["count"]]
