@@ -36,3 +36,13 @@ def test_pandera_schema_rejects_unknown_code():
     bad.loc[0] = ["x", "review", "bogus", 1, "1"]
     with pytest.raises(pandera.errors.SchemaError):
         t.validate(bad)
+
+
+def test_printed_dictionary_is_generated_from_the_schema():
+    import runpy
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    render = runpy.run_path(str(root / "scripts" / "make_docs.py"))["render"]
+    assert (root / "docs" / "dictionary.md").read_text(encoding="utf-8") == render(), \
+        "docs/dictionary.md is stale: run python scripts/make_docs.py"
