@@ -8,17 +8,22 @@ How a PDF is read
    into pdfplumber's character and edge dicts; a file playa cannot read is read
    by pdfminer instead.  No characters at all, or page images with only a page
    number → ``no_text_layer``; mostly glyphs without a Unicode mapping
-   (``(cid:NN)``) → ``undecodable``.
-2. Ruled tables are found with pdfplumber's line strategy.  On the pages that
-   have one, camelot-py's lattice flavour (``engine="vector"``: ruling lines
-   read from the PDF's drawing operators, no rasterising) reads them again.  On a
+   (``(cid:NN)``) → ``undecodable``.  A page turned by ``/Rotate`` whose text
+   then reads sideways is read unrotated, as it was laid out.
+2. Ruled tables are found with pdfplumber's line strategy.  Where pdfplumber's
+   reading of a table is not perfect (:func:`~gxbg_kit.readers.is_perfect`), or
+   always with ``always_compare=True``, camelot-py's lattice flavour
+   (``engine="vector"``: ruling lines read from the PDF's drawing operators, no
+   rasterising) reads those pages again.  On a
    page with no ruled table but lines of numbers set apart by wide gaps, the lines
    from the first to the last such line are an unruled table: each line is cut
    into cells at gaps wider than ``GAP`` em (a label wrapped around a row of bare
    numbers is joined to it), and camelot's stream flavour reads the page again.
 3. A table that ends a page and one that starts the next page (nothing but a
    running header/footer between) are one table split across pages: their
-   column boundaries are merged, header rows repeated on the new page dropped.
+   column boundaries are merged, header rows repeated on the new page dropped,
+   and a row broken by the page end (its label on one page, its numbers on the
+   other) joined again.
 4. For each table the extraction with the best :func:`~gxbg_kit.readers.score_table`
    is kept (numbers alone in their cells in the template's positions, the
    template's arithmetic, row count near the template's).  camelot 2.0's lattice
