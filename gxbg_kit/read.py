@@ -34,6 +34,7 @@ class Document:
     source_format: str
     encoding: str | None = None
     tables: list = field(default_factory=list)  # engine info from PDF/Word readers
+    pages: int | None = None
 
 
 #: binary formats recognised by their first bytes, which the kit does not read
@@ -162,7 +163,7 @@ def to_document(data: bytes, name: str = "") -> Document:
         from .readers import pdf as _pdf  # optional dependency
 
         ex = _pdf.read_pdf(data)
-        return Document(ex.text, "pdf", None, list(ex.tables))
+        return Document(ex.text, "pdf", None, list(ex.tables), ex.pages)
     if fmt in ("docx", "doc"):
         from .readers import docx as _docx  # optional dependency
 

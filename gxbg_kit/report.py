@@ -275,6 +275,7 @@ class Report:
             "year_text": self.meta.year if doc else None,
             "year_manifest": None if _none(m.get("year")) is None else int(m["year"]),
             "n_checks_failed": n_failed,
+            "engines": _engines(doc), "pages": doc.pages if doc else None,
         }
         return tuple(row[c] for c in REPORTS.names)
 
@@ -308,6 +309,15 @@ def html_table(pairs: list[tuple[str, str]], css_class: str) -> str:
     rows = "".join(f"<tr><th style='text-align:left'>{_html.escape(k)}</th>"
                    f"<td style='text-align:left'>{_html.escape(v)}</td></tr>" for k, v in pairs)
     return f"<table class='{css_class}'>{rows}</table>"
+
+
+def _engines(doc) -> str | None:
+    """'kind:engine' of each table a PDF or Word reader extracted."""
+    if doc is None or not doc.tables:
+        return None
+    parts = [f"{t.get('kind', 'table')}:{t.get('engine', '?')}" for t in doc.tables
+             if t.get("kind", "other") != "other"]
+    return "; ".join(parts) or None
 
 
 def _found(records: list[tuple], col: int) -> tuple[int, int]:

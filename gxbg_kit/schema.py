@@ -306,6 +306,9 @@ REPORTS = _table(Table(
         _c("year_text", "Int64", "年度（正文）", "year as read from the text"),
         _c("year_manifest", "Int64", "年度（清单）", "year as given in the manifest"),
         _c("n_checks_failed", "Int64", "未通过检查数", "number of checks with ok == False"),
+        _c("engines", "string", "表格提取引擎", "PDF/Word: which extraction produced each table, "
+           "e.g. 'active:pdfplumber; applications:camelot-lattice' (NA for text and HTML)"),
+        _c("pages", "Int64", "页数", "number of pages (PDF)"),
     ),
     key=("path",),
 ))
