@@ -46,8 +46,13 @@ def strip_chrome(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not pat.match(line))
 
 
+_HEAD_START = frozenset("一二三四五六七八九十第0123456789")
+
+
 def heading_section(line: str) -> str | None:
     """The section a heading line opens, or None if the line is no heading."""
+    if len(line) > 60 or line.lstrip().lstrip("#*").lstrip()[:1] not in _HEAD_START:
+        return None  # cheap test first: most lines are not headings
     m = _HEADING.match(line)
     if not m:
         return None
