@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from .cells import is_value
 
@@ -25,8 +24,8 @@ BLOCK = {"p", "div", "section", "article", "header", "footer", "aside", "main", 
 _WS = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_PARSER = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
-                               recover=True, huge_tree=False)
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
+                           recover=True, huge_tree=False)
 
 
 def _tag(el) -> str:
@@ -34,15 +33,22 @@ def _tag(el) -> str:
 
 
 def _cell_text(cell) -> str:
-    parts: list[str] = []
-    _walk(cell, parts, in_cell=True, top=True)
-    text = _WS.sub(" ", "".join(parts)).strip()
-    return _CJK_GAP.sub("", text)
+    if any(True for _ in cell.iter("script", "style", "table")):
+        parts: list[str] = []
+        _walk(cell, parts, in_cell=True, top=True)
+        raw = "".join(parts)
+    else:  # the usual case: plain text and inline tags
+        raw = "".join(cell.itertext())
+    text = _WS.sub(" ", raw).strip()
+    return _CJK_GAP.sub("", text) if " " in text else text
 
 
 def _span(cell, attr: str) -> int:
+    value = cell.get(attr)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(str(cell.get(attr, "1")).strip() or 1), 1000))
+        return max(1, min(int(value.strip() or 1), 1000))
     except ValueError:
         return 1
 
@@ -115,8 +121,10 @@ def html_to_text(html: str) -> str:
     """Text of an HTML page in reading order, tables as tab-separated rows."""
     html = _XML_DECL.sub("", html, count=1)
     try:
-        root = lxml_html.document_fromstring(html, parser=_PARSER)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(html, parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return ""
+    if root is None:
         return ""
     out: list[str] = []
     _walk(root, out)
