@@ -37,7 +37,7 @@ def ensure_corpus(workdir: Path, n: int) -> Path:
     return folder
 
 
-def files_of(folder: Path, layouts: tuple[str, ...] | None) -> list[str]:
+def files_of(folder: Path, layouts) -> list[str]:
     import pandas as pd
 
     man = pd.read_csv(folder / "manifest.csv")
@@ -50,7 +50,7 @@ def child(args: dict) -> dict:
     """Run one measurement (in a fresh process) and return its figures."""
     import gxbg_kit as gx
 
-    files = args["files"]
+    files = files_of(Path(args["folder"]), args.get("layouts"))
     cache = args.get("cache")
     if args.get("warm_cache"):
         gx.load_corpus(files, jobs=args["jobs"], cache=cache, progress=False)
@@ -98,11 +98,11 @@ def main() -> int:
         folder = ensure_corpus(workdir, n)
         if n <= 10_000:
             for group, layouts in GROUPS.items():
-                r = measure({"files": files_of(folder, layouts), "jobs": jobs})
+                r = measure({"folder": str(folder), "layouts": list(layouts), "jobs": jobs})
                 print(f"  {group:9s} {r['n']:>7,} files  {r['reports_per_s']:8.0f} reports/s  "
                       f"peak {r['peak_rss_mb']:.0f} MB (+ workers {r['peak_worker_rss_mb']:.0f} MB)",
                       flush=True)
-        r = measure({"files": files_of(folder, None), "jobs": jobs, "sizes": True,
+        r = measure({"folder": str(folder), "jobs": jobs, "sizes": True,
                      "out": str(workdir / f"tables_{n}")})
         print(f"  all       {r['n']:>7,} files  {r['reports_per_s']:8.0f} reports/s  "
               f"{r['seconds']:.1f} s  peak {r['peak_rss_mb']:.0f} MB "
@@ -111,7 +111,7 @@ def main() -> int:
               f"rows {r['rows']}", flush=True)
         print(f"  status: {r['status']}", flush=True)
         cache = str(workdir / f"cache_{n}")
-        r = measure({"files": files_of(folder, None), "jobs": jobs, "cache": cache,
+        r = measure({"folder": str(folder), "jobs": jobs, "cache": cache,
                      "warm_cache": True})
         print(f"  cached re-run: {r['seconds']:.2f} s ({r['reports_per_s']:.0f} reports/s), "
               f"peak {r['peak_rss_mb']:.0f} MB", flush=True)
