@@ -313,3 +313,10 @@ def test_page_number_patterns(line, is_number):
     from gxbg_kit.readers.pdf import _PAGE_NUMBER
 
     assert bool(_PAGE_NUMBER.match(line)) is is_number
+
+
+def test_kangxi_radicals_folded():
+    from gxbg_kit.readers import fold_radicals
+
+    assert fold_radicals("⼀、总体情况：⾏政许可（第⼆⼗条）") == "一、总体情况：行政许可（第二十条）"
+    assert fold_radicals("（一）１２３") == "（一）１２３"  # full-width forms stay as printed

@@ -17,9 +17,11 @@ gxbg_kit[pdf]``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-__all__ = ["Extracted", "clean_cell", "rows_to_text", "read_pdf", "read_docx", "read_doc"]
+__all__ = ["Extracted", "clean_cell", "fold_radicals", "rows_to_text", "read_pdf", "read_docx",
+           "read_doc"]
 
 
 @dataclass
@@ -65,6 +67,32 @@ def clean_cell(text: str | None) -> str:
         else:
             out += line
     return out
+
+
+def _radical_table() -> dict[int, str]:
+    table = {}
+    ranges = [(0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)]
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if folded != chr(cp) and len(folded) == 1:
+                table[cp] = folded
+    return table
+
+
+_RADICALS = _radical_table()
+
+
+def fold_radicals(text: str) -> str:
+    """Kangxi radicals and CJK compatibility ideographs as the ideographs they stand for.
+
+    Many PDFs made from Chinese fonts map glyphs to the Kangxi Radicals block
+    (``⼀`` U+2F00 for ``一``, ``⾏`` U+2F8F for ``行``) or to compatibility
+    ideographs; the text then looks right but matches nothing.  Only these blocks
+    are folded (NFKC, one character for one); full-width punctuation and digits
+    stay as printed.
+    """
+    return text.translate(_RADICALS)
 
 
 def rows_to_text(rows: list[list[str]]) -> str:

@@ -32,7 +32,7 @@ import zipfile
 import zlib
 
 from ..errors import ReadError
-from . import Extracted, rows_to_text, score_table, table_kind
+from . import Extracted, fold_radicals, rows_to_text, score_table, table_kind
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: grid columns narrower than this (twentieths of a point; 60 = 1 mm) are merged away
@@ -361,7 +361,7 @@ def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20) -> Extracted:
     out: list[str] = []
     tables: list[dict] = []
     _blocks(body, out, tables, num)
-    return Extracted("\n".join(out) + "\n", tables, None)
+    return Extracted(fold_radicals("\n".join(out) + "\n"), tables, None)
 
 
 def read_doc(data: bytes, *, timeout: float = 120.0) -> Extracted:

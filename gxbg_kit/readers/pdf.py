@@ -34,7 +34,8 @@ How a PDF is read
    same line in the top or bottom margin of several pages) and page numbers
    (``- 3 -``, ``第 3 页``, ``3/12``) are dropped; lines wrapped at the right
    margin are joined into paragraphs (also across pages).  Tables are placed
-   where they start.
+   where they start.  Kangxi radicals that some fonts map their glyphs to
+   (``⾏`` for ``行``) are folded to the ideographs (:func:`~gxbg_kit.readers.fold_radicals`).
 """
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import ReadError
-from . import Extracted, clean_cell, is_perfect, rows_to_text, score_table, table_kind
+from . import (Extracted, clean_cell, fold_radicals, is_perfect, rows_to_text, score_table,
+               table_kind)
 
 #: fewer characters than this per page, on pages covered by images, is a scanned PDF
 SCANNED_CHARS = 40
@@ -637,7 +639,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
                            "score": best_score, "kind": kind, "candidates": cands})
     items.sort(key=lambda it: (it[0], it[1]))
     blocks = _paragraphs([it[2] for it in items])
-    return Extracted("\n".join(blocks) + "\n", table_info, n_pages)
+    return Extracted(fold_radicals("\n".join(blocks) + "\n"), table_info, n_pages)
 
 
 def _imperfect_pages(tabs: list[_Tab], lines: list[_Line]) -> list[int]:
