@@ -245,3 +245,18 @@ def test_layout_table_around_the_report_is_unwrapped():
     body.insert(0, tbl)
     data = _docx_with(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     assert read_docx(data).text == extracted("003.docx").text
+
+
+def test_text_box_read_once_and_deletions_skipped():
+    """A text box is stored twice (DrawingML and a VML fallback); tracked deletions are not printed."""
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"')
+    box = ('<w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p></w:txbxContent>')
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body>'
+           f'<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps">{box}</mc:Choice>'
+           f'<mc:Fallback>{box}</mc:Fallback></mc:AlternateContent></w:r></w:p>'
+           '<w:p><w:r><w:t>保留</w:t></w:r><w:del><w:r><w:t>删除</w:t></w:r></w:del></w:p>'
+           '</w:body></w:document>')
+    text = read_docx(_docx_with(xml.encode())).text
+    assert text.count("框内文字") == 1
+    assert "保留" in text and "删除" not in text

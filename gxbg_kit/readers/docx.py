@@ -35,6 +35,10 @@ from ..errors import ReadError
 from . import Extracted, fold_radicals, rows_to_text, score_table, table_kind
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: text under these is not printed: tracked deletions, and the VML fallback that
+#: repeats a DrawingML text box for old readers
+_SKIP_ANCESTORS = {W + "del", MC + "Fallback"}
 #: grid columns narrower than this (twentieths of a point; 60 = 1 mm) are merged away
 SLIVER_TWIPS = 60
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -216,8 +220,8 @@ def _para_text(p, num: _Numbering | None = None) -> str:
     for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "del", W + "noBreakHyphen"):
         tag = el.tag
         if tag == W + "t":
-            if any(a.tag == W + "del" for a in el.iterancestors()):
-                continue
+            if any(a.tag in _SKIP_ANCESTORS for a in el.iterancestors()):
+                continue  # deleted text; the fallback copy of a text box
             parts.append(el.text or "")
         elif tag == W + "tab":
             parts.append(" ")
