@@ -320,3 +320,14 @@ def test_kangxi_radicals_folded():
 
     assert fold_radicals("⼀、总体情况：⾏政许可（第⼆⼗条）") == "一、总体情况：行政许可（第二十条）"
     assert fold_radicals("（一）１２３") == "（一）１２３"  # full-width forms stay as printed
+
+
+def test_works_without_camelot_and_playa(monkeypatch):
+    """camelot missing: pdfplumber's readings are kept; playa missing: pdfminer reads the pages."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "camelot", None)
+    monkeypatch.setitem(sys.modules, "playa", None)
+    ex = read_pdf((PDF / "000_lo.pdf").read_bytes(), always_compare=True)
+    assert ex.text == extracted("000_lo.pdf").text
+    assert all(set(t["candidates"]) == {"pdfplumber"} for t in ex.tables)
