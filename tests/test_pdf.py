@@ -331,3 +331,12 @@ def test_works_without_camelot_and_playa(monkeypatch):
     ex = read_pdf((PDF / "000_lo.pdf").read_bytes(), always_compare=True)
     assert ex.text == extracted("000_lo.pdf").text
     assert all(set(t["candidates"]) == {"pdfplumber"} for t in ex.tables)
+
+
+def test_wrapped_number_joined_but_merged_rows_kept_apart():
+    from gxbg_kit.readers import rows_to_text
+
+    # a long number wrapped in its narrow column, beside one-line numbers
+    assert rows_to_text([["行政许可", "2362\n2", "0"]]) == "行政许可\t23622\t0"
+    # two rows merged into one by an engine: every number cell has two lines
+    assert rows_to_text([["(一)\n(二)", "1\n12", "0\n3"]]) == "(一)(二)\t1 12\t0 3"

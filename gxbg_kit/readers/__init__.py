@@ -44,15 +44,18 @@ class Extracted:
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9%.]")
+_NUMBER_PART = re.compile(r"^[\d,.]+$")
 
 
-def clean_cell(text: str | None) -> str:
+def clean_cell(text: str | None, *, wrapped_number: bool = False) -> str:
     """One table cell as one line of text.
 
     Lines wrapped inside a cell are joined with nothing between CJK text
     (``"科研机\\n构"`` → ``"科研机构"``) and with a space between two ASCII words or
     numbers (so two numbers of two merged rows stay visibly two: ``"1 12"``, never
-    ``"112"``).  Tabs become spaces; surrounding white space is stripped.
+    ``"112"``).  ``wrapped_number``: the cell is one number wrapped in a narrow
+    column (``"2362\\n2"`` → ``"23622"``).  Tabs become spaces; surrounding white
+    space is stripped.
     """
     if not text:
         return ""
@@ -62,11 +65,26 @@ def clean_cell(text: str | None) -> str:
         line = line.strip()
         if not line:
             continue
-        if out and _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(line[0]):
+        if out and not wrapped_number and _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(line[0]):
             out += " " + line
         else:
             out += line
     return out
+
+
+def _wrapped_numbers(row: list[str]) -> set[int]:
+    """Cells of a row holding one number wrapped over lines.
+
+    Rows merged by an extraction engine hold several lines of numbers in every
+    number cell; a number wrapped in a narrow column sits beside one-line numbers.
+    """
+    single, multi = set(), set()
+    for k, cell in enumerate(row):
+        lines = [x.strip() for x in (cell or "").split("\n") if x.strip()]
+        if not lines or not all(_NUMBER_PART.match(x) for x in lines):
+            continue
+        (multi if len(lines) > 1 else single).add(k)
+    return multi if single else set()
 
 
 def _radical_table() -> dict[int, str]:
@@ -99,7 +117,8 @@ def rows_to_text(rows: list[list[str]]) -> str:
     """Table rows as tab-separated lines (rows whose cells are all blank are dropped)."""
     lines = []
     for row in rows:
-        cells = [clean_cell(c) for c in row]
+        wrapped = _wrapped_numbers(row)
+        cells = [clean_cell(c, wrapped_number=k in wrapped) for k, c in enumerate(row)]
         if any(cells):
             lines.append("\t".join(cells))
     return "\n".join(lines)
