@@ -479,7 +479,10 @@ def _paragraphs(items: list) -> list[str]:
     """Items (``_Line`` or table text) → output blocks, wrapped lines joined."""
     lines = [it for it in items if isinstance(it, _Line)]
     if lines:
-        left = Counter(round(ln.x0) for ln in lines).most_common(1)[0][0]
+        # the left margin: where the lowest tenth of lines start (first lines are
+        # indented, titles centred: the most common start need not be the margin)
+        starts = sorted(ln.x0 for ln in lines)
+        left = starts[int(0.1 * (len(starts) - 1))]
         ends = sorted(ln.x1 for ln in lines if len(ln.text) >= 10) or [max(ln.x1 for ln in lines)]
         right = ends[int(0.8 * (len(ends) - 1))]  # the right margin of full lines
     out: list[str] = []
@@ -491,7 +494,8 @@ def _paragraphs(items: list) -> list[str]:
             continue
         if prev is not None and prev.x1 >= right - 3.0 * prev.size \
                 and it.x0 <= left + 0.5 * it.size and not _HEADING.match(it.text) \
-                and not _PAGE_NUMBER.match(it.text):
+                and abs(prev.size - it.size) <= 0.1 * it.size \
+                and not _PAGE_NUMBER.match(it.text):  # same font size: same paragraph
             a, b = out[-1], it.text
             sep = " " if a and re.match(r"[A-Za-z0-9,.;:]", a[-1]) and re.match(r"[A-Za-z0-9]", b) else ""
             out[-1] = a + sep + b
