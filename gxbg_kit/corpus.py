@@ -115,11 +115,14 @@ class _FrameBuilder:
         self.pending = 0
 
     def frames(self) -> dict[str, pd.DataFrame]:
+        """Concatenate the batches (already typed alike, so no re-typing copy)."""
         self.flush()
         out = {}
-        for n, parts in self.parts.items():
-            out[n] = (TABLES[n].coerce(pd.concat(parts, ignore_index=True)) if len(parts) > 1
+        for n in list(self.parts):
+            parts = self.parts.pop(n)
+            out[n] = (pd.concat(parts, ignore_index=True, copy=False) if len(parts) > 1
                       else parts[0] if parts else TABLES[n].empty())
+            del parts
         return out
 
 
@@ -152,7 +155,8 @@ class Corpus:
             for name, table in TABLES.items():
                 both = [f for f in (cached_frames[name], frames[name]) if len(f)]
                 frames[name] = table.coerce(pd.concat(both, ignore_index=True)) if both else table.empty()
-        frames = {name: TABLES[name].sort(df) for name, df in frames.items()}
+        for name in list(frames):  # sort one table at a time, dropping the unsorted copy
+            frames[name] = TABLES[name].sort(frames.pop(name))
         return cls(frames, root)
 
     def _mark_duplicates(self) -> None:

@@ -96,9 +96,7 @@ def test_roundtrip_valid_reports(layout, seed, template, scale, noise, data):
     assert (rep.template, rep.status) == (truth.template, "ok")
 
 
-KNOWN_METADATA_BUGS = {
-    "pdf": "the PDF reader occasionally joins the title line with the next paragraph: agency not found",
-}
+KNOWN_METADATA_BUGS: dict[str, str] = {}  # layout -> reason, for an xfail while a bug is open
 
 
 @pytest.mark.parametrize("layout", [
