@@ -144,10 +144,9 @@ def test_doc_converted_by_libreoffice():
 # ---------------------------------------------------------------------------
 # through gx.read_report: same frames as the text form of the same report
 # ---------------------------------------------------------------------------
-gx = pytest.importorskip("gxbg_kit")
+import gxbg_kit as gx  # noqa: E402
 
 
-@pytest.mark.skipif(not hasattr(gx, "read_report"), reason="gx.read_report not there yet")
 @pytest.mark.parametrize("name", REPORT_DOCX)
 def test_docx_frames_equal_text_frames(name):
     rep = gx.read_report(DOCX / name)
@@ -159,7 +158,6 @@ def test_docx_frames_equal_text_frames(name):
     assert prose(rep) == prose(txt)
 
 
-@pytest.mark.skipif(not hasattr(gx, "read_report"), reason="gx.read_report not there yet")
 @pytest.mark.parametrize("name", ["bomb.docx", "xxe.docx", "corrupt.docx"])
 def test_failed_reports_keep_their_reason(name):
     rep = gx.read_report(DOCX / name)
@@ -183,8 +181,7 @@ def test_damaged_bytes_raise_read_error_or_read(seed):
         assert isinstance(ex.text, str)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or not hasattr(gx, "read_report"),
-                    reason="LibreOffice not installed")
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_doc_frames_equal_text_frames(monkeypatch):
     from gxbg_kit.readers import docx as reader
 

@@ -186,7 +186,7 @@ def test_max_pages():
 # ---------------------------------------------------------------------------
 # through gx.read_report: same frames as the text form of the same report
 # ---------------------------------------------------------------------------
-gx = pytest.importorskip("gxbg_kit")
+import gxbg_kit as gx  # noqa: E402
 
 
 @cache
@@ -194,7 +194,6 @@ def text_frames(short: str):
     return frames(gx.read_report(SEED_TEXTS[short]))
 
 
-@pytest.mark.skipif(not hasattr(gx, "read_report"), reason="gx.read_report not there yet")
 @pytest.mark.parametrize("name", REPORT_PDFS)
 def test_pdf_frames_equal_text_frames(name):
     rep = gx.read_report(PDF / name)
@@ -207,7 +206,6 @@ def test_pdf_frames_equal_text_frames(name):
     assert prose(rep) == prose(txt)
 
 
-@pytest.mark.skipif(not hasattr(gx, "read_report"), reason="gx.read_report not there yet")
 @pytest.mark.parametrize("name, reason", [("scanned.pdf", "no_text_layer"), ("encrypted.pdf", "encrypted"),
                                           ("cid.pdf", "undecodable"), ("corrupt.pdf", "corrupt")])
 def test_failed_reports_keep_their_reason(name, reason):
