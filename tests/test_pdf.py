@@ -256,7 +256,6 @@ def test_damaged_bytes_raise_read_error_or_read(seed):
         assert isinstance(ex.text, str)
 
 
-@pytest.mark.skipif(not hasattr(gx, "load_corpus"), reason="gx.load_corpus not there yet")
 def test_corpus_goes_on_past_failures(tmp_path):
     import shutil as sh
 
