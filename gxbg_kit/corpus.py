@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .read import DEFAULT_MAX_BYTES
+from .read import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED
 from .report import Report, html_table, read_report
 from .schema import REPORTS, TABLES
 
@@ -59,10 +59,11 @@ Records = dict  # table name -> list of record tuples (schema column order)
 
 
 def parse_file(path: Path, display_path: str, manifest_row: dict | None,
-               max_bytes: int | None = DEFAULT_MAX_BYTES) -> Records:
-    """Parse one file into its records; never raises."""
+               limits: dict | None = None) -> Records:
+    """Parse one file into its records; never raises. ``limits``: keyword
+    arguments of :func:`read_report` (max_bytes, max_uncompressed, max_pages)."""
     try:
-        rep = read_report(path, manifest=manifest_row, max_bytes=max_bytes, name=display_path)
+        rep = read_report(path, manifest=manifest_row, name=display_path, **(limits or {}))
         return rep.records
     except Exception as exc:  # a bug or an unforeseen input: keep the row, say what happened
         return failed_records(path, display_path, manifest_row, "parse_error",
@@ -283,7 +284,9 @@ class Corpus:
 
 
 def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: float | None = 120.0,
-                max_bytes: int | None = DEFAULT_MAX_BYTES, cache=None, progress: bool | None = None,
+                max_bytes: int | None = DEFAULT_MAX_BYTES,
+                max_uncompressed: int | None = DEFAULT_MAX_UNCOMPRESSED,
+                max_pages: int | None = None, cache=None, progress: bool | None = None,
                 engine: str = "processes", client=None) -> Corpus:
     """Load every report of a folder (or a list of paths) into a :class:`Corpus`.
 
@@ -298,6 +301,8 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
       (its worker process is killed) and reported as ``timed_out``. Enforced in
       worker processes; in this process only where SIGALRM exists (Unix main thread).
     - ``max_bytes``: larger files are reported as ``too_large`` without being read.
+    - ``max_uncompressed``: a .docx whose archive unpacks to more (a zip bomb) is
+      ``corrupt_archive``; ``max_pages``: a longer PDF is ``too_large``.
     - ``cache``: ``True`` (``.gxbg_cache`` beside the reports) or a folder: files
       whose bytes (and manifest row) are unchanged since the last run are not parsed again.
     - ``engine="dask"``: parse on a Dask cluster (``client``: a ``distributed.Client``;
@@ -314,7 +319,8 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
               man.get(path.name)) for path in files]
     store = _cache_store(cache, root)
     cached, todo = store.split(tasks) if store else ({}, tasks)
-    parsed = iter_parsed(todo, jobs=jobs, timeout=timeout, max_bytes=max_bytes,
+    limits = {"max_bytes": max_bytes, "max_uncompressed": max_uncompressed, "max_pages": max_pages}
+    parsed = iter_parsed(todo, jobs=jobs, timeout=timeout, limits=limits,
                          progress=progress, engine=engine, client=client)
     corpus = Corpus.combine(parsed, cached_frames=store.frames(cached) if store else None,
                             root=root)

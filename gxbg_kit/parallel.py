@@ -78,24 +78,24 @@ def _timed_out(task, timeout):
                           "(raise timeout= to allow more)")
 
 
-def parse_in_process(tasks, timeout, max_bytes, bar):
+def parse_in_process(tasks, timeout, limits, bar):
     for task in tasks:
         try:
             with _alarm(timeout):
-                rec = parse_file(*task, max_bytes)
+                rec = parse_file(*task, limits)
         except _Timeout:
             rec = _timed_out(task, timeout)
         bar.update(1)
         yield rec
 
 
-def parse_chunk(tasks, timeout, max_bytes):
+def parse_chunk(tasks, timeout, limits):
     """Parse a few files in a worker; each under its own SIGALRM timeout."""
     out = []
     for task in tasks:
         try:
             with _alarm(timeout):
-                out.append(parse_file(*task, max_bytes))
+                out.append(parse_file(*task, limits))
         except _Timeout:
             out.append(_timed_out(task, timeout))
     return out
@@ -106,7 +106,7 @@ def _chunks(tasks, jobs):
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
-def parse_on_processes(tasks, jobs, timeout, max_bytes, bar):
+def parse_on_processes(tasks, jobs, timeout, limits, bar):
     """Chunks of files on ``jobs`` processes (few round trips). Inside a worker each
     file has a SIGALRM timeout; a chunk that still hangs (a C extension ignoring
     signals) or kills its worker is killed and its files are parsed one by one,
@@ -116,24 +116,24 @@ def parse_on_processes(tasks, jobs, timeout, max_bytes, bar):
     with ProcessPool(max_workers=jobs) as pool:
         chunks = _chunks(tasks, jobs)
         backstop = None if timeout is None else timeout * 2 + 30
-        futures = [pool.schedule(parse_chunk, args=(chunk, timeout, max_bytes),
+        futures = [pool.schedule(parse_chunk, args=(chunk, timeout, limits),
                                  timeout=None if backstop is None else backstop * len(chunk))
                    for chunk in chunks]
         for i, chunk in enumerate(chunks):
             try:
                 done = futures[i].result()
             except Exception:
-                done = _one_by_one(pool, chunk, timeout, max_bytes)
+                done = _one_by_one(pool, chunk, timeout, limits)
             futures[i] = None  # let the results go once consumed
             bar.update(len(chunk))
             yield from done
 
 
-def _one_by_one(pool, tasks, timeout, max_bytes):
+def _one_by_one(pool, tasks, timeout, limits):
     from pebble import ProcessExpired
 
     out = []
-    futures = [pool.schedule(parse_file, args=(*task, max_bytes), timeout=timeout)
+    futures = [pool.schedule(parse_file, args=(*task, limits), timeout=timeout)
                for task in tasks]
     for task, fut in zip(tasks, futures):
         try:
@@ -148,7 +148,7 @@ def _one_by_one(pool, tasks, timeout, max_bytes):
     return out
 
 
-def parse_on_dask(tasks, jobs, max_bytes, bar, client=None):
+def parse_on_dask(tasks, jobs, limits, bar, client=None):
     from distributed import Client, LocalCluster
 
     own = client is None
@@ -157,7 +157,7 @@ def parse_on_dask(tasks, jobs, max_bytes, bar, client=None):
                                dashboard_address=None, silence_logs=40)
         client = Client(cluster)
     try:
-        futures = client.map(parse_file, *zip(*tasks), [max_bytes] * len(tasks), pure=False)
+        futures = client.map(parse_file, *zip(*tasks), [limits] * len(tasks), pure=False)
         for task, fut in zip(tasks, futures):
             try:
                 rec = fut.result()
@@ -172,7 +172,7 @@ def parse_on_dask(tasks, jobs, max_bytes, bar, client=None):
             cluster.close()
 
 
-def iter_parsed(tasks, *, jobs=None, timeout=None, max_bytes=None, progress=None,
+def iter_parsed(tasks, *, jobs=None, timeout=None, limits=None, progress=None,
                 engine="processes", client=None):
     """Yield the records of each task (path, display path, manifest row)."""
     if engine not in ("processes", "dask"):
@@ -183,10 +183,10 @@ def iter_parsed(tasks, *, jobs=None, timeout=None, max_bytes=None, progress=None
     bar = _bar(len(tasks), progress)
     try:
         if engine == "dask":
-            yield from parse_on_dask(tasks, jobs, max_bytes, bar, client)
+            yield from parse_on_dask(tasks, jobs, limits, bar, client)
         elif jobs == 1 or len(tasks) <= IN_PROCESS_MAX:
-            yield from parse_in_process(tasks, timeout, max_bytes, bar)
+            yield from parse_in_process(tasks, timeout, limits, bar)
         else:
-            yield from parse_on_processes(tasks, jobs, timeout, max_bytes, bar)
+            yield from parse_on_processes(tasks, jobs, timeout, limits, bar)
     finally:
         bar.close()

@@ -15,6 +15,7 @@ from .errors import ReadError
 
 #: default per-file limits; users pass their own to ``read_report``/``load_corpus``
 DEFAULT_MAX_BYTES = 50 * 2**20
+DEFAULT_MAX_UNCOMPRESSED = 200 * 2**20  # a .docx unpacking to more is treated as a zip bomb
 
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -149,7 +150,8 @@ def read_bytes(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
         raise ReadError("read_error", f"cannot read the file: {exc.strerror or exc}") from None
 
 
-def to_document(data: bytes, name: str = "") -> Document:
+def to_document(data: bytes, name: str = "", *, max_uncompressed: int | None = DEFAULT_MAX_UNCOMPRESSED,
+                max_pages: int | None = None) -> Document:
     """Turn a file's bytes into a :class:`Document`."""
     if not data.strip():
         raise ReadError("empty_file", "the file is empty" if not data else
@@ -162,12 +164,13 @@ def to_document(data: bytes, name: str = "") -> Document:
     if fmt == "pdf":
         from .readers import pdf as _pdf  # optional dependency
 
-        ex = _pdf.read_pdf(data)
+        ex = _pdf.read_pdf(data, max_pages=max_pages)
         return Document(ex.text, "pdf", None, list(ex.tables), ex.pages)
     if fmt in ("docx", "doc"):
         from .readers import docx as _docx  # optional dependency
 
-        ex = _docx.read_docx(data) if fmt == "docx" else _docx.read_doc(data)
+        ex = (_docx.read_docx(data, max_uncompressed=max_uncompressed or DEFAULT_MAX_UNCOMPRESSED)
+              if fmt == "docx" else _docx.read_doc(data))
         return Document(ex.text, fmt, None, list(ex.tables))
     text, enc = decode(data)
     if not text.strip():

@@ -17,7 +17,7 @@ import pandas as pd
 from . import checks as _checks
 from .errors import ReadError
 from .metadata import Meta, agency_level, read_meta
-from .read import DEFAULT_MAX_BYTES, Document, read_bytes, to_document
+from .read import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED, Document, read_bytes, to_document
 from .recognize import (
     ActiveTable, ApplicationsTable, ReviewsTable, recognise_active, recognise_applications,
     recognise_reviews,
@@ -44,13 +44,14 @@ class Report:
 
     def __init__(self, data: bytes | None, path: str = "", *, manifest: dict | None = None,
                  error: ReadError | None = None, sha256: str | None = None,
-                 size: int | None = None):
+                 size: int | None = None, limits: dict | None = None):
         self._data = data or b""
         self.path = path
         self.manifest = dict(manifest or {})
         self._error = error
         self.sha256 = sha256 or hashlib.sha256(self._data).hexdigest()
         self.size_bytes = size if size is not None else len(self._data)
+        self._limits = dict(limits or {})
         self.report_id = report_id_for(self.sha256)
 
     # -- step 1: bytes → text ------------------------------------------------
@@ -59,7 +60,7 @@ class Report:
         if self._error is not None:
             return None
         try:
-            return to_document(self._data, self.path)
+            return to_document(self._data, self.path, **self._limits)
         except ReadError as exc:
             self._error = exc
             return None
@@ -345,15 +346,19 @@ def _format_from_name(path: str) -> str:
 
 
 def read_report(source, *, manifest: dict | None = None,
-                max_bytes: int | None = DEFAULT_MAX_BYTES, name: str | None = None) -> Report:
+                max_bytes: int | None = DEFAULT_MAX_BYTES, name: str | None = None,
+                max_uncompressed: int | None = DEFAULT_MAX_UNCOMPRESSED,
+                max_pages: int | None = None) -> Report:
     """Read one report (a path to a .txt/.md/.html/.pdf/.docx file, or bytes).
 
     Never raises for bad content: an unreadable file gives a Report whose
     ``status`` is ``failed`` with a reason. A path that does not exist raises
-    FileNotFoundError.
+    FileNotFoundError. Limits: ``max_bytes`` (file size), ``max_uncompressed``
+    (what a .docx may unpack to), ``max_pages`` (PDF pages).
     """
+    limits = {"max_uncompressed": max_uncompressed, "max_pages": max_pages}
     if isinstance(source, (bytes, bytearray)):
-        return Report(bytes(source), name or "", manifest=manifest)
+        return Report(bytes(source), name or "", manifest=manifest, limits=limits)
     path = Path(source)
     if not path.exists():
         raise FileNotFoundError(f"no such report file: {path}")
@@ -362,7 +367,7 @@ def read_report(source, *, manifest: dict | None = None,
     except ReadError as exc:
         return Report(b"", name or str(source), manifest=manifest, error=exc,
                       sha256=_hash_file(path))
-    return Report(data, name or str(source), manifest=manifest)
+    return Report(data, name or str(source), manifest=manifest, limits=limits)
 
 
 def _hash_file(path: Path) -> str:

@@ -165,3 +165,15 @@ def test_partitioned_parquet_readable_by_dask_and_pyarrow(tmp_path):
     assert len(back) == len(c.reviews) and int(back["count"].sum()) == int(c.reviews["count"].sum())
     c.write_partitioned(tmp_path, by=("year",))  # rewriting replaces, never duplicates
     assert ds.dataset(tmp_path / "applications", partitioning="hive").count_rows() == len(c.applications)
+
+
+def test_docx_uncompressed_limit_and_pdf_page_limit_are_user_settings(tmp_path):
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    shutil.copy(fixtures / "docx" / "003.docx", tmp_path / "a.docx")
+    shutil.copy(fixtures / "pdf" / "003_lo.pdf", tmp_path / "b.pdf")
+    c = gx.load_corpus(tmp_path, progress=False)
+    assert set(c.reports["status"]) == {"ok"}
+    c = gx.load_corpus(tmp_path, progress=False, max_uncompressed=1000, max_pages=1)
+    r = c.reports.set_index("path")
+    assert r.loc["a.docx", "reason"] == "corrupt_archive"
+    assert r.loc["b.pdf", "reason"] == "too_large"
