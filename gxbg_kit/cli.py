@@ -15,7 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--manifest", default=None, help="manifest CSV (default: manifest.csv in the "
                    "folder or its parent)")
     b.add_argument("--format", default="parquet,csv", help="comma-separated: parquet,csv")
-    b.add_argument("--max-bytes", type=int, default=None, help="skip files larger than this")
+    b.add_argument("--max-bytes", type=int, default=None, help="report larger files as too_large")
+    b.add_argument("--timeout", type=float, default=120.0, help="seconds one file may take (default 120)")
+    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument("--cache", default=None, help="cache folder: re-runs skip unchanged files")
+    b.add_argument("--partitioned", action="store_true",
+                   help="also write Hive-partitioned Parquet by year to <out>/dataset")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     d = sub.add_parser("dictionary", help="print the data dictionary as CSV")
     d.add_argument("table", nargs="?", default=None)
@@ -31,10 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     from .read import DEFAULT_MAX_BYTES
 
     corpus = load_corpus(args.source, manifest=args.manifest,
-                         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
-                         progress=False if args.quiet else None)
+                         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, timeout=args.timeout,
+                         jobs=args.jobs, cache=args.cache, progress=False if args.quiet else None)
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     written = corpus.write(args.out, formats)
+    if args.partitioned:
+        corpus.write_partitioned(Path(args.out) / "dataset")
     r = corpus.reports
     print(f"{len(r)} reports: " + ", ".join(f"{s} {int((r['status'] == s).sum())}"
                                             for s in ("ok", "partial", "failed")))

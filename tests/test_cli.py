@@ -20,3 +20,12 @@ def test_build_writes_every_table(tmp_path, capsys):
 def test_dictionary_command(capsys):
     assert main(["dictionary", "reviews"]) == 0
     assert "proceeding" in capsys.readouterr().out
+
+
+def test_build_with_cache_and_partitioned_dataset(tmp_path, capsys):
+    args = ["build", str(DATA), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "1",
+            "--cache", str(tmp_path / "cache"), "--partitioned"]
+    assert main(args) == 0 and main(args) == 0  # second run from the cache
+    assert (tmp_path / "cache" / "index.json").exists()
+    assert (tmp_path / "out" / "dataset" / "applications" / "year=2022").is_dir()
+    assert capsys.readouterr().out.count("5 reports: ok 3, partial 2, failed 0") == 2
