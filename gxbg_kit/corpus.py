@@ -86,6 +86,17 @@ def failed_records(path: Path, display_path: str, manifest_row, reason: str, mes
     return rep.records
 
 
+def _concat_consuming(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate frames of the same columns and dtypes column by column, dropping
+    each column from the parts once copied (memory: the result plus one column)."""
+    out = {}
+    for c in list(parts[0].columns):
+        out[c] = pd.concat([p[c] for p in parts], ignore_index=True)
+        for p in parts:
+            del p[c]
+    return pd.DataFrame(out, copy=False)
+
+
 class _FrameBuilder:
     """Collect records and turn them into typed frames in batches."""
 
@@ -121,7 +132,7 @@ class _FrameBuilder:
         out = {}
         for n in list(self.parts):
             parts = self.parts.pop(n)
-            out[n] = (pd.concat(parts, ignore_index=True, copy=False) if len(parts) > 1
+            out[n] = (_concat_consuming(parts) if len(parts) > 1
                       else parts[0] if parts else TABLES[n].empty())
             del parts
         return out
@@ -157,7 +168,7 @@ class Corpus:
                 both = [f for f in (cached_frames[name], frames[name]) if len(f)]
                 frames[name] = table.coerce(pd.concat(both, ignore_index=True)) if both else table.empty()
         for name in list(frames):  # sort one table at a time, dropping the unsorted copy
-            frames[name] = TABLES[name].sort(frames.pop(name))
+            frames[name] = TABLES[name].sort(frames.pop(name), consume=True)
         return cls(frames, root)
 
     def _mark_duplicates(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 # --------------------------------------------------------------------------
@@ -241,10 +242,30 @@ class Table:
         extra = [c for c in df.columns if c not in self.names]
         return df[self.names + extra].reset_index(drop=True)
 
-    def sort(self, df: pd.DataFrame) -> pd.DataFrame:
-        if not self.key:
+    def sort(self, df: pd.DataFrame, consume: bool = False) -> pd.DataFrame:
+        """Rows sorted by the table's key (categories in code order, NA last), stably.
+
+        With ``consume=True`` the columns of ``df`` are dropped as they are copied,
+        so sorting a large frame needs memory for one extra column, not a whole copy.
+        """
+        if not self.key or df.empty:
             return df.reset_index(drop=True)
-        return df.sort_values(list(self.key), kind="stable").reset_index(drop=True)
+        keys = []
+        for k in reversed(self.key):  # np.lexsort: the last key is the primary one
+            col = df[k]
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                codes = col.cat.codes.to_numpy().astype("int64")
+            else:
+                codes = pd.factorize(col, sort=True, use_na_sentinel=True)[0].astype("int64")
+            codes[codes < 0] = codes.max() + 1  # NA last, as sort_values does
+            keys.append(codes)
+        order = np.lexsort(keys)
+        out = {}
+        for c in list(df.columns):
+            out[c] = df[c].take(order).reset_index(drop=True)
+            if consume:
+                del df[c]
+        return pd.DataFrame(out, copy=False)
 
     def pandera_schema(self):
         """A pandera ``DataFrameSchema`` generated from this definition."""
