@@ -6,6 +6,8 @@ file that takes longer than ``timeout`` or kills its worker becomes a
 """
 from __future__ import annotations
 
+import collections
+import itertools
 import os
 import signal
 import sys
@@ -116,17 +118,29 @@ def parse_on_processes(tasks, jobs, timeout, limits, bar):
     with ProcessPool(max_workers=jobs) as pool:
         chunks = _chunks(tasks, jobs)
         backstop = None if timeout is None else timeout * 2 + 30
-        futures = [pool.schedule(parse_chunk, args=(chunk, timeout, limits),
+
+        def submit(chunk):
+            return pool.schedule(parse_chunk, args=(chunk, timeout, limits),
                                  timeout=None if backstop is None else backstop * len(chunk))
-                   for chunk in chunks]
-        for i, chunk in enumerate(chunks):
+
+        # a bounded number of chunks in flight: finished results wait in this
+        # process's memory only until consumed, never for the whole corpus
+        in_flight = collections.deque()
+        pending = iter(chunks)
+        for chunk in itertools.islice(pending, jobs * 4):
+            in_flight.append((chunk, submit(chunk)))
+        while in_flight:
+            chunk, fut = in_flight.popleft()
             try:
-                done = futures[i].result()
+                done = fut.result()
             except Exception:
                 done = _one_by_one(pool, chunk, timeout, limits)
-            futures[i] = None  # let the results go once consumed
+            nxt = next(pending, None)
+            if nxt is not None:
+                in_flight.append((nxt, submit(nxt)))
             bar.update(len(chunk))
             yield from done
+            del done
 
 
 def _one_by_one(pool, tasks, timeout, limits):
