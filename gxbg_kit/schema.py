@@ -250,16 +250,20 @@ class Table:
         """
         if not self.key or df.empty:
             return df.reset_index(drop=True)
-        keys = []
-        for k in reversed(self.key):  # np.lexsort: the last key is the primary one
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        keys = {}
+        for k in self.key:
             col = df[k]
-            if isinstance(col.dtype, pd.CategoricalDtype):
-                codes = col.cat.codes.to_numpy().astype("int64")
-            else:
-                codes = pd.factorize(col, sort=True, use_na_sentinel=True)[0].astype("int64")
-            codes[codes < 0] = codes.max() + 1  # NA last, as sort_values does
-            keys.append(codes)
-        order = np.lexsort(keys)
+            if isinstance(col.dtype, pd.CategoricalDtype):  # sort by category order
+                codes = col.cat.codes.to_numpy()
+                keys[k] = pa.array(codes, mask=codes < 0)
+            else:  # strings stay in Arrow: no Python objects for millions of ids
+                keys[k] = pa.array(col)
+        order = pc.sort_indices(pa.table(keys),
+                                sort_keys=[(k, "ascending", "at_end") for k in keys]).to_numpy()
+        del keys
         out = {}
         for c in list(df.columns):
             out[c] = df[c].take(order).reset_index(drop=True)
