@@ -41,6 +41,11 @@ def same(expected, actual):
     return abs(float(expected) - float(actual)) < 1e-9
 
 
+def failed(checks):
+    """The rows of a checks frame that fail (``ok`` is False, not NA)."""
+    return checks[checks["ok"].eq(False).fillna(False)].reset_index(drop=True)
+
+
 def fmt(x) -> str:
     if x is None:
         return "NA"

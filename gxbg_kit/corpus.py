@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .checks import failed
 from .read import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED
 from .report import Report, html_table, read_report
-from .schema import REPORTS, TABLES
+from .schema import TABLES
 
 FRAME_NAMES = ("applications", "active", "reviews", "sections", "checks")
 MANIFEST_NAMES = ("manifest.csv",)
@@ -227,8 +228,7 @@ class Corpus:
         return {"reports": self.reports, **self._frames}
 
     def failed_checks(self) -> pd.DataFrame:
-        c = self.checks
-        return c[c["ok"].eq(False).fillna(False)].reset_index(drop=True)
+        return failed(self.checks)
 
     def report(self, key: str) -> Report:
         """Re-read one report by report_id or path."""

@@ -34,7 +34,7 @@ def read_meta(lines: list[str], first_section_line: int | None) -> Meta:
     head = [(i, ln.strip()) for i, ln in enumerate(lines[:stop]) if ln.strip()]
     title = agency = None
     year = None
-    for k, (i, ln) in enumerate(head[:20]):
+    for k, (_, ln) in enumerate(head[:20]):
         if _TITLE.search(_clean(ln)) and len(_clean(ln)) <= 60:
             title = _clean(ln)
             m = _YEAR.search(title)

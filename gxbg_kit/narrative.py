@@ -23,7 +23,6 @@ import contextlib
 import functools
 import importlib.resources
 import logging
-import math
 import re
 import unicodedata
 from collections.abc import Iterable

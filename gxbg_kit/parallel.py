@@ -80,27 +80,25 @@ def _timed_out(task, timeout):
                           "(raise timeout= to allow more)")
 
 
+def _parse_with_alarm(task, timeout, limits):
+    """Parse one file under a SIGALRM timeout (where the platform has one)."""
+    try:
+        with _alarm(timeout):
+            return parse_file(*task, limits)
+    except _Timeout:
+        return _timed_out(task, timeout)
+
+
 def parse_in_process(tasks, timeout, limits, bar):
     for task in tasks:
-        try:
-            with _alarm(timeout):
-                rec = parse_file(*task, limits)
-        except _Timeout:
-            rec = _timed_out(task, timeout)
+        rec = _parse_with_alarm(task, timeout, limits)
         bar.update(1)
         yield rec
 
 
 def parse_chunk(tasks, timeout, limits):
     """Parse a few files in a worker; each under its own SIGALRM timeout."""
-    out = []
-    for task in tasks:
-        try:
-            with _alarm(timeout):
-                out.append(parse_file(*task, limits))
-        except _Timeout:
-            out.append(_timed_out(task, timeout))
-    return out
+    return [_parse_with_alarm(task, timeout, limits) for task in tasks]
 
 
 def _chunks(tasks, jobs):

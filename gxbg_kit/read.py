@@ -17,14 +17,18 @@ from .errors import ReadError
 DEFAULT_MAX_BYTES = 50 * 2**20
 DEFAULT_MAX_UNCOMPRESSED = 200 * 2**20  # a .docx unpacking to more is treated as a zip bomb
 
-TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
-PDF_SUFFIXES = {".pdf"}
-DOCX_SUFFIXES = {".docx"}
-DOC_SUFFIXES = {".doc", ".wps"}
+#: file suffix -> format (the one table of suffixes)
+SUFFIX_FORMATS = {
+    **dict.fromkeys((".txt", ".text", ".csv", ".tsv"), "text"),
+    **dict.fromkeys((".md", ".markdown"), "markdown"),
+    **dict.fromkeys((".html", ".htm", ".xhtml", ".shtml"), "html"),
+    ".pdf": "pdf", ".docx": "docx", **dict.fromkeys((".doc", ".wps"), "doc"),
+}
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+def format_from_suffix(name: str) -> str | None:
+    """The format a file name's suffix says, or None for an unknown suffix."""
+    return SUFFIX_FORMATS.get(Path(name).suffix.lower())
 
 
 @dataclass
@@ -49,26 +53,17 @@ BINARY_SIGNATURES = {
 def sniff_format(data: bytes, name: str = "") -> str:
     """Guess the format from the first bytes, falling back to the file suffix."""
     head = data[:2048].lstrip()
-    suffix = Path(name).suffix.lower()
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
-    for sig, what in BINARY_SIGNATURES.items():
-        if data.startswith(sig):
-            return "binary"
+    if any(data.startswith(sig) for sig in BINARY_SIGNATURES):
+        return "binary"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
-    if suffix in PDF_SUFFIXES:
-        return "pdf"
-    if suffix in DOCX_SUFFIXES:
-        return "docx"
-    if suffix in DOC_SUFFIXES:
-        return "doc"
-    if suffix in HTML_SUFFIXES:
-        return "html"
-    if suffix in MARKDOWN_SUFFIXES:
-        return "markdown"
+    by_suffix = format_from_suffix(name)
+    if by_suffix not in (None, "text"):  # a .txt may still hold an HTML page: sniff below
+        return by_suffix
     lowered = head[:512].lower()
     # UTF-16 text has NUL bytes between ASCII characters: look at it decoded
     if lowered.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -68,14 +68,20 @@ def classify_application_label(text: str, group: str | None) -> Label | None:
 
 
 @dataclass
-class ApplicationsTable:
-    cells: dict[tuple[str, str | None], list[str | None]] = field(default_factory=dict)
+class RecognisedTable:
+    """Cells found by key, the template versions their labels belong to, and notes."""
+
+    cells: dict = field(default_factory=dict)
     templates: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
         return bool(self.cells)
+
+
+class ApplicationsTable(RecognisedTable):
+    """cells: (row, reason) -> the 7 applicant cells."""
 
 
 def recognise_applications(lines: list[str]) -> ApplicationsTable:
@@ -115,15 +121,8 @@ def recognise_applications(lines: list[str]) -> ApplicationsTable:
     return out
 
 
-@dataclass
-class ActiveTable:
-    cells: dict[tuple[str, str], str | None] = field(default_factory=dict)
-    templates: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def found(self) -> bool:
-        return bool(self.cells)
+class ActiveTable(RecognisedTable):
+    """cells: (item, measure) -> the cell."""
 
 
 def recognise_active(lines: list[str]) -> ActiveTable:

@@ -17,7 +17,9 @@ import pandas as pd
 from . import checks as _checks
 from .errors import ReadError
 from .metadata import Meta, agency_level, read_meta
-from .read import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED, Document, read_bytes, to_document
+from .read import (
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED, Document, format_from_suffix, read_bytes, to_document,
+)
 from .recognize import (
     ActiveTable, ApplicationsTable, ReviewsTable, recognise_active, recognise_applications,
     recognise_reviews,
@@ -176,24 +178,28 @@ class Report:
         rid, r = self.report_id, self._records
         cells = {(row, reason, a): c for _, row, reason, a, c, _ in r["applications"]}
         review_counts = {(p, res): c for _, p, res, c, _ in r["reviews"]}
-        found = {"applications": _found(r["applications"], 4), "active": _found(r["active"], 3),
-                 "reviews": _found(r["reviews"], 3)}
         return (_checks.check_applications(rid, cells)
                 + _checks.check_reviews(rid, review_counts)
-                + _checks.check_completeness(rid, found)
+                + _checks.check_completeness(rid, self._cells_found)
                 + _checks.check_unreadable(rid, r["unreadable"])
                 + _checks.check_narrative(rid, self._narrative_text(), cells)
                 + _checks.check_manifest(rid, {
                     "agency": (_none(self.manifest.get("agency")), self.meta.agency),
                     "year": (_none(self.manifest.get("year")), self.meta.year)}))
 
+    @cached_property
+    def _cells_found(self) -> dict[str, tuple[int, int]]:
+        """(cells with a value, template cells) of each table: for the status and its check."""
+        r = self._records
+        return {"applications": _found(r["applications"], 4), "active": _found(r["active"], 3),
+                "reviews": _found(r["reviews"], 3)}
+
     @property
     def checks(self) -> pd.DataFrame:
         return CHECKS_TABLE.frame(self.records["checks"])
 
     def failed_checks(self) -> pd.DataFrame:
-        c = self.checks
-        return c[c["ok"].eq(False).fillna(False)].reset_index(drop=True)
+        return _checks.failed(self.checks)
 
     def _narrative_text(self) -> str:
         """Prose paragraphs that talk about requests (not table lines)."""
@@ -221,9 +227,7 @@ class Report:
         if not found:
             return ("partial", "sections_missing", "sections found ("
                     + ", ".join(self._sections) + ") but none of the template's tables")
-        r = self._records
-        comp = {"applications": _found(r["applications"], 4), "active": _found(r["active"], 3),
-                "reviews": _found(r["reviews"], 3)}
+        comp = self._cells_found
         missing_tables = [n for n in ("applications", "active", "reviews") if n not in found]
         last_expected = {"problems", "other"} - set(self._sections)
         if missing_tables and last_expected == {"problems", "other"}:
@@ -265,7 +269,8 @@ class Report:
         n_failed = sum(1 for c in checks if c[8] is False)
         row = {
             "report_id": self.report_id, "path": self.path,
-            "source_format": doc.source_format if doc else _format_from_name(self.path),
+            "source_format": (doc.source_format if doc
+                              else format_from_suffix(self.path) or "unknown"),
             "encoding": doc.encoding if doc else None, "sha256": self.sha256,
             "size_bytes": self.size_bytes, "agency": self.agency, "year": self.year,
             "template": self.template if doc else "unknown", "status": status, "reason": reason,
@@ -337,12 +342,6 @@ def _none(v):
     if isinstance(v, str) and not v.strip():
         return None
     return v
-
-
-def _format_from_name(path: str) -> str:
-    suffix = Path(path).suffix.lower()
-    return {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".pdf": "pdf",
-            ".docx": "docx", ".doc": "doc"}.get(suffix, "unknown")
 
 
 def read_report(source, *, manifest: dict | None = None,

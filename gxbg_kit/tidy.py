@@ -114,7 +114,6 @@ def wide(df):
     (report, row, reason) × applicant, reviews as (report, proceeding) × result,
     active as (item, measure) × report. Template order; a row the report lacks
     stays, with NA; reason "—" marks rows without sub-reasons."""
-    import pandas as pd
 
     def lay_out(index, columns, values):
         d = df.copy()
