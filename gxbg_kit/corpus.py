@@ -11,6 +11,8 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .checks import failed
 from .read import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED
@@ -87,55 +89,52 @@ def failed_records(path: Path, display_path: str, manifest_row, reason: str, mes
     return rep.records
 
 
-def _concat_consuming(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate frames of the same columns and dtypes column by column, dropping
-    each column from the parts once copied (memory: the result plus one column)."""
-    out = {}
-    for c in list(parts[0].columns):
-        out[c] = pd.concat([p[c] for p in parts], ignore_index=True)
-        for p in parts:
-            del p[c]
-    return pd.DataFrame(out, copy=False)
+Batch = dict  # table name -> pyarrow.Table of many files' records
 
 
-class _FrameBuilder:
-    """Collect records and turn them into typed frames in batches."""
+def records_to_arrow(parsed) -> Batch:
+    """Arrow tables of many files' records. A file whose bytes repeat an earlier
+    file's of the same batch (same report_id) keeps its ``reports`` row, but its
+    tables are taken once."""
+    recs = {n: [] for n in TABLES}
+    seen = set()
+    for rec in parsed:
+        recs["reports"].extend(rec["reports"])
+        rid = rec["reports"][0][0]
+        if rid not in seen:
+            seen.add(rid)
+            for n in FRAME_NAMES:
+                recs[n].extend(rec[n])
+    return {n: TABLES[n].to_arrow(r) for n, r in recs.items()}
 
-    BATCH = 2000
+
+class _ArrowBuilder:
+    """Collect Arrow batches (made where the files were parsed) into typed frames."""
 
     def __init__(self, seen: set):
-        self.seen = seen
-        self.records = {n: [] for n in TABLES}
+        self.seen = seen  # report ids whose tables are already kept
         self.parts = {n: [] for n in TABLES}
-        self.pending = 0
 
-    def add(self, rec: Records) -> None:
-        self.records["reports"].extend(rec["reports"])
-        rid = rec["reports"][0][0]
-        if rid not in self.seen:  # same bytes as a report already kept: tables count once
-            self.seen.add(rid)
-            for n in FRAME_NAMES:
-                self.records[n].extend(rec[n])
-        self.pending += 1
-        if self.pending >= self.BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        for n, recs in self.records.items():
-            if recs:
-                self.parts[n].append(TABLES[n].frame(recs, sort=False))
-                self.records[n] = []
-        self.pending = 0
+    def add(self, batch: Batch) -> None:
+        ids = batch["reports"].column("report_id").to_pylist()
+        repeated = [i for i in set(ids) if i in self.seen]
+        self.seen.update(ids)
+        for n, table in batch.items():
+            if repeated and n != "reports":  # same bytes as a report of an earlier batch
+                table = table.filter(pc.invert(pc.is_in(
+                    table.column("report_id"), value_set=pa.array(repeated, pa.large_string()))))
+            if table.num_rows or not self.parts[n]:
+                self.parts[n].append(table)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """Concatenate the batches (already typed alike, so no re-typing copy)."""
-        self.flush()
+        """One sorted, typed frame per table; each table's batches are freed once converted."""
         out = {}
         for n in list(self.parts):
             parts = self.parts.pop(n)
-            out[n] = (_concat_consuming(parts) if len(parts) > 1
-                      else parts[0] if parts else TABLES[n].empty())
+            table = pa.concat_tables(parts) if parts else TABLES[n].to_arrow([])
             del parts
+            out[n] = TABLES[n].from_arrow(table)
+            del table
         return out
 
 
@@ -152,24 +151,24 @@ class Corpus:
     @classmethod
     def combine(cls, parsed, cached_frames: dict | None = None,
                 root: Path | None = None) -> Corpus:
-        """Stack parsed records (an iterable, consumed as it comes) and frames from
-        the cache into one corpus. Records become typed frames every few thousand
-        reports, so memory stays near the size of the final frames.
+        """Stack parsed batches (Arrow tables of many files' records, from
+        :func:`records_to_arrow`; an iterable consumed as it comes) and frames from
+        the cache into one corpus. Batches stay in compact Arrow form until the
+        end, when each table is sorted and converted to pandas in turn.
 
         A report whose bytes repeat another's (same report_id) keeps its row in
         ``reports`` but its tables count once.
         """
-        builder = _FrameBuilder(seen=set() if not cached_frames
+        builder = _ArrowBuilder(seen=set() if not cached_frames
                                 else set(cached_frames["reports"]["report_id"]))
-        for p in parsed:
-            builder.add(p)
+        for batch in parsed:
+            builder.add(batch)
         frames = builder.frames()
         if cached_frames:
             for name, table in TABLES.items():
                 both = [f for f in (cached_frames[name], frames[name]) if len(f)]
-                frames[name] = table.coerce(pd.concat(both, ignore_index=True)) if both else table.empty()
-        for name in list(frames):  # sort one table at a time, dropping the unsorted copy
-            frames[name] = TABLES[name].sort(frames.pop(name), consume=True)
+                frames[name] = (table.sort(table.coerce(pd.concat(both, ignore_index=True)),
+                                           consume=True) if both else table.empty())
         return cls(frames, root)
 
     def _mark_duplicates(self) -> None:

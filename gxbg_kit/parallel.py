@@ -2,7 +2,9 @@
 
 Whatever the engine, each file gives the records of ``corpus.parse_file``; a
 file that takes longer than ``timeout`` or kills its worker becomes a
-``failed`` row with reason ``timed_out`` or ``parse_error``.
+``failed`` row with reason ``timed_out`` or ``parse_error``. Records travel in
+batches of Arrow tables (``corpus.records_to_arrow``), made where the files
+were parsed, so the process that gathers them only concatenates columns.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 
-from .corpus import failed_records, parse_file
+from .corpus import failed_records, parse_file, records_to_arrow
 
 IN_PROCESS_MAX = 8  # batches this small are parsed without starting workers
+BATCH = 256  # files per Arrow batch (and at most per worker chunk)
 
 
 def default_jobs() -> int:
@@ -89,20 +92,31 @@ def _parse_with_alarm(task, timeout, limits):
         return _timed_out(task, timeout)
 
 
+def _batched(records, size=BATCH):
+    """Arrow batches of an iterable of records, ``size`` files at a time."""
+    records = iter(records)
+    while group := list(itertools.islice(records, size)):
+        yield records_to_arrow(group)
+
+
 def parse_in_process(tasks, timeout, limits, bar):
-    for task in tasks:
-        rec = _parse_with_alarm(task, timeout, limits)
-        bar.update(1)
-        yield rec
+    def each():
+        for task in tasks:
+            rec = _parse_with_alarm(task, timeout, limits)
+            bar.update(1)
+            yield rec
+
+    yield from _batched(each())
 
 
 def parse_chunk(tasks, timeout, limits):
-    """Parse a few files in a worker; each under its own SIGALRM timeout."""
-    return [_parse_with_alarm(task, timeout, limits) for task in tasks]
+    """Parse a few files in a worker, each under its own SIGALRM timeout, and
+    return their records as one Arrow batch."""
+    return records_to_arrow(_parse_with_alarm(task, timeout, limits) for task in tasks)
 
 
 def _chunks(tasks, jobs):
-    size = max(1, min(64, len(tasks) // (jobs * 8)))
+    size = max(1, min(BATCH, len(tasks) // (jobs * 8)))
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
@@ -132,12 +146,12 @@ def parse_on_processes(tasks, jobs, timeout, limits, bar):
             try:
                 done = fut.result()
             except Exception:
-                done = _one_by_one(pool, chunk, timeout, limits)
+                done = records_to_arrow(_one_by_one(pool, chunk, timeout, limits))
             nxt = next(pending, None)
             if nxt is not None:
                 in_flight.append((nxt, submit(nxt)))
             bar.update(len(chunk))
-            yield from done
+            yield done
             del done
 
 
@@ -170,14 +184,18 @@ def parse_on_dask(tasks, jobs, limits, bar, client=None):
         client = Client(cluster)
     try:
         futures = client.map(parse_file, *zip(*tasks), [limits] * len(tasks), pure=False)
-        for task, fut in zip(tasks, futures):
-            try:
-                rec = fut.result()
-            except Exception as exc:
-                rec = failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}")
-            fut.release()
-            bar.update(1)
-            yield rec
+
+        def each():
+            for task, fut in zip(tasks, futures):
+                try:
+                    rec = fut.result()
+                except Exception as exc:
+                    rec = failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}")
+                fut.release()
+                bar.update(1)
+                yield rec
+
+        yield from _batched(each())
     finally:
         if own:
             client.close()
@@ -186,7 +204,7 @@ def parse_on_dask(tasks, jobs, limits, bar, client=None):
 
 def iter_parsed(tasks, *, jobs=None, timeout=None, limits=None, progress=None,
                 engine="processes", client=None):
-    """Yield the records of each task (path, display path, manifest row)."""
+    """Yield Arrow batches of the records of the tasks (path, display path, manifest row)."""
     if engine not in ("processes", "dask"):
         raise ValueError(f"unknown engine {engine!r}: use 'processes' or 'dask'")
     if not tasks:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # --------------------------------------------------------------------------
 # Code lists (code -> Chinese label as printed in the national template)
@@ -174,6 +176,45 @@ CHECKS = {
 # --------------------------------------------------------------------------
 
 
+_ARROW_TYPES = {"string": pa.large_string(), "category": pa.large_string(), "Int64": pa.int64(),
+                "Float64": pa.float64(), "boolean": pa.bool_()}
+_PANDAS_TYPES = {pa.large_string(): pd.StringDtype(), pa.string(): pd.StringDtype(),
+                 pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+                 pa.bool_(): pd.BooleanDtype()}
+
+
+def _arrow_array(values, kind: pa.DataType) -> pa.Array:
+    """``pa.array`` of Python values; values Arrow will not take as they are (an int
+    in a text column, 3.0 in a count column) go through the pandas dtype instead."""
+    try:
+        return pa.array(values, type=kind, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        series = pd.Series(list(values), dtype=object)
+        if kind == pa.large_string():
+            series = series.map(lambda v: v if v is None or pd.isna(v) else str(v))
+            return pa.array(series.astype(pd.StringDtype())).cast(kind)
+        dtype = {pa.int64(): "Int64", pa.float64(): "Float64", pa.bool_(): "boolean"}[kind]
+        numbers = series if dtype == "boolean" else pd.to_numeric(series, errors="raise")
+        return pa.array(numbers.astype(dtype)).cast(kind)
+
+
+def _code_array(col: Column) -> pa.Array:
+    return _codes_as_arrow(tuple(col.codes))
+
+
+@cache
+def _codes_as_arrow(codes: tuple[str, ...]) -> pa.Array:
+    return pa.array(codes, type=pa.large_string())
+
+
+def _dictionary_codes(col: pa.ChunkedArray, column: Column) -> pa.ChunkedArray:
+    """Positions in the column's code list of a dictionary column's values (nulls stay null)."""
+    codes = _code_array(column)
+    if all(chunk.dictionary.equals(codes) for chunk in col.chunks):
+        return pa.chunked_array([chunk.indices for chunk in col.chunks], type=col.type.index_type)
+    return pc.index_in(col.cast(pa.large_string()), value_set=codes)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -192,6 +233,21 @@ class Column:
         if self.dtype == "string":
             return pd.StringDtype()
         return self.dtype
+
+    def arrow_type(self) -> pa.DataType:
+        if self.dtype == "category" and self.codes is not None:
+            index = pa.int8() if len(self.codes) < 128 else pa.int16()
+            return pa.dictionary(index, pa.large_string())
+        return _ARROW_TYPES[self.dtype]
+
+    def to_arrow(self, values) -> pa.Array:
+        """Values of this column (Python objects; None, NaN and pd.NA are missing)."""
+        kind = self.arrow_type()
+        if pa.types.is_dictionary(kind):
+            strings = _arrow_array(values, pa.large_string())
+            codes = pc.index_in(strings, value_set=_code_array(self)).cast(kind.index_type)
+            return pa.DictionaryArray.from_arrays(codes, _code_array(self))
+        return _arrow_array(values, kind)
 
 
 @dataclass(frozen=True)
@@ -219,8 +275,57 @@ class Table:
         """A typed frame from records (tuples in column order), sorted by the key."""
         if not records:
             return self.empty()
-        df = self.coerce(pd.DataFrame.from_records(records, columns=self.names))
-        return self.sort(df) if sort else df
+        return self.from_arrow(self.to_arrow(records), sort=sort)
+
+    # -- Arrow: the columnar form records take between parsing and pandas -------
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.arrow_type()) for c in self.columns])
+
+    def to_arrow(self, records: list[tuple]) -> pa.Table:
+        """An Arrow table of records (tuples in column order) with this table's types:
+        categories are dictionary-encoded with the code list as dictionary, so tables
+        made anywhere (worker processes, cluster nodes) concatenate without re-coding."""
+        columns = list(zip(*records)) if records else [()] * len(self.columns)
+        return pa.table([c.to_arrow(v) for c, v in zip(self.columns, columns)],
+                        schema=self.arrow_schema())
+
+    def from_arrow(self, table: pa.Table, sort: bool = True) -> pd.DataFrame:
+        """The typed pandas frame of an Arrow table made by :meth:`to_arrow`, sorted
+        by the key. The table's buffers are released column by column as they are
+        converted: do not use ``table`` afterwards."""
+        if table.num_rows == 0:
+            return self.empty()
+        if sort:
+            table = self.sort_arrow(table)
+        df = table.to_pandas(types_mapper=_PANDAS_TYPES.get, self_destruct=True,
+                             split_blocks=True)
+        del table
+        for col in self.columns:
+            target = col.pandas_dtype()
+            if df[col.name].dtype != target:  # e.g. a dictionary column that was all null
+                df[col.name] = df[col.name].astype(target)
+            elif col.dtype != "string":  # zero-copy from Arrow is read-only: own the buffers
+                df[col.name] = df[col.name].copy()
+        return df
+
+    def sort_arrow(self, table: pa.Table) -> pa.Table:
+        """Rows sorted by the key (categories in code order, NA last), stably; the
+        unsorted columns are dropped one by one as the sorted ones are made."""
+        if not self.key or table.num_rows == 0:
+            return table
+        keys = {}
+        for k in self.key:
+            col = table.column(k)
+            keys[k] = (_dictionary_codes(col, self.column(k)) if pa.types.is_dictionary(col.type)
+                       else col)
+        order = pc.sort_indices(pa.table(keys),
+                                sort_keys=[(k, "ascending", "at_end") for k in keys])
+        del keys
+        names, fields, arrays = table.column_names, table.schema, []
+        for _ in names:
+            arrays.append(table.column(0).take(order))
+            table = table.remove_column(0)
+        return pa.table(arrays, schema=fields)
 
     def coerce(self, df: pd.DataFrame) -> pd.DataFrame:
         """Return ``df`` with this table's columns, in order, with their dtypes.
@@ -249,9 +354,6 @@ class Table:
         """
         if not self.key or df.empty:
             return df.reset_index(drop=True)
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         keys = {}
         for k in self.key:
             col = df[k]
