@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from .checks import failed
 from .read import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED
 from .report import Report, html_table, read_report
-from .schema import TABLES
+from .schema import TABLES, release_memory
 
 FRAME_NAMES = ("applications", "active", "reviews", "sections", "checks")
 MANIFEST_NAMES = ("manifest.csv",)
@@ -129,12 +129,10 @@ class _ArrowBuilder:
     def frames(self) -> dict[str, pd.DataFrame]:
         """One sorted, typed frame per table; each table's batches are freed once converted."""
         out = {}
-        for n in list(self.parts):
-            parts = self.parts.pop(n)
-            table = pa.concat_tables(parts) if parts else TABLES[n].to_arrow([])
-            del parts
-            out[n] = TABLES[n].from_arrow(table)
-            del table
+        for n in list(self.parts):  # no other reference to the batches is kept, so
+            # sorting and converting free each column of them as they go
+            out[n] = TABLES[n].from_arrow(self.parts.pop(n))
+            release_memory()
         return out
 
 

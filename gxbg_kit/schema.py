@@ -215,6 +215,32 @@ def _dictionary_codes(col: pa.ChunkedArray, column: Column) -> pa.ChunkedArray:
     return pc.index_in(col.cast(pa.large_string()), value_set=codes)
 
 
+def release_memory() -> None:
+    """Hand memory freed by large conversions back to the operating system: Arrow's
+    pool keeps freed blocks, and glibc keeps freed heap (e.g. the buffers of
+    batches received from workers) until trimmed, as dask's workers also do."""
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc():
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -275,7 +301,7 @@ class Table:
         """A typed frame from records (tuples in column order), sorted by the key."""
         if not records:
             return self.empty()
-        return self.from_arrow(self.to_arrow(records), sort=sort)
+        return self.from_arrow([self.to_arrow(records)], sort=sort)
 
     # -- Arrow: the columnar form records take between parsing and pandas -------
     def arrow_schema(self) -> pa.Schema:
@@ -289,43 +315,45 @@ class Table:
         return pa.table([c.to_arrow(v) for c, v in zip(self.columns, columns)],
                         schema=self.arrow_schema())
 
-    def from_arrow(self, table: pa.Table, sort: bool = True) -> pd.DataFrame:
-        """The typed pandas frame of an Arrow table made by :meth:`to_arrow`, sorted
-        by the key. The table's buffers are released column by column as they are
-        converted: do not use ``table`` afterwards."""
+    def from_arrow(self, parts: list[pa.Table], sort: bool = True) -> pd.DataFrame:
+        """One typed pandas frame of Arrow tables made by :meth:`to_arrow`, sorted by
+        the key. ``parts`` is emptied: each column's Arrow memory is freed once it is
+        converted, so a large table needs little more than its final size."""
+        table = pa.concat_tables(parts) if parts else self.to_arrow([])
+        parts.clear()
         if table.num_rows == 0:
             return self.empty()
-        if sort:
-            table = self.sort_arrow(table)
-        df = table.to_pandas(types_mapper=_PANDAS_TYPES.get, self_destruct=True,
-                             split_blocks=True)
-        del table
+        order = self._order(table) if sort else None
+        large = table.num_rows >= 1_000_000
+        out = {}
         for col in self.columns:
+            values = table.column(0)
+            table = table.remove_column(0)
+            if order is not None:
+                values = values.take(order)
+            series = values.to_pandas(types_mapper=_PANDAS_TYPES.get)
+            del values
+            if large:
+                release_memory()
             target = col.pandas_dtype()
-            if df[col.name].dtype != target:  # e.g. a dictionary column that was all null
-                df[col.name] = df[col.name].astype(target)
+            if series.dtype != target:  # e.g. a dictionary column that was all null
+                series = series.astype(target)
             elif col.dtype != "string":  # zero-copy from Arrow is read-only: own the buffers
-                df[col.name] = df[col.name].copy()
-        return df
+                series = series.copy()
+            out[col.name] = series
+        return pd.DataFrame(out, copy=False)
 
-    def sort_arrow(self, table: pa.Table) -> pa.Table:
-        """Rows sorted by the key (categories in code order, NA last), stably; the
-        unsorted columns are dropped one by one as the sorted ones are made."""
-        if not self.key or table.num_rows == 0:
-            return table
+    def _order(self, table: pa.Table) -> pa.Array:
+        """Row order by the key (categories in code order, NA last), stable."""
+        if not self.key:
+            return pa.array(range(table.num_rows), pa.int64())
         keys = {}
         for k in self.key:
             col = table.column(k)
             keys[k] = (_dictionary_codes(col, self.column(k)) if pa.types.is_dictionary(col.type)
                        else col)
-        order = pc.sort_indices(pa.table(keys),
-                                sort_keys=[(k, "ascending", "at_end") for k in keys])
-        del keys
-        names, fields, arrays = table.column_names, table.schema, []
-        for _ in names:
-            arrays.append(table.column(0).take(order))
-            table = table.remove_column(0)
-        return pa.table(arrays, schema=fields)
+        return pc.sort_indices(pa.table(keys),
+                               sort_keys=[(k, "ascending", "at_end") for k in keys])
 
     def coerce(self, df: pd.DataFrame) -> pd.DataFrame:
         """Return ``df`` with this table's columns, in order, with their dtypes.
