@@ -2,11 +2,13 @@
 
 Parsed with lxml's HTML parser: nothing is fetched (``no_network``), no
 entity is resolved, comments and processing instructions are dropped, and
-scripts, styles and forms are ignored. ``colspan``/``rowspan`` are expanded
-into a grid: a merged *label* is repeated in every cell it covers (so a row
-keeps its group, e.g. （三）不予公开), a merged *value* stands in its first
-cell only, so numbers are never duplicated. ``&nbsp;`` and empty cells are
-blank cells, never 0.
+scripts, styles and forms are ignored. The tree is turned into text by an
+XSLT stylesheet (libxslt, in C: walking the cells in Python was most of the
+time of an HTML report) that marks tables, rows and cells; Python then lays
+each table out as a grid. ``colspan``/``rowspan`` are expanded: a merged
+*label* is repeated in every cell it covers (so a row keeps its group, e.g.
+（三）不予公开), a merged *value* stands in its first cell only, so numbers are
+never duplicated. ``&nbsp;`` and empty cells are blank cells, never 0.
 """
 from __future__ import annotations
 
@@ -15,67 +17,86 @@ import re
 from lxml import etree
 
 from .cells import is_value
+from .errors import ReadError
 
 SKIP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "head",
         "form", "button", "select", "input", "svg", "canvas", "nav", "video", "audio", "textarea"}
 BLOCK = {"p", "div", "section", "article", "header", "footer", "aside", "main", "li", "ul",
          "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "dd", "dt",
          "dl", "center", "address", "figure", "figcaption", "hr", "body", "html", "caption"}
+
+# Markers the stylesheet writes around tables, rows and cells: Unicode
+# noncharacters, which no text contains (they are removed from the input first).
+TABLE, END, ROW, CELL, SPAN = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
+_MARKERS = re.compile(f"[{TABLE}{END}{ROW}{CELL}{SPAN}]")
+
+
+def _stylesheet() -> etree.XSLT:
+    skip, block = "|".join(sorted(SKIP)), "|".join(sorted(BLOCK))
+    nl = "<xsl:text>&#10;</xsl:text>"
+    xsl = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="{skip}"/>
+<xsl:template match="{skip}" mode="cell"/>
+<xsl:template match="br">{nl}</xsl:template>
+<xsl:template match="br" mode="cell"/>
+<xsl:template match="{block}">{nl}<xsl:apply-templates/>{nl}</xsl:template>
+<xsl:template match="table">{nl}{nl}<xsl:text>{TABLE}</xsl:text>
+  <xsl:for-each select="tr|thead/tr|tbody/tr|tfoot/tr"><xsl:text>{ROW}</xsl:text>
+    <xsl:for-each select="td|th"><xsl:text>{CELL}</xsl:text>
+      <xsl:if test="@rowspan or @colspan"><xsl:value-of select="@rowspan"/><xsl:text>,</xsl:text>
+        <xsl:value-of select="@colspan"/><xsl:text>{SPAN}</xsl:text></xsl:if>
+      <xsl:apply-templates mode="cell"/></xsl:for-each></xsl:for-each>
+  <xsl:text>{END}</xsl:text>{nl}</xsl:template>
+<xsl:template match="text()"><xsl:value-of select="translate(., '&#9;&#10;&#13;', '   ')"/></xsl:template>
+</xsl:stylesheet>"""
+    return etree.XSLT(etree.XML(xsl), access_control=etree.XSLTAccessControl.DENY_ALL)
+
+
+_TO_TEXT = _stylesheet()
 _WS = re.compile(r"\s+")
+_INLINE_WS = re.compile(r"[^\S\n]+")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+_TABLES = re.compile(f"{TABLE}(.*?){END}", re.S)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
                            recover=True, huge_tree=False)
 
 
-def _tag(el) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
-
-
-def _cell_text(cell) -> str:
-    if any(True for _ in cell.iter("script", "style", "table")):
-        parts: list[str] = []
-        _walk(cell, parts, in_cell=True, top=True)
-        raw = "".join(parts)
-    else:  # the usual case: plain text and inline tags
-        raw = "".join(cell.itertext())
-    text = _WS.sub(" ", raw).strip()
-    return _CJK_GAP.sub("", text) if " " in text else text
-
-
-def _span(cell, attr: str) -> int:
-    value = cell.get(attr)
-    if value is None:
-        return 1
+def _span(value: str) -> int:
     try:
         return max(1, min(int(value.strip() or 1), 1000))
     except ValueError:
         return 1
 
 
-def _rows(table) -> list:
-    rows = []
-    for child in table:
-        t = _tag(child)
-        if t == "tr":
-            rows.append(child)
-        elif t in ("thead", "tbody", "tfoot"):
-            rows.extend(r for r in child if _tag(r) == "tr")
-    return rows
+def _cells(table: str) -> list[list[str]]:
+    """Rows of cell texts (spans still marked) of one table's marked text:
+    white space collapsed, cell texts stripped, gaps between CJK characters closed."""
+    table = _WS.sub(" ", table).rstrip(" ")
+    for m in (ROW, CELL, SPAN, END):
+        table = table.replace(" " + m, m)
+    table = table.replace(CELL + " ", CELL).replace(SPAN + " ", SPAN)
+    if " " in table:
+        table = _CJK_GAP.sub("", table)
+    return [row.split(CELL)[1:] for row in table.split(ROW)[1:]]
 
 
-def table_grid(table) -> list[list[str]]:
-    """Expand a <table> element into a rectangular grid of cell texts."""
+def _grid(rows: list[list[str]]) -> list[list[str]]:
+    """Expand rowspan/colspan into a rectangular grid of cell texts."""
     grid: dict[tuple[int, int], str] = {}
-    for r, tr in enumerate(_rows(table)):
+    for r, row in enumerate(rows):
         c = 0
-        for cell in tr:
-            if _tag(cell) not in ("td", "th"):
-                continue
+        for cell in row:
             while (r, c) in grid:
                 c += 1
-            text = _cell_text(cell)
-            rs, cs = _span(cell, "rowspan"), _span(cell, "colspan")
+            if SPAN not in cell:
+                grid[(r, c)] = cell
+                c += 1
+                continue
+            spans, text = cell.split(SPAN, 1)
+            rowspan, _, colspan = spans.partition(",")
+            rs, cs = _span(rowspan), _span(colspan)
             repeat = bool(text) and not is_value(text)
             for dr in range(rs):
                 for dc in range(cs):
@@ -89,45 +110,23 @@ def table_grid(table) -> list[list[str]]:
     return [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
 
 
-def _walk(el, out: list[str], in_cell: bool = False, top: bool = False) -> None:
-    """Append the text of ``el`` (not its tail) to ``out``."""
-    name = _tag(el)
-    if not name:  # comments, entities, processing instructions
-        return
-    if name in SKIP and not top:
-        return
-    if name == "br":
-        out.append(" " if in_cell else "\n")
-        return
-    if name == "table" and not in_cell and not top:
-        out.append("\n\n")
-        out.extend("\t".join(row) + "\n" for row in table_grid(el))
-        out.append("\n")
-        return
-    block = name in BLOCK and not in_cell
-    if block:
-        out.append("\n")
-    if el.text:
-        out.append(_WS.sub(" ", el.text))
-    for child in el:
-        _walk(child, out, in_cell)
-        if child.tail:
-            out.append(_WS.sub(" ", child.tail))
-    if block:
-        out.append("\n")
+def _table_lines(match: re.Match) -> str:
+    return "".join("\t".join(row) + "\n" for row in _grid(_cells(match.group(1))))
 
 
 def html_to_text(html: str) -> str:
     """Text of an HTML page in reading order, tables as tab-separated rows."""
-    html = _XML_DECL.sub("", html, count=1)
+    html = _MARKERS.sub("", _XML_DECL.sub("", html, count=1))
     try:
         root = etree.fromstring(html, parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return ""
     if root is None:
         return ""
-    out: list[str] = []
-    _walk(root, out)
-    lines = [line.strip(" \u3000\xa0") for line in "".join(out).split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n ") + "\n"
+    try:
+        marked = str(_TO_TEXT(etree.ElementTree(root)))
+    except etree.XSLTApplyError as exc:  # e.g. elements nested thousands deep
+        raise ReadError("corrupt", f"the HTML page cannot be laid out as text ({exc})") from None
+    text = _TABLES.sub(_table_lines, _INLINE_WS.sub(" ", marked))
+    lines = [line.strip(" \u3000\xa0") for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n ") + "\n"

@@ -36,3 +36,26 @@ def test_external_entities_not_resolved(tmp_path):
             "<html><body><p>&x;</p><p>一、总体情况</p></body></html>")
     text = html_to_text(page)
     assert "TOPSECRET" not in text and "一、总体情况" in text
+
+
+def test_marker_characters_in_a_page_do_not_break_tables():
+    # the stylesheet marks tables with Unicode noncharacters; a page that
+    # contains them (never in real text) must still lay out its table
+    page = ("<html><body><p>一、总体情况\ufdd3\ufdd0</p><table>"
+            "<tr><td>自然\ufdd2人</td><td>3\ufdd4</td></tr></table></body></html>")
+    lines = html_to_text(page).splitlines()
+    assert "一、总体情况" in lines and "自然人\t3" in lines
+
+
+def test_br_breaks_lines_outside_tables_and_joins_inside_cells():
+    page = ("<html><body><p>一、总体情况<br>二、主动公开</p>"
+            "<table><tr><td>本年<br>新收</td><td>5</td></tr></table></body></html>")
+    lines = html_to_text(page).splitlines()
+    assert lines[:2] == ["一、总体情况", "二、主动公开"]
+    assert "本年新收\t5" in lines
+
+
+def test_nested_table_in_a_cell_is_read_inline():
+    page = ("<html><body><table><tr><td>申请人<table><tr><td>自然人</td></tr></table></td>"
+            "<td>7</td></tr></table></body></html>")
+    assert "申请人自然人\t7" in html_to_text(page).splitlines()
