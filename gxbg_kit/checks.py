@@ -49,6 +49,8 @@ def failed(checks):
 def fmt(x) -> str:
     if x is None:
         return "NA"
+    if type(x) is int:
+        return str(x)
     x = float(x)
     return str(int(x)) if x.is_integer() else f"{x:g}"
 
@@ -58,7 +60,7 @@ def parts_sum_to_total(report_id: str, check: str, table: str, parts: Iterable, 
     """The reusable "parts sum to the total" check: ``expected`` is the printed
     total, ``actual`` the sum of the printed parts."""
     actual = strict_sum(parts)
-    ok = same(total, actual)
+    ok = None if total is None or actual is None else abs(total - actual) < 1e-9
     return record(report_id, check, table, expected=total, actual=actual, ok=ok,
                   detail=f"{what}: {total_label} {fmt(total)}, {parts_label} {fmt(actual)}", **where)
 

@@ -84,30 +84,33 @@ def _cells(table: str) -> list[list[str]]:
 
 def _grid(rows: list[list[str]]) -> list[list[str]]:
     """Expand rowspan/colspan into a rectangular grid of cell texts."""
-    grid: dict[tuple[int, int], str] = {}
+    grid: list[dict[int, str]] = [{} for _ in rows]
+    n_cols = 0
     for r, row in enumerate(rows):
+        line = grid[r]
         c = 0
         for cell in row:
-            while (r, c) in grid:
+            while c in line:
                 c += 1
             if SPAN not in cell:
-                grid[(r, c)] = cell
+                line[c] = cell
                 c += 1
                 continue
             spans, text = cell.split(SPAN, 1)
             rowspan, _, colspan = spans.partition(",")
             rs, cs = _span(rowspan), _span(colspan)
             repeat = bool(text) and not is_value(text)
+            while len(grid) < r + rs:
+                grid.append({})
             for dr in range(rs):
                 for dc in range(cs):
-                    first = dr == 0 and dc == 0
-                    grid[(r + dr, c + dc)] = text if (first or repeat) else ""
+                    grid[r + dr][c + dc] = text if (repeat or (dr == 0 and dc == 0)) else ""
             c += cs
-    if not grid:
-        return []
-    n_rows = max(r for r, _ in grid) + 1
-    n_cols = max(c for _, c in grid) + 1
-    return [[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)]
+        n_cols = max(n_cols, c)
+    while grid and not grid[-1]:
+        grid.pop()
+    n_cols = max([n_cols] + [max(line) + 1 for line in grid if line])
+    return [[line.get(c, "") for c in range(n_cols)] for line in grid]
 
 
 def _table_lines(match: re.Match) -> str:

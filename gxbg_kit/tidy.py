@@ -8,6 +8,8 @@ keeps parsing fast.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .cells import parse_value
 from .recognize import ActiveTable, ApplicationsTable, ReviewsTable
 from .schema import APPLICANTS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS
@@ -32,6 +34,7 @@ def skeleton_keys(table: ApplicationsTable, template: str) -> list[tuple[str, st
     return keys
 
 
+@lru_cache(maxsize=65536)
 def _count(cell):
     """(count, unreadable) of a cell: counts are whole numbers."""
     v = parse_value(cell)
