@@ -311,8 +311,7 @@ class Table:
         """An Arrow table of records (tuples in column order) with this table's types:
         categories are dictionary-encoded with the code list as dictionary, so tables
         made anywhere (worker processes, cluster nodes) concatenate without re-coding."""
-        columns = list(zip(*records)) if records else [()] * len(self.columns)
-        return pa.table([c.to_arrow(v) for c, v in zip(self.columns, columns)],
+        return pa.table([c.to_arrow([r[i] for r in records]) for i, c in enumerate(self.columns)],
                         schema=self.arrow_schema())
 
     def from_arrow(self, parts: list[pa.Table], sort: bool = True) -> pd.DataFrame:
