@@ -163,20 +163,23 @@ def runs(lines: list[str]) -> list[Run]:
             if not cells:
                 continue
             row = Run([], [], [], [])
+            data = False  # a non-blank value since the row's last label
             for col, c in enumerate(cells):
                 if is_value(c):
                     row.values.append(c)
                     row.value_cols.append(col)
+                    data = data or bool(c.strip())
                     continue
-                if any(not is_blank(v) for v in row.values):
+                if data:
                     out.append(row)  # a second row on the same line
                     row = Run([], [], [], [])
-                else:  # blank cells before or between labels pad the label area
+                    data = False
+                elif row.values:  # blank cells before or between labels pad the label area
                     row.values, row.value_cols = [], []
                 if len(c) <= MAX_LABEL:
                     row.labels.append(c)
                     row.label_cols.append(col)
-            if row.labels or row.has_data:
+            if row.labels or data:
                 out.append(row)
             continue
         if raw == "" or raw in ("\r",):

@@ -56,13 +56,14 @@ def fmt(x) -> str:
 
 
 def parts_sum_to_total(report_id: str, check: str, table: str, parts: Iterable, total, *,
-                       what: str, total_label: str, parts_label: str, **where) -> tuple:
+                       what: str, total_label: str, parts_label: str, row=None, reason=None,
+                       applicant=None) -> tuple:
     """The reusable "parts sum to the total" check: ``expected`` is the printed
     total, ``actual`` the sum of the printed parts."""
     actual = strict_sum(parts)
     ok = None if total is None or actual is None else abs(total - actual) < 1e-9
-    return record(report_id, check, table, expected=total, actual=actual, ok=ok,
-                  detail=f"{what}: {total_label} {fmt(total)}, {parts_label} {fmt(actual)}", **where)
+    return (report_id, check, table, row, reason, applicant, total, actual, ok,
+            f"{what}: {total_label} {fmt(total)}, {parts_label} {fmt(actual)}")
 
 
 Cells = dict  # (row, reason or None, applicant) -> int | None

@@ -34,8 +34,14 @@ def section_patterns() -> list[tuple[str, re.Pattern]]:
 
 @cache
 def chrome_pattern() -> re.Pattern:
-    """One pattern for every web-page chrome line of data/chrome.csv."""
-    return re.compile("|".join(f"(?:{r['pattern']})" for r in _csv("chrome.csv")), re.M)
+    """One pattern for every web-page chrome line of data/chrome.csv (their common
+    leading ``^\\s*`` factored out: the search runs over every report's text)."""
+    patterns = [r["pattern"] for r in _csv("chrome.csv")]
+    lead = "^\\s*"
+    if all(p.startswith(lead) for p in patterns):
+        return re.compile(lead + "(?:" + "|".join(f"(?:{p[len(lead):]})" for p in patterns) + ")",
+                          re.M)
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.M)
 
 
 def strip_chrome(text: str) -> str:
