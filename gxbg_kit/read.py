@@ -79,9 +79,17 @@ def sniff_format(data: bytes, name: str = "") -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
-def _printable_share(text: str) -> float:
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + b"\x0b" + bytes(range(0x0e, 0x20))
+
+
+def _printable_share(text: str, utf8: bytes | None = None) -> float:
+    """Share of characters that are not control characters or U+FFFD. For text
+    decoded from UTF-8 the count is taken on its bytes (much faster than a regex)."""
     if not text:
         return 0.0
+    if utf8 is not None:
+        bad = len(utf8) - len(utf8.translate(None, _CONTROL_BYTES)) + utf8.count(b"\xef\xbf\xbd")
+        return 1 - bad / len(text)
     return 1 - len(_CONTROL.findall(text)) / len(text)
 
 
@@ -128,7 +136,7 @@ def decode(data: bytes) -> tuple[str, str]:
         if best is not None:
             candidates.append((str(best), best.encoding))
     for text, enc in candidates:
-        if _printable_share(text) > 0.9:
+        if _printable_share(text, data if enc == "utf-8" else None) > 0.9:
             return text, codecs.lookup(enc).name
     raise ReadError("undecodable", "the bytes are not readable text in UTF-8, UTF-16, GB18030 or "
                     "any encoding charset-normalizer recognises")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .cells import normalize_label
@@ -59,6 +59,11 @@ def heading_section(line: str) -> str | None:
     """The section a heading line opens, or None if the line is no heading."""
     if len(line) > 60 or line.lstrip().lstrip("#*").lstrip()[:1] not in _HEAD_START:
         return None  # cheap test first: most lines are not headings
+    return _heading_section(line)
+
+
+@lru_cache(maxsize=16384)
+def _heading_section(line: str) -> str | None:  # the same lines recur in report after report
     m = _HEADING.match(line)
     if not m:
         return None

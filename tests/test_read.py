@@ -1,6 +1,8 @@
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gxbg_kit.errors import ReadError
 from gxbg_kit.read import decode, sniff_format, to_document
@@ -57,3 +59,11 @@ def test_images_and_archives_are_unsupported_with_a_clear_message(data, what):
     with pytest.raises(ReadError) as err:
         to_document(data, "report.txt")
     assert err.value.reason == "unsupported_format" and what in err.value.message
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text(alphabet=st.sampled_from("中文abc\t\n\r\x00\x01\x08\x0b\x0c\x1f\x7f\ufffd é")))
+def test_printable_share_counted_on_utf8_bytes_equals_the_character_count(text):
+    from gxbg_kit.read import _printable_share
+
+    assert _printable_share(text, text.encode("utf-8")) == pytest.approx(_printable_share(text))
