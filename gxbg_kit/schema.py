@@ -323,7 +323,7 @@ class Table:
         if table.num_rows == 0:
             return self.empty()
         order = self._order(table) if sort else None
-        large = table.num_rows >= 1_000_000
+        large = table.num_rows >= 4_000_000  # trimming after each column costs time
         out = {}
         for col in self.columns:
             values = table.column(0)
