@@ -114,3 +114,24 @@ def test_dask_engine_on_a_local_cluster_gives_the_same_frames(tmp_path):
     local = gx.load_corpus(folder, jobs=1, progress=False)
     dask = gx.load_corpus(folder, jobs=2, engine="dask", progress=False)
     assert_same(frames(local), frames(dask))
+
+
+def test_garbage_collector_paused_while_a_batch_is_parsed_and_restored_after(monkeypatch):
+    import gc
+
+    from gxbg_kit import parallel
+
+    states = []
+    real = parallel.parse_file
+
+    def spy(*args):
+        states.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(parallel, "parse_file", spy)
+    tasks = [(p, p.name, None) for p in sorted(DATA.glob("*.txt"))]
+    batch = parallel.parse_chunk(tasks, timeout=None, limits=None)
+    assert states == [False] * len(tasks)  # paused during the batch …
+    assert gc.isenabled()  # … and on again after
+    assert batch["reports"].num_rows == len(tasks)
+    assert batch["applications"].num_rows > 0
