@@ -53,6 +53,8 @@ def strip_chrome(text: str) -> str:
 
 
 _HEAD_START = frozenset("一二三四五六七八九十第0123456789")
+_MAY_MARK = _HEAD_START | {"附"}  # first characters of headings and appendix headings
+_LEAD = " \t\r\n\u3000\xa0#*"
 
 
 def heading_section(line: str) -> str | None:
@@ -95,6 +97,9 @@ def find_sections(lines: list[str]) -> dict[str, Section]:
     marks: list[tuple[int, str | None]] = []
     seen: set[str] = set()
     for i, line in enumerate(lines):
+        first = line.lstrip(_LEAD)[:1]
+        if first not in _MAY_MARK and not first.isspace():
+            continue  # cheap test first: most lines neither open a section nor an appendix
         name = heading_section(line)
         if name is not None and name not in seen:
             seen.add(name)

@@ -7,7 +7,9 @@
 Each measurement runs in a fresh child process, so its peak memory (the
 largest resident set of the loading process while loading, and separately of
 any one worker) is its own; writing Parquet for the size figures comes after. Corpora are generated once by ``gxbg_kit.synth`` (seed 2024) under
-``--workdir`` and reused. Targets (issue 6, 2-core machine): ≥ 1,000 text/HTML
+``--workdir`` and reused. A CPU check first prints how much faster ``jobs``
+busy processes are than one on this machine (hyper-threads or a shared CPU
+quota give less than ``jobs`` times). Targets (issue 6, 2-core machine): ≥ 1,000 text/HTML
 reports per second with both cores; a cached re-run of 10k reports < 5 s;
 100k reports in < 4 GiB peak memory.
 """
@@ -73,6 +75,26 @@ def child(args: dict) -> dict:
     return out
 
 
+def _spin(_=None) -> float:
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - t0
+
+
+def cpu_scaling(jobs: int) -> float:
+    """How many times one core's work ``jobs`` busy Python processes do together on
+    this machine (2.0 for two real cores; less when the cores are hyper-threads or
+    the machine's CPU quota is shared)."""
+    from multiprocessing import Pool
+
+    alone = min(_spin() for _ in range(2))
+    with Pool(jobs) as pool:
+        together = max(pool.map(_spin, range(jobs)))
+    return jobs * alone / together
+
+
 def measure(args: dict) -> dict:
     proc = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)],
                           capture_output=True, text=True, check=True)
@@ -93,6 +115,8 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     jobs = a.jobs or len(os.sched_getaffinity(0))
     print(f"gxbg_kit benchmark: {jobs} worker process(es), {os.cpu_count()} cores", flush=True)
+    print(f"  CPU check: {jobs} busy Python processes do {cpu_scaling(jobs):.2f}x the work of one "
+          "(the ceiling of any parallel speed-up here)", flush=True)
     for n in (int(s) for s in a.sizes.split(",")):
         print(f"\n== {n:,} synthetic reports ==", flush=True)
         folder = ensure_corpus(workdir, n)
