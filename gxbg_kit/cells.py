@@ -168,7 +168,7 @@ def runs(lines: list[str]) -> list[Run]:
                 if is_value(c):
                     row.values.append(c)
                     row.value_cols.append(col)
-                    data = data or bool(c.strip())
+                    data = data or c != ""  # split_line strips cells
                     continue
                 if data:
                     out.append(row)  # a second row on the same line
