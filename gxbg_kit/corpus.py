@@ -68,6 +68,9 @@ def parse_file(path: Path, display_path: str, manifest_row: dict | None,
     try:
         rep = read_report(path, manifest=manifest_row, name=display_path, **(limits or {}))
         return rep.records
+    except FileNotFoundError:  # listed, but gone (or never there): not a parser bug
+        return failed_records(path, display_path, manifest_row, "read_error",
+                              f"no such file: {path}")
     except Exception as exc:  # a bug or an unforeseen input: keep the row, say what happened
         return failed_records(path, display_path, manifest_row, "parse_error",
                               f"{type(exc).__name__}: {exc} (at {_where(exc)})")

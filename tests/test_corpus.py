@@ -177,3 +177,12 @@ def test_docx_uncompressed_limit_and_pdf_page_limit_are_user_settings(tmp_path):
     r = c.reports.set_index("path")
     assert r.loc["a.docx", "reason"] == "corrupt_archive"
     assert r.loc["b.pdf", "reason"] == "too_large"
+
+
+def test_a_listed_file_that_does_not_exist_is_a_read_error_row(tmp_path):
+    real = sorted((DATA / "reports").glob("*.txt"))[:1]
+    corpus = gx.load_corpus([*real, tmp_path / "gone.txt"], jobs=1)
+    row = corpus.reports.set_index("path").loc[str(tmp_path / "gone.txt")]
+    assert row["status"] == "failed" and row["reason"] == "read_error"
+    assert "no such file" in row["message"]
+    assert len(corpus.reports) == 2
