@@ -130,9 +130,28 @@ def parse_in_process(tasks, timeout, limits, bar):
     yield from _batched(each())
 
 
+def prefetch(tasks) -> None:
+    """Ask the kernel to start reading a chunk's files now (``posix_fadvise``
+    WILLNEED), so parsing the first files overlaps the disk reads of the rest."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for task in tasks:
+        try:
+            fd = os.open(task[0], os.O_RDONLY)
+        except OSError:
+            continue  # reported when the file is parsed
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
 def parse_chunk(tasks, timeout, limits):
     """Parse a few files in a worker, each under its own SIGALRM timeout, and
     return their records as one Arrow batch."""
+    prefetch(tasks)
     with _gc_paused():
         return records_to_arrow(_parse_with_alarm(task, timeout, limits) for task in tasks)
 

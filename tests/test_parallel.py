@@ -135,3 +135,19 @@ def test_garbage_collector_paused_while_a_batch_is_parsed_and_restored_after(mon
     assert gc.isenabled()  # … and on again after
     assert batch["reports"].num_rows == len(tasks)
     assert batch["applications"].num_rows > 0
+
+
+def test_prefetch_skips_missing_files_and_leaves_no_descriptor_open(tmp_path):
+    import os
+
+    from gxbg_kit import parallel
+
+    real = sorted(DATA.glob("*.txt"))
+    tasks = [(p, p.name, None) for p in real] + [(tmp_path / "gone.txt", "gone.txt", None)]
+    before = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").exists() else None
+    parallel.prefetch(tasks)  # a missing file is reported when parsed, not here
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before
+    batch = parallel.parse_chunk(tasks, timeout=None, limits=None)
+    reasons = dict(zip(batch["reports"]["path"].to_pylist(), batch["reports"]["reason"].to_pylist()))
+    assert reasons["gone.txt"] == "read_error" and len(reasons) == len(tasks)
