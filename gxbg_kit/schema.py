@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -314,15 +315,22 @@ class Table:
         return pa.table([c.to_arrow([r[i] for r in records]) for i, c in enumerate(self.columns)],
                         schema=self.arrow_schema())
 
-    def from_arrow(self, parts: list[pa.Table], sort: bool = True) -> pd.DataFrame:
+    def from_arrow(self, parts: list[pa.Table], sort: bool = True,
+                   presorted: bool = False) -> pd.DataFrame:
         """One typed pandas frame of Arrow tables made by :meth:`to_arrow`, sorted by
         the key. ``parts`` is emptied: each column's Arrow memory is freed once it is
-        converted, so a large table needs little more than its final size."""
+        converted, so a large table needs little more than its final size.
+
+        ``presorted``: each part is already sorted by the key (:meth:`sort_arrow`)
+        and holds all rows of its reports, so only whole reports are put in order."""
         table = pa.concat_tables(parts) if parts else self.to_arrow([])
         parts.clear()
         if table.num_rows == 0:
             return self.empty()
-        order = self._order(table) if sort else None
+        order = None
+        if sort:
+            order = (self._report_block_order(table) if presorted and self.key[:1] == ("report_id",)
+                     else self._order(table))
         large = table.num_rows >= 4_000_000  # trimming after each column costs time
         out = {}
         for col in self.columns:
@@ -341,6 +349,27 @@ class Table:
                 series = series.copy()
             out[col.name] = series
         return pd.DataFrame(out, copy=False)
+
+    def sort_arrow(self, table: pa.Table) -> pa.Table:
+        """``table`` sorted by the key."""
+        return table.take(self._order(table)) if self.key and table.num_rows else table
+
+    @staticmethod
+    def _report_block_order(table: pa.Table) -> pa.Array:
+        """Row order that puts whole reports in report_id order, keeping the order of
+        rows within each report (a stable sort of blocks, not of rows: parts sorted
+        by the key, each holding all rows of its reports, then need no row sort)."""
+        starts, lengths, ids, offset = [], [], [], 0
+        for chunk in pc.run_end_encode(table.column("report_id")).chunks:
+            ends = chunk.run_ends.to_numpy().astype(np.int64)
+            lengths.append(np.diff(ends, prepend=0))
+            starts.append(offset + ends - lengths[-1])
+            ids.append(chunk.values)
+            offset += len(chunk)
+        blocks = pc.sort_indices(pa.concat_arrays(ids)).to_numpy()
+        starts, lengths = np.concatenate(starts)[blocks], np.concatenate(lengths)[blocks]
+        new_starts = np.cumsum(lengths) - lengths
+        return pa.array(np.repeat(starts - new_starts, lengths) + np.arange(lengths.sum()))
 
     def _order(self, table: pa.Table) -> pa.Array:
         """Row order by the key (categories in code order, NA last), stable."""
