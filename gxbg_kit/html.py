@@ -13,6 +13,7 @@ never duplicated. ``&nbsp;`` and empty cells are blank cells, never 0.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -63,6 +64,7 @@ _PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=Tru
                            recover=True, huge_tree=False)
 
 
+@lru_cache(maxsize=256)
 def _span(value: str) -> int:
     try:
         return max(1, min(int(value.strip() or 1), 1000))
