@@ -97,8 +97,9 @@ def _parse_with_alarm(task, timeout, limits):
 def _gc_paused():
     """Parsing allocates millions of short-lived tuples, and each time the cyclic
     garbage collector runs it rescans every long-lived object (the label and cell
-    caches): about 15 % of the parsing time. Parsed reports hold no reference
-    cycles, so the collector is paused while a batch is parsed and resumed after."""
+    caches): about 15 % of the parsing time. Parsing leaves no reference cycles
+    (none in 300 synthetic reports), so the collector is paused while a batch is
+    parsed; anything a failure leaves behind is collected once it resumes."""
     enabled = gc.isenabled()
     gc.disable()
     try:
