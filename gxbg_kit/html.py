@@ -86,33 +86,37 @@ def _cells(table: str) -> list[list[str]]:
 
 def _grid(rows: list[list[str]]) -> list[list[str]]:
     """Expand rowspan/colspan into a rectangular grid of cell texts."""
-    grid: list[dict[int, str]] = [{} for _ in rows]
-    n_cols = 0
+    grid: list[list[str | None]] = [[] for _ in rows]  # None: a place not yet filled
     for r, row in enumerate(rows):
         line = grid[r]
         c = 0
         for cell in row:
-            while c in line:
+            while c < len(line) and line[c] is not None:  # taken by a rowspan from above
                 c += 1
             if SPAN not in cell:
-                line[c] = cell
+                if c == len(line):
+                    line.append(cell)
+                else:
+                    line[c] = cell
                 c += 1
                 continue
             spans, text = cell.split(SPAN, 1)
             rowspan, _, colspan = spans.partition(",")
             rs, cs = _span(rowspan), _span(colspan)
-            repeat = bool(text) and not is_value(text)
+            fill = text if text and not is_value(text) else ""  # labels repeat, values stand once
             while len(grid) < r + rs:
-                grid.append({})
+                grid.append([])
             for dr in range(rs):
-                for dc in range(cs):
-                    grid[r + dr][c + dc] = text if (repeat or (dr == 0 and dc == 0)) else ""
+                target = grid[r + dr]
+                if len(target) < c + cs:
+                    target.extend([None] * (c + cs - len(target)))
+                target[c:c + cs] = [fill] * cs
+            line[c] = text
             c += cs
-        n_cols = max(n_cols, c)
     while grid and not grid[-1]:
         grid.pop()
-    n_cols = max([n_cols] + [max(line) + 1 for line in grid if line])
-    return [[line.get(c, "") for c in range(n_cols)] for line in grid]
+    n_cols = max((len(line) for line in grid), default=0)
+    return [[x or "" for x in line] + [""] * (n_cols - len(line)) for line in grid]
 
 
 def _table_lines(match: re.Match) -> str:

@@ -59,3 +59,17 @@ def test_nested_table_in_a_cell_is_read_inline():
     page = ("<html><body><table><tr><td>申请人<table><tr><td>自然人</td></tr></table></td>"
             "<td>7</td></tr></table></body></html>")
     assert "申请人自然人\t7" in html_to_text(page).splitlines()
+
+
+def test_overlapping_spans_fill_the_grid_labels_repeated_values_once():
+    page = """<html><body><table>
+    <tr><td rowspan="2">A</td><td colspan="2">B</td></tr>
+    <tr><td>5</td><td rowspan="2" colspan="2">7</td></tr>
+    <tr><td>C</td><td>1</td></tr>
+    <tr></tr><tr><td rowspan="3">D</td></tr>
+    </table></body></html>"""
+    assert html_to_text(page).splitlines() == [
+        "A\tB\tB\t", "A\t5\t7\t", "C\t1\t\t",  # the merged value 7 stands once
+        "\t\t\t",  # an empty row stays a row
+        "D\t\t\t", "D\t\t\t", "D\t\t\t",  # a rowspan past the last <tr> still fills its rows
+    ]
