@@ -21,7 +21,9 @@ from contextlib import contextmanager
 from .corpus import failed_records, parse_file, records_to_arrow
 
 IN_PROCESS_MAX = 8  # batches this small are parsed without starting workers
-BATCH = 256  # files per Arrow batch (and at most per worker chunk)
+BATCH = 256  # files per Arrow batch parsed in this process
+CHUNK = 64  # at most this many files per worker task: a chunk stuck in C code (deaf to
+# SIGALRM) is killed only after its backstop, which grows with the chunk
 
 
 def default_jobs() -> int:
@@ -158,7 +160,7 @@ def parse_chunk(tasks, timeout, limits):
 
 
 def _chunks(tasks, jobs):
-    size = max(1, min(BATCH, len(tasks) // (jobs * 8)))
+    size = max(1, min(CHUNK, len(tasks) // (jobs * 8)))
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
