@@ -58,7 +58,7 @@ _TO_TEXT = _stylesheet()
 _WS = re.compile(r"\s+")
 _INLINE_WS = re.compile(r"[^\S\n]+")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
-_TABLES = re.compile(f"{TABLE}(.*?){END}", re.S)
+_TABLES = re.compile(f"{TABLE}(.*?){END}", re.DOTALL)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
                            recover=True, huge_tree=False)

@@ -79,7 +79,7 @@ def sniff_format(data: bytes, name: str = "") -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
-_CONTROL_BYTES = bytes(range(0x00, 0x09)) + b"\x0b" + bytes(range(0x0e, 0x20))
+_CONTROL_BYTES = bytes(range(0x09)) + b"\x0b" + bytes(range(0x0e, 0x20))
 
 
 def _printable_share(text: str, utf8: bytes | None = None) -> float:
