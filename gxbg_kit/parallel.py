@@ -227,23 +227,35 @@ def parse_on_dask(tasks, jobs, limits, bar, client=None):
                                dashboard_address=None, silence_logs=40)
         client = Client(cluster)
     try:
-        futures = client.map(parse_file, *zip(*tasks), [limits] * len(tasks), pure=False)
-
-        def each():
-            for task, fut in zip(tasks, futures):
-                try:
-                    rec = fut.result()
-                except Exception as exc:
-                    rec = failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}")
-                fut.release()
-                bar.update(1)
-                yield rec
-
-        yield from _batched(each())
+        # chunks, as on local processes: cluster workers build the Arrow batches
+        threads = sum(client.nthreads().values()) or jobs
+        chunks = _chunks(tasks, threads)
+        futures = client.map(parse_chunk, chunks, [None] * len(chunks), [limits] * len(chunks),
+                             pure=False)
+        for chunk, fut in zip(chunks, futures):
+            try:
+                batch = fut.result()
+            except Exception:  # a worker died or the task was lost: retry file by file
+                batch = records_to_arrow(_dask_one_by_one(client, chunk, limits))
+            fut.release()
+            bar.update(len(chunk))
+            yield batch
     finally:
         if own:
             client.close()
             cluster.close()
+
+
+def _dask_one_by_one(client, tasks, limits):
+    futures = client.map(parse_file, *zip(*tasks), [limits] * len(tasks), pure=False)
+    out = []
+    for task, fut in zip(tasks, futures):
+        try:
+            out.append(fut.result())
+        except Exception as exc:  # keep the row, say what happened
+            out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}"))
+        fut.release()
+    return out
 
 
 def iter_parsed(tasks, *, jobs=None, timeout=None, limits=None, progress=None,

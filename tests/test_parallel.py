@@ -116,6 +116,23 @@ def test_dask_engine_on_a_local_cluster_gives_the_same_frames(tmp_path):
     assert_same(frames(local), frames(dask))
 
 
+def test_dask_chunk_that_fails_is_parsed_again_file_by_file(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from gxbg_kit import parallel
+
+    def lost(*args, **kwargs):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(parallel, "parse_chunk", lost)  # threads share this module
+    folder = make_folder(tmp_path, copies=1)
+    local = gx.load_corpus(folder, jobs=1, progress=False)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None, silence_logs=40) as cluster, \
+            distributed.Client(cluster) as client:
+        dask = gx.load_corpus(folder, engine="dask", client=client, progress=False)
+    assert_same(frames(local), frames(dask))
+
+
 def test_garbage_collector_paused_while_a_batch_is_parsed_and_restored_after(monkeypatch):
     import gc
 
