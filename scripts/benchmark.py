@@ -9,7 +9,8 @@ largest resident set of the loading process while loading, and separately of
 any one worker) is its own; writing Parquet for the size figures comes after. Corpora are generated once by ``gxbg_kit.synth`` (seed 2024) under
 ``--workdir`` and reused. A CPU check first prints how much faster ``jobs``
 busy processes are than one on this machine (hyper-threads or a shared CPU
-quota give less than ``jobs`` times). Targets (issue 6, 2-core machine): ≥ 1,000 text/HTML
+quota give less than ``jobs`` times); beside each throughput, the CPU time spent
+per report by the loading process and its workers, a steadier figure. Targets (issue 6, 2-core machine): ≥ 1,000 text/HTML
 reports per second with both cores; a cached re-run of 10k reports < 5 s;
 100k reports in < 4 GiB peak memory.
 """
@@ -48,6 +49,11 @@ def files_of(folder: Path, layouts) -> list[str]:
     return [str(folder / f) for f in man["file"]]
 
 
+def _cpu_seconds() -> float:
+    me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def child(args: dict) -> dict:
     """Run one measurement (in a fresh process) and return its figures."""
     import gxbg_kit as gx
@@ -56,13 +62,15 @@ def child(args: dict) -> dict:
     cache = args.get("cache")
     if args.get("warm_cache"):
         gx.load_corpus(files, jobs=args["jobs"], cache=cache, progress=False)
+    cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
     corpus = gx.load_corpus(files, jobs=args["jobs"], cache=cache, progress=False)
     seconds = time.perf_counter() - t0
+    cpu = _cpu_seconds() - cpu0  # this process and its finished workers
     # peak memory of loading, read before the size measurements below add their own
     load_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {"n": len(files), "seconds": seconds, "reports_per_s": len(files) / seconds,
-           "peak_rss_mb": load_peak_mb}
+           "cpu_ms_per_report": cpu / len(files) * 1000, "peak_rss_mb": load_peak_mb}
     if args.get("sizes"):
         tables = corpus.tables()
         out["memory_mb"] = sum(df.memory_usage(deep=True).sum() for df in tables.values()) / 2**20
@@ -124,11 +132,13 @@ def main() -> int:
             for group, layouts in GROUPS.items():
                 r = measure({"folder": str(folder), "layouts": list(layouts), "jobs": jobs})
                 print(f"  {group:9s} {r['n']:>7,} files  {r['reports_per_s']:8.0f} reports/s  "
+                      f"{r['cpu_ms_per_report']:.2f} ms CPU/report  "
                       f"peak {r['peak_rss_mb']:.0f} MB (+ workers {r['peak_worker_rss_mb']:.0f} MB)",
                       flush=True)
         r = measure({"folder": str(folder), "jobs": jobs, "sizes": True,
                      "out": str(workdir / f"tables_{n}")})
         print(f"  all       {r['n']:>7,} files  {r['reports_per_s']:8.0f} reports/s  "
+              f"{r['cpu_ms_per_report']:.2f} ms CPU/report  "
               f"{r['seconds']:.1f} s  peak {r['peak_rss_mb']:.0f} MB "
               f"(+ workers {r['peak_worker_rss_mb']:.0f} MB)", flush=True)
         print(f"  frames: {r['memory_mb']:.0f} MB in memory, {r['parquet_mb']:.1f} MB as Parquet; "
