@@ -96,10 +96,10 @@ Batch = dict  # table name -> pyarrow.Table of many files' records
 
 
 def records_to_arrow(parsed) -> Batch:
-    """Arrow tables of many files' records, each sorted by its key (so the batches
-    only need putting in report order when they are combined). A file whose bytes
-    repeat an earlier file's of the same batch (same report_id) keeps its
-    ``reports`` row, but its tables are taken once."""
+    """Arrow tables of many files' records; those grouped by report are sorted by
+    their key (so the batches only need putting in report order when combined).
+    A file whose bytes repeat an earlier file's of the same batch (same
+    report_id) keeps its ``reports`` row, but its tables are taken once."""
     recs = {n: [] for n in TABLES}
     seen = set()
     for rec in parsed:
@@ -109,8 +109,8 @@ def records_to_arrow(parsed) -> Batch:
             seen.add(rid)
             for n in FRAME_NAMES:
                 recs[n].extend(rec[n])
-    return {n: TABLES[n].to_arrow(r) if n == "reports" else TABLES[n].sort_arrow(TABLES[n].to_arrow(r))
-            for n, r in recs.items()}
+    return {n: TABLES[n].sort_arrow(TABLES[n].to_arrow(r)) if TABLES[n].by_report
+            else TABLES[n].to_arrow(r) for n, r in recs.items()}
 
 
 class _ArrowBuilder:

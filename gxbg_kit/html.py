@@ -29,7 +29,8 @@ BLOCK = {"p", "div", "section", "article", "header", "footer", "aside", "main", 
 # Markers the stylesheet writes around tables, rows and cells: Unicode
 # noncharacters, which no text contains (they are removed from the input first).
 TABLE, END, ROW, CELL, SPAN = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
-_MARKERS = re.compile(f"[{TABLE}{END}{ROW}{CELL}{SPAN}]")
+_MARKERS = (TABLE, END, ROW, CELL, SPAN)
+_MARKER = re.compile(f"[{''.join(_MARKERS)}]")
 
 
 def _stylesheet() -> etree.XSLT:
@@ -126,8 +127,8 @@ def _table_lines(match: re.Match) -> str:
 def html_to_text(html: str) -> str:
     """Text of an HTML page in reading order, tables as tab-separated rows."""
     html = _XML_DECL.sub("", html, count=1)
-    if any(m in html for m in (TABLE, END, ROW, CELL, SPAN)):  # faster than a regex search
-        html = _MARKERS.sub("", html)
+    if any(m in html for m in _MARKERS):  # faster than a regex search
+        html = _MARKER.sub("", html)
     try:
         root = etree.fromstring(html, parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):

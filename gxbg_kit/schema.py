@@ -329,7 +329,7 @@ class Table:
             return self.empty()
         order = None
         if sort:
-            order = (self._report_block_order(table) if presorted and self.key[:1] == ("report_id",)
+            order = (self._report_block_order(table) if presorted and self.by_report
                      else self._order(table))
         large = table.num_rows >= 4_000_000  # trimming after each column costs time
         out = {}
@@ -349,6 +349,11 @@ class Table:
                 series = series.copy()
             out[col.name] = series
         return pd.DataFrame(out, copy=False)
+
+    @property
+    def by_report(self) -> bool:
+        """Rows are grouped by report: the key starts with report_id."""
+        return self.key[:1] == ("report_id",)
 
     def sort_arrow(self, table: pa.Table) -> pa.Table:
         """``table`` sorted by the key."""
@@ -418,8 +423,7 @@ class Table:
                 keys[k] = pa.array(codes, mask=codes < 0)
             else:  # strings stay in Arrow: no Python objects for millions of ids
                 keys[k] = pa.array(col)
-        order = pc.sort_indices(pa.table(keys),
-                                sort_keys=[(k, "ascending", "at_end") for k in keys]).to_numpy()
+        order = self._order(pa.table(keys)).to_numpy()
         del keys
         out = {}
         for c in list(df.columns):

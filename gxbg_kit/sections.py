@@ -57,9 +57,16 @@ _MAY_MARK = _HEAD_START | {"附"}  # first characters of headings and appendix h
 _LEAD = " \t\r\n\u3000\xa0#*"
 
 
+def _first_char(line: str) -> str:
+    """The first character after leading white space and Markdown ``#``/``*`` marks:
+    a cheap test that comes before the heading and appendix patterns."""
+    first = line.lstrip(_LEAD)[:1]
+    return line.lstrip().lstrip("#*").lstrip()[:1] if first.isspace() else first
+
+
 def heading_section(line: str) -> str | None:
     """The section a heading line opens, or None if the line is no heading."""
-    if len(line) > 60 or line.lstrip().lstrip("#*").lstrip()[:1] not in _HEAD_START:
+    if len(line) > 60 or _first_char(line) not in _HEAD_START:
         return None  # cheap test first: most lines are not headings
     return _heading_section(line)
 
@@ -97,9 +104,8 @@ def find_sections(lines: list[str]) -> dict[str, Section]:
     marks: list[tuple[int, str | None]] = []
     seen: set[str] = set()
     for i, line in enumerate(lines):
-        first = line.lstrip(_LEAD)[:1]
-        if first not in _MAY_MARK and not first.isspace():
-            continue  # cheap test first: most lines neither open a section nor an appendix
+        if _first_char(line) not in _MAY_MARK:
+            continue  # most lines neither open a section nor an appendix
         name = heading_section(line)
         if name is not None and name not in seen:
             seen.add(name)
