@@ -9,12 +9,14 @@ were parsed, so the process that gathers them only concatenates columns.
 from __future__ import annotations
 
 import collections
+import faulthandler
 import gc
 import itertools
 import os
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 
@@ -22,8 +24,7 @@ from .corpus import failed_records, parse_file, records_to_arrow
 
 IN_PROCESS_MAX = 8  # batches this small are parsed without starting workers
 BATCH = 256  # files per Arrow batch parsed in this process
-CHUNK = 64  # at most this many files per worker task: a chunk stuck in C code (deaf to
-# SIGALRM) is killed only after its backstop, which grows with the chunk
+CHUNK = 64  # at most this many files per worker task
 
 
 def default_jobs() -> int:
@@ -151,12 +152,59 @@ def prefetch(tasks) -> None:
             os.close(fd)
 
 
-def parse_chunk(tasks, timeout, limits):
+def backstop(timeout: float | None) -> float | None:
+    """Seconds after which a file still parsing is given up even where SIGALRM
+    cannot stop it (C code that holds the interpreter): its worker is ended."""
+    return None if timeout is None else timeout * 2 + 30
+
+
+@contextmanager
+def _watchdog(limit: float | None):
+    """A worker's last resort against a file stuck in C code, deaf to SIGALRM:
+    faulthandler's watchdog, a C thread that needs no interpreter lock, ends the
+    worker process once one file has run for ``limit`` seconds; the chunk is then
+    parsed again file by file, each in a task the pool can kill. Yields a
+    function to call before each file. Re-arming starts a thread, so it is done
+    only when half the limit has passed since the last arming: a file is given
+    up between ``limit / 2`` and ``limit`` seconds after it started."""
+    if limit is None:
+        yield lambda: None
+        return
+    armed = [-limit]
+
+    def beat():
+        now = time.monotonic()
+        if now - armed[0] > limit / 2:
+            faulthandler.dump_traceback_later(limit, exit=True, file=_devnull())
+            armed[0] = now
+
+    try:
+        yield beat
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+_DEVNULL = []
+
+
+def _devnull():
+    if not _DEVNULL:
+        _DEVNULL.append(open(os.devnull, "w"))  # noqa: SIM115 (kept open for the watchdog)
+    return _DEVNULL[0]
+
+
+def parse_chunk(tasks, timeout, limits, watchdog=False):
     """Parse a few files in a worker, each under its own SIGALRM timeout, and
-    return their records as one Arrow batch."""
+    return their records as one Arrow batch. ``watchdog``: end this process if
+    one file outlasts :func:`backstop` (only in a worker process of our own)."""
     prefetch(tasks)
-    with _gc_paused():
-        return records_to_arrow(_parse_with_alarm(task, timeout, limits) for task in tasks)
+    with _gc_paused(), _watchdog(backstop(timeout) if watchdog else None) as beat:
+        def each():
+            for task in tasks:
+                beat()
+                yield _parse_with_alarm(task, timeout, limits)
+
+        return records_to_arrow(each())
 
 
 def _chunks(tasks, jobs):
@@ -166,18 +214,19 @@ def _chunks(tasks, jobs):
 
 def parse_on_processes(tasks, jobs, timeout, limits, bar):
     """Chunks of files on ``jobs`` processes (few round trips). Inside a worker each
-    file has a SIGALRM timeout; a chunk that still hangs (a C extension ignoring
-    signals) or kills its worker is killed and its files are parsed one by one,
-    each in its own killable task, so only the culprit fails."""
+    file has a SIGALRM timeout; a file that still hangs (a C extension ignoring
+    signals) ends its worker after :func:`backstop` seconds. A chunk whose worker
+    died is parsed again one file per task, each killed by the pool after
+    ``timeout``, so only the culprit fails."""
     from pebble import ProcessPool
 
     with ProcessPool(max_workers=jobs) as pool:
         chunks = _chunks(tasks, jobs)
-        backstop = None if timeout is None else timeout * 2 + 30
+        limit = backstop(timeout)
 
-        def submit(chunk):
-            return pool.schedule(parse_chunk, args=(chunk, timeout, limits),
-                                 timeout=None if backstop is None else backstop * len(chunk))
+        def submit(chunk):  # the pool's own timeout: a net under the worker's watchdog
+            return pool.schedule(parse_chunk, args=(chunk, timeout, limits, True),
+                                 timeout=None if limit is None else limit * (len(chunk) + 1))
 
         # a bounded number of chunks in flight: finished results wait in this
         # process's memory only until consumed, never for the whole corpus

@@ -1,5 +1,6 @@
 """Batch loading: worker processes, timeouts, the content-hash cache, Dask."""
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pandas as pd
 import pytest
 
 import gxbg_kit as gx
+from gxbg_kit import parallel
 import gxbg_kit.report as report_module
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
@@ -60,6 +62,43 @@ def test_hanging_file_is_stopped_and_the_batch_goes_on(tmp_path, monkeypatch):
     assert (r.loc["hang.txt", "status"], r.loc["hang.txt", "reason"]) == ("failed", "timed_out")
     assert "3 s" in r.loc["hang.txt", "message"]
     assert (r.drop(index="hang.txt")["status"] != "failed").all()
+
+
+def deaf_hang(lines, _real=report_module.recognise_reviews):
+    # C code that holds the interpreter never sees SIGALRM: block it, then hang
+    if any(HANG_MARK in ln for ln in lines):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(120)
+    return _real(lines)
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs POSIX signals")
+def test_file_deaf_to_sigalrm_ends_its_worker_not_the_whole_chunk_wait(tmp_path, monkeypatch):
+    # a file stuck where SIGALRM cannot stop it used to hold its whole chunk until
+    # a backstop of (2 x timeout + 30 s) x files; the worker's watchdog now ends it
+    # after one backstop, and the chunk's files are parsed again one by one
+    monkeypatch.setattr(report_module, "recognise_reviews", deaf_hang)
+    monkeypatch.setattr(parallel, "backstop", lambda timeout: 3.0)
+    folder = make_folder(tmp_path, copies=80, hang=True)  # 401 files: chunks of 25
+    assert len(parallel._chunks(list(range(401)), 2)[0]) == 25
+    t0 = time.perf_counter()
+    c = gx.load_corpus(folder, jobs=2, timeout=1, progress=False)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 30, elapsed  # the old per-chunk wait alone was 3 s x 25 files = 75 s
+    r = c.reports.set_index("path")
+    assert len(r) == 401
+    assert (r.loc["hang.txt", "status"], r.loc["hang.txt", "reason"]) == ("failed", "timed_out")
+    assert (r.drop(index="hang.txt")["status"] != "failed").all()
+
+
+def test_watchdog_is_armed_only_for_the_file_being_parsed():
+    # armed once per half limit, cancelled when the chunk ends: nothing is left
+    # to end the process afterwards
+    with parallel._watchdog(0.6) as beat:
+        for _ in range(5):
+            beat()
+            time.sleep(0.1)  # 0.5 s in all: under the limit
+    time.sleep(0.8)  # had the watchdog outlived the chunk, it would have ended pytest
 
 
 def test_timeout_in_process_for_small_batches(tmp_path, monkeypatch):
