@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import gxbg_kit as gx
-from gxbg_kit import parallel
 import gxbg_kit.report as report_module
+from gxbg_kit import parallel
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
 HANG_MARK = "HANG-FOR-TEST"
