@@ -44,6 +44,7 @@ class CacheStore:
         self._frames: dict[str, pd.DataFrame] | None = None
         self._keys: dict[str, str] = {}  # display path -> key of the last run
         self._task_keys: dict[str, str] = {}  # display path -> key now
+        self._unchanged = False  # every file of this run, and only those, cached
 
     def _load(self) -> None:
         self._frames, self._keys = {}, {}
@@ -78,12 +79,15 @@ class CacheStore:
                 cached[display] = key
             else:
                 todo.append(task)
+        self._unchanged = not todo and cached == self._keys
         return cached, todo
 
     def frames(self, cached: dict) -> dict[str, pd.DataFrame] | None:
         if not cached or not self._frames:
             return None
         reports = self._frames["reports"]
+        if len(cached) >= len(reports) and reports["path"].isin(list(cached)).all():
+            return dict(self._frames)  # every cached report is wanted: nothing to filter
         reports = reports[reports["path"].isin(list(cached))]
         ids = set(reports["report_id"])
         out = {"reports": reports}
@@ -94,6 +98,8 @@ class CacheStore:
         return out
 
     def save(self, corpus, tasks) -> None:
+        if self._unchanged:
+            return  # the cache already holds exactly these files' tables
         self.folder.mkdir(parents=True, exist_ok=True)
         keys = {}
         for path, display, man in tasks:

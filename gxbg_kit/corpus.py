@@ -167,6 +167,9 @@ class Corpus:
         for batch in parsed:
             builder.add(batch)
         frames = builder.frames()
+        if cached_frames and not any(len(f) for f in frames.values()):
+            # nothing new: the cache's tables were saved sorted, and a subset keeps the order
+            return cls({n: cached_frames[n].reset_index(drop=True) for n in TABLES}, root)
         if cached_frames:
             for name, table in TABLES.items():
                 both = [f for f in (cached_frames[name], frames[name]) if len(f)]

@@ -137,6 +137,32 @@ def test_cache_rerun_parses_only_changed_files(tmp_path, monkeypatch):
     assert len(third.reports) == 5 and third.reports["report_id"].is_unique
 
 
+def test_unchanged_cache_rerun_rewrites_nothing(tmp_path):
+    folder = make_folder(tmp_path, copies=1)
+    first = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    stamps = {p.name: p.stat().st_mtime_ns for p in (folder / ".gxbg_cache").iterdir()}
+    time.sleep(0.05)
+    again = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    assert {p.name: p.stat().st_mtime_ns for p in (folder / ".gxbg_cache").iterdir()} == stamps
+    assert_same(frames(first), frames(again))
+    assert again.reports["reason"].tolist() == first.reports["reason"].tolist()
+
+
+def test_cache_rerun_after_files_removed_equals_a_fresh_load(tmp_path):
+    # the cache holds more reports than the folder now does: they are filtered
+    # out, and what stays keeps the order of a fresh, uncached load
+    folder = make_folder(tmp_path, copies=2)
+    gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    for name in ("001_9d882d39005c5935_0.txt", "003_1e9d07bbaba7ae4f_1.txt"):
+        (folder / name).unlink()
+    cached = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    fresh = gx.load_corpus(folder, jobs=1, progress=False)
+    assert len(cached.reports) == 8
+    assert_same(frames(fresh), frames(cached))
+    # the cache now holds the 8 files only
+    assert len(gx.load_corpus(folder, cache=True, jobs=1, progress=False).reports) == 8
+
+
 def test_duplicate_added_after_caching_is_marked(tmp_path):
     folder = make_folder(tmp_path, copies=1)
     gx.load_corpus(folder, cache=True, jobs=1, progress=False)
