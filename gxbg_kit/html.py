@@ -60,9 +60,23 @@ _WS = re.compile(r"\s+")
 _INLINE_WS = re.compile(r"[^\S\n]+")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 _TABLES = re.compile(f"{TABLE}(.*?){END}", re.DOTALL)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
                            recover=True, huge_tree=False)
+# libxml2 stops at 256 levels of nesting and drops the rest of the page; a page
+# that deep (Word exports nest spans and tables) is parsed again with its
+# resource limits lifted, which allows 2,048 levels (the file size stays capped
+# by max_bytes).
+_DEEP_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
+                                recover=True, huge_tree=True)
+
+
+def _stopped_at_a_limit(parser: etree.HTMLParser) -> str | None:
+    """libxml2's message if the last parse stopped at a resource limit."""
+    last = parser.error_log.last_error
+    if last is not None and last.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+        return last.message
+    return None
 
 
 @lru_cache(maxsize=256)
@@ -131,6 +145,12 @@ def html_to_text(html: str) -> str:
         html = _MARKER.sub("", html)
     try:
         root = etree.fromstring(html, parser=_PARSER)
+        if _stopped_at_a_limit(_PARSER):
+            root = etree.fromstring(html, parser=_DEEP_PARSER)
+            limit = _stopped_at_a_limit(_DEEP_PARSER)
+            if limit:
+                raise ReadError("corrupt", "the HTML page cannot be read whole: libxml2 stopped "
+                                f"at a resource limit ({limit.strip()})")
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return ""
     if root is None:

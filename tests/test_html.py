@@ -1,3 +1,6 @@
+import pytest
+
+from gxbg_kit.errors import ReadError
 from gxbg_kit.html import html_to_text
 
 PAGE = """<!DOCTYPE html><html><head><title>t</title><style>td{color:red}</style>
@@ -73,3 +76,22 @@ def test_overlapping_spans_fill_the_grid_labels_repeated_values_once():
         "\t\t\t",  # an empty row stays a row
         "D\t\t\t", "D\t\t\t", "D\t\t\t",  # a rowspan past the last <tr> still fills its rows
     ]
+
+
+def _nested_page(depth):
+    return ("<html><body><p>前言</p>" + "<div>" * depth + "<p>一、总体情况</p><table><tr><td>自然人</td>"
+            "<td>3</td></tr></table>" + "</div>" * depth + "<p>二、主动公开政府信息情况</p></body></html>")
+
+
+@pytest.mark.parametrize("depth", [255, 300, 2000])
+def test_page_nested_deeper_than_libxml2_default_limit_is_read_whole(depth):
+    # libxml2 stops at 256 levels and drops the rest of the page: such a page read
+    # as not_a_report. It is parsed again with the limit raised (to 2,048 levels)
+    lines = html_to_text(_nested_page(depth)).splitlines()
+    assert {"前言", "一、总体情况", "自然人\t3", "二、主动公开政府信息情况"} <= set(lines)
+
+
+def test_page_nested_beyond_every_limit_is_corrupt_with_the_reason():
+    with pytest.raises(ReadError, match="resource limit.*[Dd]epth") as exc:
+        html_to_text(_nested_page(2100))
+    assert exc.value.reason == "corrupt"
