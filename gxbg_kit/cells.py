@@ -98,13 +98,16 @@ def parse_value(cell: str | None) -> Value:
     return Value(num, m["unit"])
 
 
+_MD_SEPARATOR = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
+
+
 def split_line(line: str) -> list[str] | None:
     """Cells of a table line: tab- or pipe-separated. None for a single-cell line."""
     if "\t" in line:
         return [c.strip() for c in line.rstrip("\r\n").split("\t")]
     stripped = line.strip()
     if "|" in stripped:
-        if re.fullmatch(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?", stripped):
+        if "--" in stripped and _MD_SEPARATOR.fullmatch(stripped):
             return []  # Markdown separator line
         if stripped.startswith("|"):
             stripped = stripped[1:]

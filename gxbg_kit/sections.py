@@ -35,20 +35,47 @@ def section_patterns() -> list[tuple[str, re.Pattern]]:
 @cache
 def chrome_pattern() -> re.Pattern:
     """One pattern for every web-page chrome line of data/chrome.csv (their common
-    leading ``^\\s*`` factored out: the search runs over every report's text)."""
-    patterns = [r["pattern"] for r in _csv("chrome.csv")]
-    lead = "^\\s*"
-    if all(p.startswith(lead) for p in patterns):
-        return re.compile(lead + "(?:" + "|".join(f"(?:{p[len(lead):]})" for p in patterns) + ")",
-                          re.M)
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.M)
+    leading ``^\\s*`` factored out), matched against one line at a time."""
+    return re.compile(_LINE_LEAD + "(?:" + "|".join(f"(?:{b})" for b in _chrome_bodies()) + ")")
+
+
+_LINE_LEAD = "^\\s*"
+
+
+def _chrome_bodies() -> list[str]:
+    bodies = []
+    for r in _csv("chrome.csv"):
+        p = r["pattern"]
+        if not p.startswith(_LINE_LEAD):
+            raise ValueError(f"chrome.csv: {p!r} must start with {_LINE_LEAD} (a line's start)")
+        bodies.append(p[len(_LINE_LEAD):])
+    return bodies
+
+
+@cache
+def _chrome_probes() -> tuple[re.Pattern, re.Pattern]:
+    """Patterns that tell whether a text has any chrome line at all, without trying
+    every position of it (which cost ~10 % of parsing a text report): one for the
+    first line, one that starts with a line break, so the regex engine only looks
+    at line breaks. White space in them may not cross a line (``\\s`` → ``[^\\S\\n]``);
+    neither may ``.`` or ``[^…]``, which the patterns must not use."""
+    line_ws = r"[^\S\n]"
+    bodies = []
+    for b in _chrome_bodies():
+        if "[^" in b or re.search(r"(?<!\\)\.|\[[^\]]*\\s", b):
+            raise ValueError(f"chrome.csv: {b!r} must not use [^…], '.' or \\s in a class "
+                             "(the line-break test cannot rewrite them)")
+        bodies.append(f"(?:{b.replace(chr(92) + 's', line_ws)})")
+    alts = "|".join(bodies)
+    return re.compile(f"{line_ws}*(?:{alts})"), re.compile(f"\n{line_ws}*(?:{alts})")
 
 
 def strip_chrome(text: str) -> str:
     """Remove web-page chrome lines (breadcrumbs, share and print buttons …)."""
-    pat = chrome_pattern()
-    if not pat.search(text):
+    first, rest = _chrome_probes()
+    if not first.match(text) and not rest.search(text):
         return text
+    pat = chrome_pattern()
     return "\n".join(line for line in text.split("\n") if not pat.match(line))
 
 
@@ -104,13 +131,14 @@ def find_sections(lines: list[str]) -> dict[str, Section]:
     marks: list[tuple[int, str | None]] = []
     seen: set[str] = set()
     for i, line in enumerate(lines):
-        if _first_char(line) not in _MAY_MARK:
+        first = _first_char(line)
+        if first not in _MAY_MARK:
             continue  # most lines neither open a section nor an appendix
         name = heading_section(line)
         if name is not None and name not in seen:
             seen.add(name)
             marks.append((i, name))
-        elif name is None and _APPENDIX.match(line):
+        elif name is None and first == "附" and _APPENDIX.match(line):
             marks.append((i, None))  # an appendix heading ends the section before it
     out: dict[str, Section] = {}
     for k, (i, name) in enumerate(marks):

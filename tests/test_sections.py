@@ -1,8 +1,16 @@
 """Finding the template's sections (step 2 of the pipeline)."""
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gxbg_kit.sections import _APPENDIX, find_sections, heading_section
+from gxbg_kit import sections
+from gxbg_kit.sections import (
+    _APPENDIX,
+    _csv,
+    find_sections,
+    heading_section,
+    strip_chrome,
+)
 
 LEADS = st.text(alphabet=st.sampled_from(" \t\u3000\xa0\u2003#*"), max_size=3)
 NUMBERS = st.sampled_from(["一、", "二、", "三.", "四．", "五、", "六、", "3、", "第五部分", "附：", "附件1：",
@@ -24,3 +32,48 @@ def test_quick_first_character_test_never_skips_a_heading_or_appendix(lead, numb
         assert expected in found and found[expected].heading == line.strip()
     else:
         assert not found
+    # after a section's heading, an appendix mark ends that section; any other
+    # line that is no new heading stays in it
+    found = find_sections(["第一部分 总体情况", "正文", line, "尾"])
+    body = found["overview"].lines
+    if expected in (None, "overview"):
+        assert body == ["正文", line, "尾"]
+    else:
+        assert body == ["正文"]
+
+
+def _strip_chrome_line_by_line(text):
+    """The reference: drop every line one of chrome.csv's patterns matches."""
+    import re
+
+    pats = [re.compile(r["pattern"]) for r in _csv("chrome.csv")]
+    return "\n".join(ln for ln in text.split("\n") if not any(p.match(ln) for p in pats))
+
+
+CHROME_LINES = st.sampled_from([
+    "当前位置：首页 > 政务公开", "  > 年度报告", "发布时间：2021-01-10", "发布时间\n：2021", "来源：财政局",
+    "信息来源 ： 本局", "字号：[大 中 小]", "【字体：大", "分享到：", "分享到", "责任编辑：张三",
+    "[ 打印本页 | 关闭窗口 ]", "【关闭窗口】", "解读链接：", "浏览次数：12", "上一篇：无", "下一篇",
+    "一、总体情况", "自然人\t3\t0", "", " ", "\u3000", "本年度发布时间：不详", "来源不明", ">", "＞ 返回",
+    "（来源：本局）", "a >", "\u3000\u3000上一篇"])
+GAPS = st.sampled_from(["", " ", "\t", "\u3000", "\xa0", "\r", "\u2003"])
+
+
+@settings(max_examples=500, derandomize=True)
+@given(st.lists(st.tuples(GAPS, CHROME_LINES), max_size=8), st.booleans())
+def test_chrome_probe_finds_every_chrome_line_and_only_whole_lines_go(lines, final_break):
+    # whether a text has chrome is decided by looking only at line starts (a regex
+    # anchored on line breaks); the lines removed must be exactly those a
+    # line-by-line match removes
+    text = "\n".join(gap + line for gap, line in lines) + ("\n" if final_break else "")
+    assert strip_chrome(text) == _strip_chrome_line_by_line(text)
+
+
+def test_chrome_pattern_the_line_start_test_cannot_rewrite_is_refused(monkeypatch):
+    monkeypatch.setattr(sections, "_csv", lambda name: [{"pattern": r"^\s*来源.*[:：]"}])
+    sections._chrome_probes.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="cannot rewrite"):
+            sections.strip_chrome("来源：x")
+    finally:
+        sections._chrome_probes.cache_clear()
