@@ -35,8 +35,9 @@ def section_patterns() -> list[tuple[str, re.Pattern]]:
 @cache
 def chrome_pattern() -> re.Pattern:
     """One pattern for every web-page chrome line of data/chrome.csv (their common
-    leading ``^\\s*`` factored out), matched against one line at a time."""
-    return re.compile(_LINE_LEAD + "(?:" + "|".join(f"(?:{b})" for b in _chrome_bodies()) + ")")
+    leading ``^\\s*`` factored out), matched at the start of one line."""
+    return re.compile(_LINE_LEAD + "(?:" + "|".join(f"(?:{b})" for b in _chrome_bodies()) + ")",
+                      re.M)
 
 
 _LINE_LEAD = "^\\s*"
@@ -52,31 +53,105 @@ def _chrome_bodies() -> list[str]:
     return bodies
 
 
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with once leading white
+    space is skipped, read off the parsed regex; None when that cannot be told
+    (a negated class, a category, ``.`` …)."""
+    from re import _constants as c
+    from re import _parser
+
+    def item(op, av):  # -> (chars, may be empty or white space only)
+        if op is c.LITERAL:
+            return (frozenset(), True) if chr(av).isspace() else (frozenset(chr(av)), False)
+        if op is c.IN:
+            chars, ws = set(), False
+            for o, a in av:
+                if o is c.LITERAL and not chr(a).isspace():
+                    chars.add(chr(a))
+                elif (o is c.LITERAL and chr(a).isspace()) or (o is c.CATEGORY
+                                                              and a is c.CATEGORY_SPACE):
+                    ws = True
+                elif o is c.RANGE and a[1] - a[0] < 256:
+                    chars |= {chr(x) for x in range(a[0], a[1] + 1) if not chr(x).isspace()}
+                else:
+                    return None
+            return frozenset(chars), ws
+        if op is c.SUBPATTERN:
+            return seq(av[-1])
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            got = seq(av[2])
+            return None if got is None else (got[0], got[1] or av[0] == 0)
+        if op is c.BRANCH:
+            got = [seq(b) for b in av[1]]
+            if any(g is None for g in got):
+                return None
+            return frozenset().union(*(g[0] for g in got)), any(g[1] for g in got)
+        if op is c.AT:
+            return frozenset(), True
+        return None
+
+    def seq(items):
+        chars = frozenset()
+        for op, av in items:
+            got = item(op, av)
+            if got is None:
+                return None
+            chars |= got[0]
+            if not got[1]:
+                return chars, False
+        return chars, True
+
+    try:
+        got = seq(_parser.parse(pattern).data)
+    except Exception:  # noqa: BLE001 (a private module: any surprise means "cannot tell")
+        return None
+    return None if got is None or got[1] else got[0]
+
+
 @cache
 def _chrome_probes() -> tuple[re.Pattern, re.Pattern]:
-    """Patterns that tell whether a text has any chrome line at all, without trying
-    every position of it (which cost ~10 % of parsing a text report): one for the
-    first line, one that starts with a line break, so the regex engine only looks
-    at line breaks. White space in them may not cross a line (``\\s`` → ``[^\\S\\n]``);
-    neither may ``.`` or ``[^…]``, which the patterns must not use."""
+    """Patterns that find the lines that may be chrome without trying every
+    position of a text (which cost ~10 % of parsing a text report): a line whose
+    first character after white space can start a chrome pattern. One is for the
+    first line; the other starts with a line break, so the regex engine only
+    looks at line breaks. When the first characters cannot be told, they look
+    for the whole patterns (white space in them kept to one line)."""
     line_ws = r"[^\S\n]"
-    bodies = []
-    for b in _chrome_bodies():
-        if "[^" in b or re.search(r"(?<!\\)\.|\[[^\]]*\\s", b):
-            raise ValueError(f"chrome.csv: {b!r} must not use [^…], '.' or \\s in a class "
-                             "(the line-break test cannot rewrite them)")
-        bodies.append(f"(?:{b.replace(chr(92) + 's', line_ws)})")
-    alts = "|".join(bodies)
-    return re.compile(f"{line_ws}*(?:{alts})"), re.compile(f"\n{line_ws}*(?:{alts})")
+    firsts = [first_chars(b) for b in _chrome_bodies()]
+    if all(f is not None for f in firsts):
+        probe = "[" + "".join(re.escape(ch) for ch in sorted(frozenset().union(*firsts))) + "]"
+    else:
+        for b in _chrome_bodies():
+            if re.search(r"\[\^|(?<!\\)[.$]|\[[^\]]*\\s", b):
+                raise ValueError(f"chrome.csv: {b!r} uses [^…], '.', '$' or \\s in a class, "
+                                 "and its first characters cannot be told: the line-break test "
+                                 "cannot rewrite it")
+        probe = "(?:" + "|".join(f"(?:{b.replace(chr(92) + 's', line_ws)})"
+                                 for b in _chrome_bodies()) + ")"
+    return re.compile(f"{line_ws}*{probe}"), re.compile(f"\n{line_ws}*{probe}")
 
 
 def strip_chrome(text: str) -> str:
     """Remove web-page chrome lines (breadcrumbs, share and print buttons …)."""
     first, rest = _chrome_probes()
-    if not first.match(text) and not rest.search(text):
+    starts = [0] if first.match(text) else []
+    starts += [m.start() + 1 for m in rest.finditer(text)]
+    if not starts:
         return text
     pat = chrome_pattern()
-    return "\n".join(line for line in text.split("\n") if not pat.match(line))
+    drop = set()
+    for start in starts:
+        end = text.find("\n", start)
+        if pat.match(text, start, len(text) if end < 0 else end):
+            drop.add(start)
+    if not drop:
+        return text
+    kept, pos = [], 0
+    for line in text.split("\n"):
+        if pos not in drop:
+            kept.append(line)
+        pos += len(line) + 1
+    return "\n".join(kept)
 
 
 _HEAD_START = frozenset("一二三四五六七八九十第0123456789")

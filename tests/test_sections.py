@@ -59,18 +59,48 @@ CHROME_LINES = st.sampled_from([
 GAPS = st.sampled_from(["", " ", "\t", "\u3000", "\xa0", "\r", "\u2003"])
 
 
-@settings(max_examples=500, derandomize=True)
-@given(st.lists(st.tuples(GAPS, CHROME_LINES), max_size=8), st.booleans())
-def test_chrome_probe_finds_every_chrome_line_and_only_whole_lines_go(lines, final_break):
-    # whether a text has chrome is decided by looking only at line starts (a regex
-    # anchored on line breaks); the lines removed must be exactly those a
-    # line-by-line match removes
+def _chrome_case(lines, final_break):
     text = "\n".join(gap + line for gap, line in lines) + ("\n" if final_break else "")
     assert strip_chrome(text) == _strip_chrome_line_by_line(text)
 
 
+@settings(max_examples=500, derandomize=True)
+@given(st.lists(st.tuples(GAPS, CHROME_LINES), max_size=8), st.booleans())
+def test_chrome_probe_finds_every_chrome_line_and_only_whole_lines_go(lines, final_break):
+    # which lines may be chrome is decided by looking only at the first character
+    # of each line (a regex anchored on line breaks); the lines removed must be
+    # exactly those a line-by-line match removes
+    _chrome_case(lines, final_break)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.lists(st.tuples(GAPS, CHROME_LINES), max_size=8), st.booleans())
+def test_chrome_probe_without_first_characters_is_exact_too(lines, final_break):
+    # when the first characters of a pattern cannot be told, the probe looks for
+    # the whole patterns, kept to one line
+    real = sections.first_chars
+    sections.first_chars = lambda pattern: None
+    sections._chrome_probes.cache_clear()
+    try:
+        assert "来源" in sections._chrome_probes()[1].pattern
+        _chrome_case(lines, final_break)
+    finally:
+        sections.first_chars = real
+        sections._chrome_probes.cache_clear()
+
+
+@pytest.mark.parametrize(("pattern", "first"), [
+    (r"当前位置", {"当"}), (r"[>＞»]\s*\S", {">", "＞", "»"}), (r"(信息)?来源\s*[:：]", {"信", "来"}),
+    (r"(字号|【?字体)\s*[:：\[【]", {"字", "【"}), (r"[\[【]?\s*打印本页", {"[", "【", "打"}),
+    (r"\s+(上|下)一篇", {"上", "下"}), (r"[a-c]x", {"a", "b", "c"}),
+    (r"\w+来源", None), (r".来源", None), (r"[^a]", None), (r"(来源)?", None), (r"\s*", None)])
+def test_first_characters_of_a_chrome_pattern(pattern, first):
+    got = sections.first_chars(pattern)
+    assert (got if got is None else set(got)) == first
+
+
 def test_chrome_pattern_the_line_start_test_cannot_rewrite_is_refused(monkeypatch):
-    monkeypatch.setattr(sections, "_csv", lambda name: [{"pattern": r"^\s*来源.*[:：]"}])
+    monkeypatch.setattr(sections, "_csv", lambda name: [{"pattern": r"^\s*\w.*[:：]"}])
     sections._chrome_probes.cache_clear()
     try:
         with pytest.raises(ValueError, match="cannot rewrite"):
