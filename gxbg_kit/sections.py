@@ -37,7 +37,7 @@ def chrome_pattern() -> re.Pattern:
     """One pattern for every web-page chrome line of data/chrome.csv (their common
     leading ``^\\s*`` factored out), matched at the start of one line."""
     return re.compile(_LINE_LEAD + "(?:" + "|".join(f"(?:{b})" for b in _chrome_bodies()) + ")",
-                      re.M)
+                      re.MULTILINE)
 
 
 _LINE_LEAD = "^\\s*"
