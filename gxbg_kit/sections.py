@@ -206,9 +206,13 @@ def find_sections(lines: list[str]) -> dict[str, Section]:
     marks: list[tuple[int, str | None]] = []
     seen: set[str] = set()
     for i, line in enumerate(lines):
-        first = _first_char(line)
-        if first not in _MAY_MARK:
-            continue  # most lines neither open a section nor an appendix
+        first = line[:1]
+        if first not in _MAY_MARK:  # most lines neither open a section nor an appendix
+            if not first or not (first in _LEAD or first.isspace()):
+                continue
+            first = _first_char(line)  # after indentation or Markdown marks
+            if first not in _MAY_MARK:
+                continue
         name = heading_section(line)
         if name is not None and name not in seen:
             seen.add(name)
