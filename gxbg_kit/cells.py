@@ -159,31 +159,34 @@ def runs(lines: list[str]) -> list[Run]:
         cur = None
 
     for raw in lines:
-        cells = split_line(raw)
+        if "\t" in raw:  # split_line's commonest case, inline
+            cells = [c.strip() for c in raw.rstrip("\r\n").split("\t")]
+        else:
+            cells = split_line(raw)
         if cells is not None:  # a whole row on one line
             close()
             prev_single_label = False
             if not cells:
                 continue
-            row = Run([], [], [], [])
+            labels, label_cols, values, value_cols = [], [], [], []
             data = False  # a non-blank value since the row's last label
             for col, c in enumerate(cells):
                 if is_value(c):
-                    row.values.append(c)
-                    row.value_cols.append(col)
+                    values.append(c)
+                    value_cols.append(col)
                     data = data or c != ""  # split_line strips cells
                     continue
                 if data:
-                    out.append(row)  # a second row on the same line
-                    row = Run([], [], [], [])
+                    out.append(Run(labels, values, label_cols, value_cols))  # a second row on the line
+                    labels, label_cols, values, value_cols = [], [], [], []
                     data = False
-                elif row.values:  # blank cells before or between labels pad the label area
-                    row.values, row.value_cols = [], []
+                elif values:  # blank cells before or between labels pad the label area
+                    values, value_cols = [], []
                 if len(c) <= MAX_LABEL:
-                    row.labels.append(c)
-                    row.label_cols.append(col)
-            if row.labels or data:
-                out.append(row)
+                    labels.append(c)
+                    label_cols.append(col)
+            if labels or data:
+                out.append(Run(labels, values, label_cols, value_cols))
             continue
         if raw == "" or raw in ("\r",):
             prev_single_label = False
