@@ -159,10 +159,10 @@ def runs(lines: list[str]) -> list[Run]:
         cur = None
 
     for raw in lines:
-        if "\t" in raw:  # split_line's commonest case, inline
+        if "\t" in raw:  # split_line's commonest cases, inline
             cells = [c.strip() for c in raw.rstrip("\r\n").split("\t")]
         else:
-            cells = split_line(raw)
+            cells = split_line(raw) if "|" in raw else None
         if cells is not None:  # a whole row on one line
             close()
             prev_single_label = False

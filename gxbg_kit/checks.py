@@ -176,9 +176,16 @@ def check_narrative(report_id: str, text: str, cells: Cells) -> list[tuple]:
     """Numbers the narrative states versus the table's 总计 column (expected = table)."""
     if not cells:
         return []
+    figures = narrative_figures(text)
+    if not figures:
+        return []
+    totals: dict[str, list] = {}  # row -> its 总计 cells (sub-reasons too)
+    for (r, _, a), v in cells.items():
+        if a == "total":
+            totals.setdefault(r, []).append(v)
     out = []
-    for row, n, phrase in narrative_figures(text):
-        vals = [v for (r, _, a), v in cells.items() if r == row and a == "total"]
+    for row, n, phrase in figures:
+        vals = totals.get(row)
         table_value = strict_sum(vals) if vals else None
         out.append(record(report_id, "narrative", "applications", row=row, applicant="total",
                           expected=table_value, actual=n, ok=same(table_value, n),
