@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -312,8 +313,8 @@ class Table:
         """An Arrow table of records (tuples in column order) with this table's types:
         categories are dictionary-encoded with the code list as dictionary, so tables
         made anywhere (worker processes, cluster nodes) concatenate without re-coding."""
-        return pa.table([c.to_arrow([r[i] for r in records]) for i, c in enumerate(self.columns)],
-                        schema=self.arrow_schema())
+        return pa.table([c.to_arrow(list(map(itemgetter(i), records)))
+                         for i, c in enumerate(self.columns)], schema=self.arrow_schema())
 
     def from_arrow(self, parts: list[pa.Table], sort: bool = True,
                    presorted: bool = False) -> pd.DataFrame:
