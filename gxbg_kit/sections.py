@@ -72,12 +72,14 @@ def first_chars(pattern: str) -> frozenset[str] | None:
                                                               and a is c.CATEGORY_SPACE):
                     ws = True
                 elif o is c.RANGE and a[1] - a[0] < 256:
-                    chars |= {chr(x) for x in range(a[0], a[1] + 1) if not chr(x).isspace()}
+                    span = [chr(x) for x in range(a[0], a[1] + 1)]
+                    chars |= {ch for ch in span if not ch.isspace()}
+                    ws = ws or any(ch.isspace() for ch in span)
                 else:
                     return None
             return frozenset(chars), ws
         if op is c.SUBPATTERN:
-            return seq(av[-1])
+            return None if av[1] & c.SRE_FLAG_IGNORECASE else seq(av[-1])
         if op in (c.MAX_REPEAT, c.MIN_REPEAT):
             got = seq(av[2])
             return None if got is None else (got[0], got[1] or av[0] == 0)
@@ -102,7 +104,10 @@ def first_chars(pattern: str) -> frozenset[str] | None:
         return chars, True
 
     try:
-        got = seq(_parser.parse(pattern).data)
+        parsed = _parser.parse(pattern)
+        if parsed.state.flags & c.SRE_FLAG_IGNORECASE:
+            return None  # other cases of a letter could start a match
+        got = seq(parsed.data)
     except Exception:  # noqa: BLE001 (a private module: any surprise means "cannot tell")
         return None
     return None if got is None or got[1] else got[0]

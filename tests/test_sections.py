@@ -93,7 +93,10 @@ def test_chrome_probe_without_first_characters_is_exact_too(lines, final_break):
     (r"当前位置", {"当"}), (r"[>＞»]\s*\S", {">", "＞", "»"}), (r"(信息)?来源\s*[:：]", {"信", "来"}),
     (r"(字号|【?字体)\s*[:：\[【]", {"字", "【"}), (r"[\[【]?\s*打印本页", {"[", "【", "打"}),
     (r"\s+(上|下)一篇", {"上", "下"}), (r"[a-c]x", {"a", "b", "c"}),
-    (r"\w+来源", None), (r".来源", None), (r"[^a]", None), (r"(来源)?", None), (r"\s*", None)])
+    (r"[\x00-\x20]x", set(map(chr, range(0x09))) | {"\x0e", "\x0f"} | set(map(chr, range(0x10, 0x1c)))
+     | {"x"}),
+    (r"\w+来源", None), (r".来源", None), (r"[^a]", None), (r"(来源)?", None), (r"\s*", None),
+    (r"(?i)ab", None), (r"(?i:a)b", None)])
 def test_first_characters_of_a_chrome_pattern(pattern, first):
     got = sections.first_chars(pattern)
     assert (got if got is None else set(got)) == first
