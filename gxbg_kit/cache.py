@@ -86,9 +86,10 @@ class CacheStore:
         if not cached or not self._frames:
             return None
         reports = self._frames["reports"]
-        if len(cached) >= len(reports) and reports["path"].isin(list(cached)).all():
+        wanted = reports["path"].isin(list(cached))
+        if wanted.all():
             return dict(self._frames)  # every cached report is wanted: nothing to filter
-        reports = reports[reports["path"].isin(list(cached))]
+        reports = reports[wanted]
         ids = set(reports["report_id"])
         out = {"reports": reports}
         for name in TABLES:

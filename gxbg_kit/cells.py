@@ -159,10 +159,7 @@ def runs(lines: list[str]) -> list[Run]:
         cur = None
 
     for raw in lines:
-        if "\t" in raw:  # split_line's commonest cases, inline
-            cells = [c.strip() for c in raw.rstrip("\r\n").split("\t")]
-        else:
-            cells = split_line(raw) if "|" in raw else None
+        cells = split_line(raw) if "\t" in raw or "|" in raw else None  # else one cell
         if cells is not None:  # a whole row on one line
             close()
             prev_single_label = False

@@ -61,8 +61,7 @@ def parts_sum_to_total(report_id: str, check: str, table: str, parts: Iterable, 
     """The reusable "parts sum to the total" check: ``expected`` is the printed
     total, ``actual`` the sum of the printed parts."""
     actual = strict_sum(parts)
-    ok = None if total is None or actual is None else abs(total - actual) < 1e-9
-    return (report_id, check, table, row, reason, applicant, total, actual, ok,
+    return (report_id, check, table, row, reason, applicant, total, actual, same(total, actual),
             f"{what}: {total_label} {fmt(total)}, {parts_label} {fmt(actual)}")
 
 

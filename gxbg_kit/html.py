@@ -61,14 +61,19 @@ _INLINE_WS = re.compile(r"[^\S\n]+")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 _TABLES = re.compile(f"{TABLE}(.*?){END}", re.DOTALL)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
-_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
-                           recover=True, huge_tree=False)
+
+
+def _html_parser(huge_tree: bool) -> etree.HTMLParser:
+    return etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
+                            recover=True, huge_tree=huge_tree)
+
+
+_PARSER = _html_parser(huge_tree=False)
 # libxml2 stops at 256 levels of nesting and drops the rest of the page; a page
 # that deep (Word exports nest spans and tables) is parsed again with its
 # resource limits lifted, which allows 2,048 levels (the file size stays capped
 # by max_bytes).
-_DEEP_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
-                                recover=True, huge_tree=True)
+_DEEP_PARSER = _html_parser(huge_tree=True)
 
 
 def _stopped_at_a_limit(parser: etree.HTMLParser) -> str | None:

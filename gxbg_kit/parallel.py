@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import faulthandler
+import functools
 import gc
 import itertools
 import os
@@ -170,13 +171,14 @@ def _watchdog(limit: float | None):
     if limit is None:
         yield lambda: None
         return
-    armed = [-limit]
+    armed = -limit
 
     def beat():
+        nonlocal armed
         now = time.monotonic()
-        if now - armed[0] > limit / 2:
+        if now - armed > limit / 2:
             faulthandler.dump_traceback_later(limit, exit=True, file=_devnull())
-            armed[0] = now
+            armed = now
 
     try:
         yield beat
@@ -184,13 +186,9 @@ def _watchdog(limit: float | None):
         faulthandler.cancel_dump_traceback_later()
 
 
-_DEVNULL = []
-
-
+@functools.cache
 def _devnull():
-    if not _DEVNULL:
-        _DEVNULL.append(open(os.devnull, "w"))  # noqa: SIM115 (kept open for the watchdog)
-    return _DEVNULL[0]
+    return open(os.devnull, "w")  # kept open: the watchdog writes to it
 
 
 def parse_chunk(tasks, timeout, limits, watchdog=False):

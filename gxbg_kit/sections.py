@@ -122,17 +122,18 @@ def _chrome_probes() -> tuple[re.Pattern, re.Pattern]:
     looks at line breaks. When the first characters cannot be told, they look
     for the whole patterns (white space in them kept to one line)."""
     line_ws = r"[^\S\n]"
-    firsts = [first_chars(b) for b in _chrome_bodies()]
+    bodies = _chrome_bodies()
+    firsts = [first_chars(b) for b in bodies]
     if all(f is not None for f in firsts):
         probe = "[" + "".join(re.escape(ch) for ch in sorted(frozenset().union(*firsts))) + "]"
     else:
-        for b in _chrome_bodies():
+        for b in bodies:
             if re.search(r"\[\^|(?<!\\)[.$]|\[[^\]]*\\s", b):
                 raise ValueError(f"chrome.csv: {b!r} uses [^…], '.', '$' or \\s in a class, "
                                  "and its first characters cannot be told: the line-break test "
                                  "cannot rewrite it")
         probe = "(?:" + "|".join(f"(?:{b.replace(chr(92) + 's', line_ws)})"
-                                 for b in _chrome_bodies()) + ")"
+                                 for b in bodies) + ")"
     return re.compile(f"{line_ws}*{probe}"), re.compile(f"\n{line_ws}*{probe}")
 
 
