@@ -6,13 +6,17 @@
 
 Each measurement runs in a fresh child process, so its peak memory (the
 largest resident set of the loading process while loading, and separately of
-any one worker) is its own; writing Parquet for the size figures comes after. Corpora are generated once by ``gxbg_kit.synth`` (seed 2024) under
+any one worker) is its own; writing Parquet for the size figures comes after.
+Corpora are generated once by ``gxbg_kit.synth`` (seed 2024) under
 ``--workdir`` and reused. A CPU check first prints how much faster ``jobs``
 busy processes are than one on this machine (hyper-threads or a shared CPU
 quota give less than ``jobs`` times); beside each throughput, the CPU time spent
-per report by the loading process and its workers, a steadier figure. Targets (issue 6, 2-core machine): ≥ 1,000 text/HTML
-reports per second with both cores; a cached re-run of 10k reports < 5 s;
-100k reports in < 4 GiB peak memory.
+per report by the loading process and its workers, a steadier figure. The
+``(as text)`` line loads the HTML pages once more, laid out as text beforehand:
+the gap between it and the ``html`` line is what turning pages into text costs.
+Targets (issue 6, 2-core machine): ≥ 1,000 text/HTML reports per second with
+both cores; a cached re-run of 10k reports < 5 s; 100k reports in < 4 GiB peak
+memory.
 """
 from __future__ import annotations
 
@@ -49,6 +53,22 @@ def files_of(folder: Path, layouts) -> list[str]:
     return [str(folder / f) for f in man["file"]]
 
 
+def html_laid_out(workdir: Path, folder: Path) -> Path:
+    """The HTML group's pages as the text ``html_to_text`` makes of them, one .txt
+    file each (made once): loading these measures everything but the page layout."""
+    import gxbg_kit as gx
+
+    out = workdir / f"{folder.name}_html_as_text"
+    done = out / "done"
+    if not done.exists():
+        out.mkdir(parents=True, exist_ok=True)
+        for f in files_of(folder, GROUPS["html"]):
+            text = gx.read_report(f).document.text
+            (out / (Path(f).stem + ".txt")).write_text(text, encoding="utf-8")
+        done.touch()
+    return out
+
+
 def _cpu_seconds() -> float:
     me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime
@@ -58,7 +78,9 @@ def child(args: dict) -> dict:
     """Run one measurement (in a fresh process) and return its figures."""
     import gxbg_kit as gx
 
-    files = files_of(Path(args["folder"]), args.get("layouts"))
+    folder = Path(args["folder"])
+    files = (sorted(str(p) for p in folder.glob("*.txt")) if args.get("plain")
+             else files_of(folder, args.get("layouts")))
     cache = args.get("cache")
     if args.get("warm_cache"):
         gx.load_corpus(files, jobs=args["jobs"], cache=cache, progress=False)
@@ -135,6 +157,12 @@ def main() -> int:
                       f"{r['cpu_ms_per_report']:.2f} ms CPU/report  "
                       f"peak {r['peak_rss_mb']:.0f} MB (+ workers {r['peak_worker_rss_mb']:.0f} MB)",
                       flush=True)
+            # the HTML pages again, laid out as text beforehand: the difference from
+            # the html line above is the cost of the page layout (html_to_text)
+            r = measure({"folder": str(html_laid_out(workdir, folder)), "plain": True, "jobs": jobs})
+            print(f"  {'(as text)':9s} {r['n']:>7,} files  {r['reports_per_s']:8.0f} reports/s  "
+                  f"{r['cpu_ms_per_report']:.2f} ms CPU/report  (the html pages, laid out as "
+                  "text beforehand)", flush=True)
         r = measure({"folder": str(folder), "jobs": jobs, "sizes": True,
                      "out": str(workdir / f"tables_{n}")})
         print(f"  all       {r['n']:>7,} files  {r['reports_per_s']:8.0f} reports/s  "
