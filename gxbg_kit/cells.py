@@ -101,20 +101,34 @@ def parse_value(cell: str | None) -> Value:
 _MD_SEPARATOR = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
 
 
-def split_line(line: str) -> list[str] | None:
-    """Cells of a table line: tab- or pipe-separated. None for a single-cell line."""
+def split_line(line: str, leading_border: bool = True) -> list[str] | None:
+    """Cells of a table line: tab- or pipe-separated. None for a single-cell line.
+
+    A pipe at the start of a line is a border (Markdown: ``| a | b |``) unless
+    ``leading_border`` is False: in a table whose rows end in a pipe but do not
+    start with one (``a | b |``), a line that starts with a pipe starts with a
+    blank cell (see :func:`leading_borders`).
+    """
     if "\t" in line:
         return [c.strip() for c in line.rstrip("\r\n").split("\t")]
     stripped = line.strip()
     if "|" in stripped:
         if "--" in stripped and _MD_SEPARATOR.fullmatch(stripped):
             return []  # Markdown separator line
-        if stripped.startswith("|"):
+        if leading_border and stripped.startswith("|"):
             stripped = stripped[1:]
         if stripped.endswith("|"):
             stripped = stripped[:-1]
         return [c.strip() for c in stripped.split("|")]
     return None
+
+
+def leading_borders(lines: list[str]) -> bool:
+    """Do the pipe rows of a table region start with a border pipe, as in Markdown?
+    Yes if most of them do; no if at least half start with a cell (``规章 | 0 | 0 |``):
+    a row that starts with a pipe may be a bordered row or one whose first cell is blank."""
+    starts = [ln.lstrip().startswith("|") for ln in lines if "|" in ln and "\t" not in ln]
+    return 2 * sum(starts) > len(starts)
 
 
 @dataclass
@@ -146,7 +160,8 @@ def runs(lines: list[str]) -> list[Run]:
     label follows a value. Blank cells before a row's first label belong to the
     label area and are dropped; white-space-only lines are blank cells; empty
     lines only separate cells; consecutive label lines (a label wrapped over
-    lines) are joined.
+    lines) are joined. Whether a pipe that starts a row is a border or follows a
+    blank first cell is decided for the region (:func:`leading_borders`).
     """
     out: list[Run] = []
     cur: Run | None = None
@@ -158,8 +173,16 @@ def runs(lines: list[str]) -> list[Run]:
             out.append(cur)
         cur = None
 
+    borders = None  # leading_borders(lines), found when a line starts with a pipe
     for raw in lines:
-        cells = split_line(raw) if "\t" in raw or "|" in raw else None  # else one cell
+        if "\t" in raw:
+            cells = split_line(raw)
+        elif "|" in raw:
+            if borders is None and raw.lstrip().startswith("|"):
+                borders = leading_borders(lines)
+            cells = split_line(raw, borders is not False)
+        else:
+            cells = None  # one cell
         if cells is not None:  # a whole row on one line
             close()
             prev_single_label = False

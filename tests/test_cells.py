@@ -1,6 +1,7 @@
 import pytest
 
-from gxbg_kit.cells import Run, fit, is_value, normalize_label, parse_value, runs, split_line
+from gxbg_kit.cells import (Run, fit, is_value, leading_borders, normalize_label, parse_value, runs,
+                            split_line)
 
 
 @pytest.mark.parametrize("cell, number, unit", [
@@ -43,6 +44,28 @@ def test_split_line_tab_pipe_markdown():
     assert split_line("规章 | 0 | 0 | 0 |") == ["规章", "0", "0", "0"]
     assert split_line("|---|:--:|") == []
     assert split_line("一行文字") is None
+
+
+def test_split_line_without_leading_border_keeps_a_blank_first_cell():
+    assert split_line(" | 2 | 1 |", leading_border=False) == ["", "2", "1"]
+    assert split_line(" | 2 | 1 |") == ["2", "1"]
+
+
+def test_leading_borders_by_majority_of_pipe_rows():
+    assert leading_borders(["| a | b |", "|---|---|", "| 1 | 2 |", "正文"])
+    assert not leading_borders(["行政复议 | 行政诉讼 |", "结果维持 | 结果纠正 |", " | 2 |"])
+    assert leading_borders(["a\tb", "| 1 | 2 |"])  # tab rows do not count
+
+
+def test_pipe_row_starting_with_a_blank_cell_keeps_it():
+    """Rows that end in a pipe but do not start with one (``a | b |``): a values row
+    whose first cell is blank starts with a pipe, and the blank is a cell (a
+    blank 行政复议 结果维持 once shifted the 14 numbers after it one column left)."""
+    lines = ["结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", " | 2 | 1 | 1 | 4 |"]
+    values = [r for r in runs(lines) if not r.labels]
+    assert [(r.values, r.value_cols) for r in values] == [(["", "2", "1", "1", "4"], [0, 1, 2, 3, 4])]
+    md = ["| 结果维持 | 结果纠正 | 总计 |", "|---|---|---|", "| 1 | 2 | 3 |"]
+    assert [r.values for r in runs(md) if not r.labels] == [["1", "2", "3"]]
 
 
 def test_fit_drops_extra_blanks_without_shifting():
