@@ -158,15 +158,15 @@ def test_roundtrip_blank_cells_any_layout(layout, seed, template, scale, noise):
 @pytest.mark.parametrize("table", ["reviews", "active"])
 def test_blank_review_and_active_cells_do_not_shift_word_and_pdf(layout, table):
     """A blank cell in a review row or an active-disclosure table of a Word or PDF
-    report leaves the numbers after it in their columns (these once shifted left)."""
+    report leaves the numbers after it in their columns (the any-layout round trip
+    above draws such blanks only now and then)."""
     need_writer(layout)
     truth = next(t for t in (synth.generate_truth(seed, synth.TEMPLATES[seed % len(synth.TEMPLATES)],
                                                   "city", defects=["blank_cells"])
                              for seed in range(1000))
                  if any(c[0] == table for c in t.blank_cells))
     rep, _ = assert_roundtrip(truth, layout, False, None)
-    blank = next(c for c in truth.blank_cells if c[0] == table)
-    assert rep.status == "partial", blank
+    assert rep.status == "partial", truth.blank_cells
 
 
 @pytest.mark.parametrize("layout", synth.LAYOUTS)
