@@ -16,6 +16,10 @@ A synthetic report is made in two steps:
    (``tab``, ``pipe``, ``cells`` = one cell per line, ``markdown``, ``html`` with
    colspan/rowspan and page chrome); :func:`render_bytes` also makes ``docx``
    and ``pdf`` files.  ``noise=True`` adds the label variants of real reports.
+   :data:`EXTRA_LAYOUTS` are text layouts the parser cannot read yet (``spaced``
+   = PDF text, ``flattened`` = a web page on one line, ``broken_markdown`` =
+   PDF-to-Markdown output): :func:`render` prints them, corpora draw them only
+   when asked to.
 
 :func:`generate_corpus` / :func:`iter_corpus` draw many reports (template,
 scale, layout, noise, encoding and defects at random) and :func:`write_corpus`
@@ -39,6 +43,7 @@ import hashlib
 import html as _html
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -53,7 +58,7 @@ __all__ = [
     "LAYOUTS", "DEFECTS", "SCALES", "TEMPLATES", "STYLES", "EXTENSIONS", "Truth", "CorpusItem",
     "generate_truth", "generate_corpus", "iter_corpus", "render", "render_bytes", "render_html",
     "write_corpus", "BINARY_LAYOUTS", "ALL_LAYOUTS", "WRITER_LIBRARIES",
-    "expected_checks", "ENCODINGS",
+    "expected_checks", "ENCODINGS", "EXTRA_LAYOUTS",
 ]
 
 LAYOUTS = ("tab", "pipe", "cells", "markdown", "html")
@@ -61,8 +66,21 @@ LAYOUTS = ("tab", "pipe", "cells", "markdown", "html")
 WRITER_LIBRARIES = {"docx": "docx", "pdf": "reportlab"}
 BINARY_LAYOUTS = tuple(WRITER_LIBRARIES)
 ALL_LAYOUTS = LAYOUTS + BINARY_LAYOUTS
+#: Text layouts :func:`render` prints that the parser cannot read yet, so they are not in
+#: :data:`LAYOUTS` (nor drawn by corpora unless asked for): ``spaced`` = text as
+#: ``pdftotext -layout`` gives it (cells padded to columns, vertical labels, wrapped
+#: headers, page breaks); ``flattened`` = a web page flattened to one line of glued cells
+#: between lines of page chrome; ``broken_markdown`` = PDF-to-Markdown output (split rows,
+#: labels outside tables, header fragments as rows).
+EXTRA_LAYOUTS = ("spaced", "flattened", "broken_markdown")
+#: The printer's random stream of a layout is seeded with its index here: new layouts are
+#: appended, never inserted, so a layout's renders do not change when a layout is added
+#: (or when an extra layout moves into :data:`LAYOUTS`).
+_LAYOUT_SEEDS = {name: i for i, name in enumerate(
+    ("tab", "pipe", "cells", "markdown", "html", "docx", "pdf", *EXTRA_LAYOUTS))}
 EXTENSIONS = {"tab": "txt", "pipe": "txt", "cells": "txt", "markdown": "md", "html": "html",
-              "docx": "docx", "pdf": "pdf"}
+              "docx": "docx", "pdf": "pdf", "spaced": "txt", "flattened": "txt",
+              "broken_markdown": "md"}
 #: How merged cells of a text table are printed: ``grid`` repeats every covered
 #: position as a blank cell; ``rowspan_blank`` drops positions covered by a
 #: colspan and prints one blank for a cell spanning down from a row above (seed
@@ -70,7 +88,9 @@ EXTENSIONS = {"tab": "txt", "pipe": "txt", "cells": "txt", "markdown": "md", "ht
 STYLES = ("grid", "rowspan_blank", "compact")
 LAYOUT_STYLES = {"tab": ("grid", "rowspan_blank"), "pipe": ("compact", "grid"),
                  "cells": ("compact",), "markdown": ("grid",), "html": ("grid",),
-                 "docx": ("grid",), "pdf": ("grid",)}
+                 "docx": ("grid",), "pdf": ("grid",),
+                 # spaced always lays cells out on the full grid, whatever the style
+                 "spaced": ("grid",), "flattened": ("compact",), "broken_markdown": ("grid", "compact")}
 DEFECTS = ("blank_cells", "broken_identity", "missing_rows", "narrative_disagrees",
            "truncated_reviews")
 TEMPLATES = ("2019", "2021", "mixed")
@@ -576,9 +596,9 @@ class _Printer:
     """Every random choice of how a truth is printed in one layout."""
 
     def __init__(self, truth: Truth, layout: str, noise: bool, style: str | None):
-        if layout not in ALL_LAYOUTS:
-            raise ValueError(f"layout must be one of {ALL_LAYOUTS}, not {layout!r}")
-        self.rng = rng = np.random.default_rng([truth.seed, ALL_LAYOUTS.index(layout), int(noise)])
+        if layout not in _LAYOUT_SEEDS:
+            raise ValueError(f"layout must be one of {tuple(_LAYOUT_SEEDS)}, not {layout!r}")
+        self.rng = rng = np.random.default_rng([truth.seed, _LAYOUT_SEEDS[layout], int(noise)])
         self.layout, self.noise = layout, noise
         self.style = style or str(rng.choice(LAYOUT_STYLES[layout]))
         if self.style not in STYLES:
@@ -605,6 +625,8 @@ class _Printer:
         # seed 000: agency and year-title on separate lines; seed 001: tables in an appendix
         self.split_title = noise and layout != "html" and rng.random() < 0.2
         self.appendix = noise and layout != "html" and rng.random() < 0.15
+        # spaced, flattened: a stray single space inside some labels (no draw for other layouts)
+        self.stray = noise and layout in ("spaced", "flattened")
 
     # -- labels ------------------------------------------------------------
     def label(self, text: str) -> str:
@@ -616,6 +638,8 @@ class _Printer:
             text = text.translate(HALFWIDTH)
         if self.trailing and self.rng.random() < 0.3:
             text += " "
+        if self.stray and self.rng.random() < 0.15:
+            text = _stray_space(text, self.rng)
         return text
 
     def number(self, v, money: bool = False) -> str:
@@ -668,6 +692,15 @@ def _space_out(text: str, rng) -> str:
     if not 2 <= len(rest) <= 8 or " " in rest:
         return text
     return (prefix + " " if prefix else "") + " ".join(rest)
+
+
+def _stray_space(text: str, rng) -> str:
+    """``行政规范性文件`` -> ``行政规 范性文件``: one space between two non-space characters."""
+    spots = [i for i in range(1, len(text)) if not text[i - 1].isspace() and not text[i].isspace()]
+    if not spots:
+        return text
+    i = spots[int(rng.integers(len(spots)))]
+    return text[:i] + " " + text[i:]
 
 
 def _active_table(t: Truth, p: _Printer) -> list[list[_Cell]]:
@@ -873,20 +906,265 @@ def _render_table_text(table, p: _Printer) -> str:
                        for row in rows for c in row)
 
 
+# --------------------------------------------------------------------------
+# Extra text layouts (EXTRA_LAYOUTS): PDF text, flattened web pages, PDF-to-Markdown
+# --------------------------------------------------------------------------
+def _display_width(text: str) -> int:
+    """Columns a monospaced terminal gives ``text``: wide (CJK, full-width) characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, align: str) -> str:
+    room = width - _display_width(text)
+    if align == "right":
+        return " " * room + text
+    if align == "center":
+        return " " * (room // 2) + text + " " * (room - room // 2)
+    return text + " " * room
+
+
+_VERTICAL_PREFIX = re.compile(r"^([一二三四五六七八九]、|[（(][一二三四五六七八九][）)])")
+
+
+def _vertical_chunks(text: str) -> list[str]:
+    """A label printed down a column, one character a line; its ordinal stays whole
+    (``三、本年度办理结果`` -> ``三、``, ``本``, ``年``, …)."""
+    text = "".join(text.split())
+    m = _VERTICAL_PREFIX.match(text)
+    return ([m.group(0)] if m else []) + list(text[m.end() if m else 0:])
+
+
+def _header_lines(text: str, rng) -> list[str]:
+    """A header label as a narrow PDF column prints it: a word of 4–8 characters sometimes
+    wrapped over two lines, letter-spaced (``商 业 企`` / ``业``); a long phrase split in two."""
+    chars = "".join(text.split())
+    if len(chars) > 12:
+        middle = len(chars) // 2
+        cut = min((i + 1 for i, ch in enumerate(chars) if ch in "，,"), key=lambda i: abs(i - middle),
+                  default=middle)
+        return [chars[:cut], chars[cut:]]
+    if 4 <= len(chars) <= 8 and rng.random() < 0.6:
+        k = int(rng.integers((len(chars) + 1) // 2, len(chars)))
+        return [" ".join(chars[:k]), " ".join(chars[k:])]
+    return [text]
+
+
+def _spaced_table(table, p: _Printer, page_break: list[str] | None = None) -> list[str]:
+    """A table as ``pdftotext -layout`` prints it: every grid column padded to its display
+    width, 2+ spaces between columns, a blank cell as spaces; cells spanning rows printed
+    one character a line down their rows (rows grow lines where they need more); headers
+    wrapped.  ``page_break`` lines (a footer, then a line starting with a form feed) go
+    in before a random data row."""
+    rng = p.rng
+    placed, taken = _place(table)
+    n_rows, n_cols = len(table), 1 + max(c for _, c in taken)
+    centered = rng.random() < 0.5          # vertical labels centred in their rows, or on top
+    number_align = str(rng.choice(["right", "center"]))
+    gap = [0] + [int(rng.integers(2, 5)) for _ in range(n_cols - 1)]  # spaces before column c
+    content = {}                           # (r, c) -> (lines, align, vertical)
+    for (r, c), cell in sorted(placed.items()):
+        if cell.rowspan > 1 and cell.colspan == 1 and cell.text.strip():
+            content[(r, c)] = (_vertical_chunks(cell.text), "left", True)
+        elif cell.header and cell.text.strip():
+            lines = _header_lines(cell.text, rng) if cell.colspan == 1 or len(cell.text) > 12 else [
+                cell.text]
+            content[(r, c)] = (lines, "center", False)
+        else:
+            content[(r, c)] = ([cell.text], number_align if cell.value else "left", False)
+    # line heights of the rows: a row's own cells first, then cells spanning rows
+    height = [1] * n_rows
+    for (r, c), (lines, _, _) in content.items():
+        if placed[(r, c)].rowspan == 1:
+            height[r] = max(height[r], len(lines))
+    for (r, c), (lines, _, _) in sorted(content.items(), key=lambda kv: placed[kv[0]].rowspan):
+        span = min(placed[(r, c)].rowspan, n_rows - r)
+        for i in range(len(lines) - sum(height[r:r + span])):
+            height[r + i % span] += 1
+    start = [0]
+    for h in height:
+        start.append(start[-1] + h)
+    # column widths: one-column cells first, then cells spanning columns widen their last column
+    width = [0] * n_cols
+    for (r, c), (lines, _, _) in sorted(content.items(), key=lambda kv: placed[kv[0]].colspan):
+        span = placed[(r, c)].colspan
+        need = max(_display_width(x) for x in lines)
+        have = sum(width[c:c + span]) + sum(gap[c + 1:c + span])
+        width[c + span - 1] += max(0, need - have)
+    canvas: list[dict] = [{} for _ in range(start[-1])]
+    for (r, c), (lines, align, vertical) in content.items():
+        cell = placed[(r, c)]
+        block = start[min(r + cell.rowspan, n_rows)] - start[r]
+        offset = (block - len(lines)) // 2 if vertical and centered else 0
+        for i, text in enumerate(lines):
+            canvas[start[r] + offset + i][c] = (text, cell.colspan, align)
+    out = []
+    for line in canvas:
+        parts, c = [], 0
+        while c < n_cols:
+            parts.append(" " * gap[c])
+            text, span, align = line.get(c, ("", 1, "left"))
+            parts.append(_pad(text, sum(width[c:c + span]) + sum(gap[c + 1:c + span]), align))
+            c += span
+        out.append("".join(parts).rstrip())
+    if page_break:
+        data_rows = [r for r in range(n_rows) if any(c.value for c in table[r])]
+        if len(data_rows) > 4:
+            at = start[data_rows[int(rng.integers(2, len(data_rows) - 2))]]
+            if page_break[-1] == "\f":  # no running header: the page's first line starts with it
+                out[at], page_break = "\f" + out[at], page_break[:-1]
+            out[at:at] = page_break
+    return out
+
+
+def _page_break(p: _Printer, title: str) -> list[str]:
+    """The lines a page break leaves in PDF text: a footer (``- 3 -`` or a bare page number),
+    then the next page, which starts with a form feed, sometimes with a running header (a
+    last line of just ``\f`` goes in front of the table's next line)."""
+    rng = p.rng
+    page = int(rng.integers(2, 6))
+    footer = " " * int(rng.integers(20, 50)) + (f"- {page} -" if rng.random() < 0.6 else str(page))
+    if rng.random() < 0.5:
+        return ["", footer, "\f" + " " * int(rng.integers(0, 20)) + title, ""]
+    return ["", footer, "\f"]
+
+
+def _render_spaced(t: Truth, p: _Printer, blocks) -> str:
+    rng = p.rng
+    title = "".join(content for kind, content in blocks if kind == "title")
+    breaks = rng.random() < 0.5  # a page break in the applications table
+    out: list[str] = []
+    n_table = 0
+    for kind, content in blocks:
+        if kind == "table":
+            page = _page_break(p, title) if breaks and n_table == 1 else None
+            out += [""] + _spaced_table(content, p, page) + [""]
+            n_table += 1
+        elif kind == "title":
+            out.append(" " * int(rng.integers(8, 30)) + content)
+        else:
+            out.append(content)
+    return "\n".join(out) + "\n"
+
+
+def _flat_table(table, p: _Printer) -> str:
+    """A table flattened: rows glued to each other, cells glued in most rows (a blank cell
+    vanishes), single spaces between some cells of some rows (``0 0 0 0 0 00``)."""
+    rng = p.rng
+    out = ""
+    for row in _text_rows(table, p.style):
+        texts = [c.text for c in row]
+        if texts and any(c.value for c in row) and rng.random() < 0.25:
+            line = texts[0] + "".join((" " if rng.random() < 0.7 else "") + x for x in texts[1:])
+        else:
+            line = "".join(texts)
+        out += (" " if out and rng.random() < 0.05 else "") + line
+    return out
+
+
+def _render_flattened(t: Truth, p: _Printer, blocks) -> str:
+    rng = p.rng
+    title = "".join(content for kind, content in blocks if kind == "title")
+    body = ""
+    for kind, content in blocks:
+        piece = _flat_table(content, p) if kind == "table" else content
+        body += (" " if body and rng.random() < 0.3 else "") + piece
+    day, hour, minute = int(rng.integers(10, 29)), int(rng.integers(8, 18)), int(rng.integers(0, 60))
+    before = [f"标题: {title}", f"发布时间: {t.year + 1}-01-{day} {hour:02d}:{minute:02d}",
+              "当前位置：首页 > 政务公开 > 政府信息公开工作年度报告", f"来源: {t.agency}"]
+    before = [before[i] for i in sorted(rng.choice(len(before), size=int(rng.integers(2, 5)),
+                                                   replace=False))]
+    if rng.random() < 0.6:
+        before.append("==== 正文 ====")
+    after = ["[ 打印本页 | 关闭窗口 ]", "责任编辑：管理员", "分享到："]
+    after = after[:int(rng.integers(1, 4))]
+    return "\n".join(before + [body] + after) + "\n"
+
+
+def _halves(text: str, rng) -> tuple[str, str]:
+    """A header label cut in two (``商业企业`` -> ``商业``, ``企业``); short ones stay whole."""
+    chars = "".join(text.split())
+    if len(chars) < 4:
+        return text, ""
+    k = int(rng.integers(len(chars) // 2, len(chars) // 2 + 2)) if len(chars) > 4 else 2
+    return chars[:k], chars[k:]
+
+
+def _broken_markdown_table(table, p: _Printer) -> list[str]:
+    """A pipe table as PDF-to-Markdown tools leave it: header rows cut into fragment rows,
+    some data rows split in two (label row, then the numbers with empty label cells), some
+    labels on a line of their own outside the table (the numbers follow in a row with no
+    label cells), sometimes no ``|---|`` separator row."""
+    rng = p.rng
+    rows = _text_rows(table, p.style)
+    width = max(len(r) for r in rows)
+    separator = rng.random() < 0.7
+    out: list = []   # rows (lists of cell texts) and plain lines (str)
+    for row in rows:
+        texts = [c.text.strip() for c in row]
+        is_header = any(c.header for c in row) and all(c.header or not c.text.strip() for c in row)
+        labelled = any(c.value for c in row) and any(not c.value and c.text.strip() for c in row)
+        draw = rng.random()
+        if is_header and draw < 0.35 and any(len("".join(x.split())) >= 4 for x in texts):
+            parts = [_halves(x, rng) if c.header else (x, "") for x, c in zip(texts, row)]
+            out += [[a for a, _ in parts], [b for _, b in parts]]
+        elif labelled and draw < 0.2:
+            out += [[x if not c.value else "" for x, c in zip(texts, row)],
+                    [x if c.value else "" for x, c in zip(texts, row)]]
+        elif labelled and draw < 0.28:
+            out.append(" ".join(x for x, c in zip(texts, row) if x and not c.value))
+            out.append([x for x, c in zip(texts, row) if c.value])
+        else:
+            out.append(texts)
+    lines, first = [], True
+    for item in out:
+        if isinstance(item, str):
+            lines += ["", item, ""]
+            first = True
+            continue
+        lines.append("| " + " | ".join(item + [""] * (width - len(item))) + " |")
+        if first and separator:
+            lines.append("|" + "---|" * width)
+        first = False
+    return lines
+
+
+def _render_broken_markdown(t: Truth, p: _Printer, blocks) -> str:
+    rng = p.rng
+    heading = str(rng.choice(["## {}", "**{}**", "{}"]))
+    out: list[str] = []
+    for kind, content in blocks:
+        if kind == "table":
+            out.append("\n".join(_broken_markdown_table(content, p)).strip("\n"))
+        elif kind == "title":
+            out.append("# " + content)
+        elif kind == "heading":
+            out.append(heading.format(content))
+        else:
+            out.append(content)
+    return "\n\n".join(out) + "\n"
+
+
+_EXTRA_RENDERERS = {"spaced": _render_spaced, "flattened": _render_flattened,
+                    "broken_markdown": _render_broken_markdown}
+
+
 def render(truth: Truth, layout: str = "tab", *, noise: bool = False, style: str | None = None) -> str:
-    """Print ``truth`` as a complete report in ``layout`` (one of :data:`LAYOUTS`).
+    """Print ``truth`` as a complete report in ``layout`` (one of :data:`LAYOUTS` or
+    :data:`EXTRA_LAYOUTS`).
 
     ``noise`` adds label variants seen in real reports (spaced-out labels, half-width
     punctuation, full-width digits, trailing spaces, variant headings, page chrome);
     ``style`` fixes how merged cells of text tables are printed (:data:`STYLES`;
-    default: a random style that suits the layout).  Deterministic for a given
-    truth, layout, noise and style.
+    default: a random style that suits the layout; ``spaced`` always lays cells out on
+    the full grid).  Deterministic for a given truth, layout, noise and style.
     """
     if layout in BINARY_LAYOUTS:
         raise ValueError(f"{layout} is a binary layout: use render_bytes()")
     p = _Printer(truth, layout, noise, style)
     if layout == "html":
         return _render_html(truth, p)
+    if layout in _EXTRA_RENDERERS:
+        return _EXTRA_RENDERERS[layout](truth, p, _blocks(truth, p))
     out = []
     if p.chrome:
         out += ["当前位置：首页", " > 政务公开 > 政府信息公开工作年度报告"]
@@ -905,7 +1183,8 @@ def render(truth: Truth, layout: str = "tab", *, noise: bool = False, style: str
 
 def render_bytes(truth: Truth, layout: str = "tab", *, noise: bool = False, style: str | None = None,
                  encoding: str = "utf-8") -> bytes:
-    """The file of ``truth`` in any of :data:`ALL_LAYOUTS`: text layouts encoded with
+    """The file of ``truth`` in any of :data:`ALL_LAYOUTS` or :data:`EXTRA_LAYOUTS`: text
+    layouts encoded with
     ``encoding``; ``docx`` (python-docx) and ``pdf`` (reportlab, the kit's CJK font) with
     real merged cells and grid lines.  Deterministic, like :func:`render`."""
     if layout == "docx":
@@ -1243,7 +1522,7 @@ def main(argv=None) -> None:
     ap.add_argument("--defect-share", type=float, default=0.1)
     ap.add_argument("--noise-share", type=float, default=0.3)
     ap.add_argument("--layouts", default=",".join(LAYOUTS),
-                    help=f"comma-separated, of {', '.join(ALL_LAYOUTS)}")
+                    help=f"comma-separated, of {', '.join(ALL_LAYOUTS + EXTRA_LAYOUTS)}")
     ap.add_argument("--templates", default=",".join(TEMPLATES))
     ap.add_argument("--truth-format", choices=("parquet", "csv"), default="parquet")
     ap.add_argument("--truth-folder", default=None)

@@ -334,3 +334,137 @@ def test_command_line(tmp_path, capsys):
     man = pd.read_csv(tmp_path / "c" / "manifest.csv")
     assert len(man) == 3 and set(man["layout"]) <= {"tab", "html"}
     assert (tmp_path / "c" / "truth" / "applications.csv").exists()
+
+
+# ---------------------------------------------------------------- extra text layouts
+EXTRA_CASES = [(seed, template, noise) for seed in range(4) for template in synth.TEMPLATES
+               for noise in (False, True)]
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def extra_truth(seed, template):
+    defects = ("blank_cells", "missing_rows") if seed % 2 else ()
+    return synth.generate_truth(seed, template, ("county", "city", "province")[seed % 3],
+                                defects=defects)
+
+
+def printed_values(t):
+    """The non-blank true values in table order, each as the set of digit strings it may
+    print as (a change prints without its sign, a procurement amount sometimes in 元)."""
+    out = []
+    for (_, measure), v in t.active_cells.items():
+        if v is not None:
+            forms = {synth._plain(v), synth._plain(abs(v))}
+            if measure == "procurement_amount":
+                forms.add(synth._plain(round(v * 10_000)))
+            out.append(forms)
+    for key in synth.application_skeleton(t.other_split):
+        if key not in t.missing_rows:
+            out += [{synth._plain(v)} for v in t.app_cells[key] if v is not None]
+    out += [{synth._plain(v)} for v in t.review_cells.values() if v is not None]
+    return out
+
+
+def as_number(token):
+    """A printed value cell's digits (``增 3`` -> ``3``, ``1,447.3万元`` -> ``1447.3``), or None."""
+    s = re.sub(r"\s|,|增|减|万元|元", "", token.translate(_FULLWIDTH))
+    return s if re.fullmatch(r"\d+(\.\d+)?", s) else None
+
+
+def assert_sections(text):
+    for name, wordings in synth.HEADINGS.items():
+        assert any(w[2:] in text for w in wordings), name
+
+
+@pytest.mark.parametrize("seed,template,noise", EXTRA_CASES)
+def test_spaced_layout(seed, template, noise):
+    t = extra_truth(seed, template)
+    text = synth.render(t, "spaced", noise=noise)
+    assert text == synth.render(t, "spaced", noise=noise)
+    assert "\t" not in text and "|" not in text
+    assert_sections(text)
+    footer = re.compile(r"(- )?\d+( -)?")
+    tokens = [as_number(tok) for line in text.split("\n") if not footer.fullmatch(line.strip())
+              for tok in re.split(r" {2,}", line.strip())]
+    numbers = [x for x in tokens if x is not None]
+    expected = printed_values(t)
+    assert len(numbers) == len(expected)  # every value printed once, none glued to a neighbour
+    assert all(x in forms for x, forms in zip(numbers, expected))
+
+
+@pytest.mark.parametrize("seed,template,noise", EXTRA_CASES)
+def test_flattened_layout(seed, template, noise):
+    t = extra_truth(seed, template)
+    text = synth.render(t, "flattened", noise=noise)
+    assert text == synth.render(t, "flattened", noise=noise)
+    lines = text.splitlines()
+    long = [line for line in lines if len(line) > 120]
+    assert len(long) == 1 and 3 <= len(lines) <= 12  # the body, and a few lines of chrome
+    body = long[0]
+    assert_sections(body)
+    assert synth.ROW_LABELS["received"] in "".join(body.split())
+    digits = re.sub(r"(?<=\d),(?=\d{3})", "", body.translate(_FULLWIDTH))
+    at = 0
+    for forms in printed_values(t):  # in table order, glued or not
+        found = [i for i in (digits.find(f, at) for f in forms) if i >= 0]
+        assert found, (forms, digits[at:at + 80])
+        at = min(found) + 1
+
+
+@pytest.mark.parametrize("seed,template,noise", EXTRA_CASES)
+def test_broken_markdown_layout(seed, template, noise):
+    t = extra_truth(seed, template)
+    text = synth.render(t, "broken_markdown", noise=noise)
+    assert text == synth.render(t, "broken_markdown", noise=noise)
+    assert_sections(text)
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")]
+            for line in text.splitlines() if line.startswith("|") and not line.startswith("|---")]
+    numbers = [x for row in rows for x in map(as_number, row) if x is not None]
+    expected = printed_values(t)
+    assert len(numbers) == len(expected)
+    assert all(x in forms for x, forms in zip(numbers, expected))
+
+
+def split_rows(text):
+    """Pipe rows of labels only followed by a row of numbers whose first cell is empty."""
+    rows = [line.strip().strip("|").split("|") if line.startswith("|") else None
+            for line in text.splitlines()]
+    return [(a, b) for a, b in zip(rows, rows[1:]) if a and b
+            and any(c.strip() for c in a) and not any(as_number(c) for c in a)
+            and not b[0].strip() and any(as_number(c) for c in b)]
+
+
+def test_broken_markdown_quirks_occur():
+    texts = [synth.render(extra_truth(seed, "2021"), "broken_markdown", noise=bool(seed % 2))
+             for seed in range(6)]
+    assert all(re.search(r"^\| .+ \|$", x, re.M) for x in texts)
+    assert any(split_rows(x) for x in texts)
+    separated = set()  # does a table's first row have a |---| row under it?
+    for x in texts:
+        lines = ["", *x.splitlines(), ""]
+        separated |= {lines[i + 1].startswith("|---") for i in range(1, len(lines) - 1)
+                      if lines[i].startswith("| ") and not lines[i - 1].startswith("|")}
+    assert separated == {True, False}
+
+
+def test_spaced_quirks_occur():
+    texts = [synth.render(extra_truth(seed, template), "spaced", noise=True)
+             for seed in range(4) for template in ("2019", "2021")]
+    joined = "\n".join(texts)
+    assert "\f" in joined and re.search(r"^ +(- \d+ -|\d+)$", joined, re.M)  # a page break
+    assert re.search(r"^三、\s*$|^三、 ", joined, re.M) and re.search(r"^本 ", joined, re.M)
+    assert re.search(r"[^\s] [^\s] [^\s]", joined)  # letter-spaced wrapped headers
+
+
+def test_extra_layouts_are_not_parser_layouts():
+    assert set(synth.EXTRA_LAYOUTS) == {"spaced", "flattened", "broken_markdown"}
+    assert not set(synth.EXTRA_LAYOUTS) & set(synth.ALL_LAYOUTS)
+    t = synth.generate_truth(2, "2021", "city")
+    for layout, ext in (("spaced", "txt"), ("flattened", "txt"), ("broken_markdown", "md")):
+        assert synth.EXTENSIONS[layout] == ext
+        assert synth.render_bytes(t, layout, encoding="gb18030").decode("gb18030") == synth.render(t, layout)
+    assert len({synth.render(t, layout) for layout in synth.EXTRA_LAYOUTS}) == 3
+    items = list(synth.iter_corpus(3, seed=1, layouts=synth.EXTRA_LAYOUTS, noise_share=1.0))
+    assert all(item.to_bytes().decode(item.encoding) == item.render() for item in items)
+    with pytest.raises(ValueError):
+        synth.render(t, "spaced_out")
