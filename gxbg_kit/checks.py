@@ -138,6 +138,22 @@ def check_unreadable(report_id: str, cells: list[tuple]) -> list[tuple]:
             for t, row, reason, applicant, raw in cells]
 
 
+def check_placement(report_id: str, problems: list[tuple[str, list]]) -> list[tuple]:
+    """Rows whose values could not be placed with certainty (cells NA): an
+    ``ambiguous_split`` (digits ran together; more than one cut, or none, fits the
+    sums) or ``unplaced_values`` (more values than the template row has).
+    ``problems``: (table, [(check, row key, detail)])."""
+    out = []
+    for table, items in problems:
+        for check, key, detail in items:
+            row, reason = key if isinstance(key, tuple) else (key, None)
+            if table == "reviews":
+                row = None
+            out.append(record(report_id, check, table, row=row, reason=reason, ok=False,
+                              detail=f"{table} {row or ''}{'/' + reason if reason else ''}: {detail}"))
+    return out
+
+
 # -- narrative versus table -------------------------------------------------
 _N = r"(\d+)\s*(?:件|个|次|宗)"
 _GAP = r"[^，。；,;：:\d]{0,14}?"

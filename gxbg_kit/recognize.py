@@ -1,10 +1,17 @@
-"""Step 3 of the pipeline: recognise the template's tables in a section's lines.
+"""Step 3 of the pipeline: recognise the template's tables by aligning a stream of
+labels and values to the template.
 
-One core for every layout: lines are cut into cells (``cells.runs``), and each
-run of labels followed by values is matched against the national template's
-skeleton — the row, sub-row, item and column labels of both template versions,
-kept as data in ``data/labels.csv``. Readers of other formats (PDF, Word, HTML)
-only have to deliver lines of cells.
+One core for every layout. A table region becomes a stream of tokens
+(:mod:`gxbg_kit.tokens`) whatever separates its cells. Label tokens are matched
+against the template's row, sub-row, item and column labels (``data/labels.csv``,
+with the variants real reports print), in template order; the values that follow
+a row label, up to the next label or prose, are that row's cells. Within a row,
+values keep their columns: a token that is not a number is NA in its own column
+(an ``unreadable_cell`` check), never a shift. A row with too few tokens whose
+digits ran together is cut by the template's arithmetic (:mod:`gxbg_kit.splits`);
+a row that cannot be placed with certainty is NA with a check saying why. A
+numbers row with no label takes the one missing row between its neighbours in
+template order, marked ``inferred``.
 """
 from __future__ import annotations
 
@@ -14,8 +21,11 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
-from .cells import Run, fit, normalize_label, runs
-from .schema import APPLICANTS
+from .cells import normalize_label, parse_value
+from .schema import APPLICANTS, REASONS_BY_ROW
+from . import splits as _splits
+from . import template as _template
+from .tokens import Token, tokenize
 
 N_APPLICANT_COLS = len(APPLICANTS)
 N_REVIEW_CELLS = 15
@@ -69,11 +79,15 @@ def classify_application_label(text: str, group: str | None) -> Label | None:
 
 @dataclass
 class RecognisedTable:
-    """Cells found by key, the template versions their labels belong to, and notes."""
+    """Cells found by key, the template versions their labels belong to, notes, the
+    keys whose cells were placed by the arithmetic or the template order (``inferred``)
+    and what could not be placed (``problems``: (check, row key, detail))."""
 
     cells: dict = field(default_factory=dict)
     templates: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    inferred: set = field(default_factory=set)
+    problems: list = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -84,40 +98,296 @@ class ApplicationsTable(RecognisedTable):
     """cells: (row, reason) -> the 7 applicant cells."""
 
 
+@dataclass
+class _Row:
+    """A row as collected from the stream: its key and the value tokens after its label."""
+
+    key: object
+    tokens: list[Token] = field(default_factory=list)
+    after: object = None     # a numbers row without a label: the key of the row before it
+    line: int | None = None  # the line of its label
+
+    def values(self) -> int:
+        return sum(1 for t in self.tokens if t.kind == "value")
+
+
+def _collect(tokens: list[Token], identify, width) -> list[_Row]:
+    """Rows of the stream: a recognised row label opens a row; the value and blank
+    tokens after it are its cells until the next label or prose. Unrecognised label
+    text before the row's first value continues the label (a wrapped label); after
+    a value it ends the row. Values with no open row start a numbers row without a
+    label (placed later by the template order), as do values on a new line once a
+    row already has its cells."""
+    rows: list[_Row] = []
+    cur: _Row | None = None
+    last_key = None
+    for t in tokens:
+        kind = t.kind
+        if kind == "label":
+            key = identify(t.text)
+            if key is not None:
+                cur = _Row(key, line=t.line)
+                rows.append(cur)
+                last_key = key
+            elif cur is not None:
+                if cur.values():
+                    cur = None
+                else:
+                    cur.tokens = []  # blank cells before more label text pad the label area
+            continue
+        if kind == "prose":
+            cur = None
+            continue
+        if cur is not None and cur.tokens and t.line != cur.tokens[-1].line and cur.values():
+            # a new line after a row that has values: a tab row's blank cells belong to
+            # that line's own row; values start a numbers row of their own when the row
+            # is a tab row or already has its cells
+            prev = cur.tokens[-1]
+            if kind == "blank" and t.col is not None:
+                continue
+            if kind == "value" and ((t.col is not None and prev.col is not None)
+                                    or cur.values() >= width(cur.key)):
+                cur = None
+        if cur is None:
+            if kind != "value" or last_key is None:
+                continue
+            cur = _Row(None, after=last_key)
+            rows.append(cur)
+        cur.tokens.append(t)
+    return [r for r in rows if r.values() or (r.key is not None and r.tokens)]
+
+
+def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None):
+    """(cells, note, pieces) of a row: cells when the tokens give the row without
+    guessing, else None with pieces to cut by the arithmetic (or None when nothing
+    may be cut; note says why).
+
+    More tokens than cells: blank cells at the row's ends are layout padding
+    (label-area cells, trailing borders); when they may be dropped from either end
+    in more than one way, ``cells`` holds only the cells on which every way agrees.
+    Fewer tokens: a row of printed cells with visible blanks is cut short (the tail
+    is NA); where a blank leaves no token (space runs, glued text) the missing
+    cells cannot be located and the row is NA, unless glued digits may be cut."""
+    toks = list(tokens)
+    extra = len(toks) - n
+    if extra > 0 and label_line is not None and all(t.line == label_line for t in toks):
+        # a row printed on its label's line: blank cells before its values are the
+        # label area (merged label columns), then trailing cells are padding
+        while len(toks) > n and toks[0].kind == "blank":
+            toks.pop(0)
+        while len(toks) > n and toks[-1].kind == "blank":
+            toks.pop()
+        extra = 0
+    if extra > 0:
+        lead = next((i for i, t in enumerate(toks) if t.kind != "blank"), len(toks))
+        trail = next((i for i, t in enumerate(reversed(toks)) if t.kind != "blank"), len(toks))
+        ways = [toks[i:len(toks) - (extra - i)] for i in range(extra + 1)
+                if i <= lead and extra - i <= trail]
+        if len(ways) > 1:
+            texts = [[t.text for t in w] for w in ways]
+            cells = [c[0] if all(x == c[0] for x in c) else None for c in zip(*texts)]
+            return cells, ("blank cells at both ends of the row; cells that depend on which "
+                           "are padding left NA") if len(set(map(tuple, texts))) > 1 else None, None
+        if ways:
+            toks = ways[0]
+        else:
+            toks = toks[min(lead, extra):]
+            toks = toks[:len(toks) - max(0, min(trail, len(toks) - n))]
+    if len(toks) > n:
+        blanks = [i for i, t in enumerate(toks) if t.kind == "blank"]
+        if len(blanks) < len(toks) - n:
+            return None, f"{len(toks)} values where the template has {n}; cannot tell which belong", None
+        drop = set(blanks[len(blanks) - (len(toks) - n):])
+        toks = [t for i, t in enumerate(toks) if i not in drop]
+    if len(toks) == n:
+        return [t.text for t in toks], None, None
+    values = [t for t in toks if t.kind == "value"]
+    if all(t.hard for t in values):
+        if any(t.gaps for t in values):
+            return None, (f"{len(toks)} of {n} cells printed and the layout does not show "
+                          "where the blank ones stand"), None
+        cells = [t.text for t in toks] + [None] * (n - len(toks))
+        return cells, f"{len(toks)} of {n} cells present; the rest are missing", None
+    pieces = tuple(_splits.piece(t.text, t.kind == "value" and not t.hard) for t in toks)
+    return None, None, pieces
+
+
+def _count_value(text):
+    if text is None:
+        return None
+    v = parse_value(text)
+    return v.number
+
+
+def _solve(table: RecognisedTable, rows: dict, n_of, equations, name: str) -> None:
+    """Fill ``table.cells`` from collected rows: direct fits first, then the cuts
+    that the arithmetic decides. ``rows``: key -> :class:`_Row`."""
+    pending: dict = {}
+    for key, row in rows.items():
+        n = n_of(key)
+        cells, note, pieces = _fit_tokens(row.tokens, n, row.line)
+        if cells is not None:
+            table.cells[key] = cells
+            if note:
+                table.notes.append(f"{name} {_label(key)}: {note}")
+            continue
+        if pieces is None:
+            table.cells[key] = [None] * n
+            table.problems.append(("unplaced_values", key, note))
+            continue
+        found = _splits.row_cuts(pieces, n)
+        if found is None:
+            table.cells[key] = [None] * n
+            table.problems.append(("ambiguous_split", key, "search limit reached; cells left NA"))
+            continue
+        pending[key] = found
+    if not pending:
+        return
+    known = {}
+    for key, cells in table.cells.items():
+        for j, c in enumerate(cells):
+            known[(key, j)] = _count_value(c)
+    # row-level sums first: equations whose cells all lie in one row
+    row_eqs = {}
+    for parts, total in equations:
+        ks = {k[0] for k in parts + total}
+        if len(ks) == 1:
+            row_eqs.setdefault(next(iter(ks)), []).append((parts, total))
+    unknowns = []
+    for key, found in pending.items():
+        eqs = row_eqs.get(key, [])
+        # one cut only (seven digits for seven cells): the boundaries are not in doubt,
+        # and a sum the printed numbers break is for the checks to report
+        ok = found if len(found) == 1 else [c for c in found if all(_holds(c, p, t) for p, t in eqs)]
+        if len(ok) == 1:
+            table.cells[key] = list(ok[0])
+            table.inferred.add(key)  # the boundaries were not printed
+            for j, c in enumerate(ok[0]):
+                known[(key, j)] = _count_value(c)
+        elif not ok:
+            table.cells[key] = [None] * n_of(key)
+            table.problems.append(("ambiguous_split", key, "no cut of the digits "
+                                   f"{' '.join(p.text for p in _pieces_of(rows[key].tokens))} fits the "
+                                   "row's sums; cells left NA"))
+        else:
+            unknowns.append(_splits.Unknown(key, ok[:_splits.MAX_CANDIDATES]))
+            if len(ok) > _splits.MAX_CANDIDATES:
+                table.problems.append(("ambiguous_split", key, f"{len(ok)} cuts; cells left NA"))
+    cross = [(p, t) for p, t in equations if len({k[0] for k in p + t}) > 1]
+    decision = _splits.decide([u for u in unknowns if len(u.candidates) <= _splits.MAX_CANDIDATES],
+                              known, cross, _count_value)
+    for key, cells in decision.cells.items():
+        table.cells[key] = list(cells)
+        table.inferred.add(key)
+    for u in unknowns:
+        if u.key in decision.cells:
+            continue
+        cands = decision.ambiguous.get(u.key, u.candidates)
+        table.cells[u.key] = agreed(cands, n_of(u.key)) if u.key not in decision.limit \
+            else [None] * n_of(u.key)
+        if any(c is not None for c in table.cells[u.key]):
+            table.inferred.add(u.key)
+        shown = "; ".join("/".join(c) for c in cands[:6]) + (" …" if len(cands) > 6 else "")
+        why = ("search limit reached" if u.key in decision.limit
+               else f"{len(cands)} cuts fit every sum: {shown}" if cands
+               else "no cut fits the table's sums")
+        table.problems.append(("ambiguous_split", u.key, why + "; cells that differ between "
+                               "them left NA"))
+
+
+def agreed(candidates: list[tuple[str, ...]], n: int) -> list[str | None]:
+    """The cells on which every candidate cut agrees (a value the text determines
+    although the cut does not); the others None."""
+    if not candidates:
+        return [None] * n
+    return [c[0] if all(x == c[0] for x in c) else None for c in zip(*candidates)]
+
+
+def _pieces_of(tokens):
+    return [t for t in tokens if t.kind == "value"]
+
+
+def _holds(cells, parts, total) -> bool:
+    a = [_count_value(cells[j]) for _, j in parts]
+    b = [_count_value(cells[j]) for _, j in total]
+    if any(x is None for x in a) or any(x is None for x in b):
+        return True
+    return abs(sum(a) - sum(b)) < 1e-9
+
+
+def _label(key) -> str:
+    if isinstance(key, tuple):
+        return f"{key[0]}/{key[1] or '-'}"
+    return str(key)
+
+
+def _place_detached(rows: list[_Row], order: list, name: str, notes: list[str]) -> dict:
+    """Rows by key; a numbers row without a label takes the only template row
+    missing between the rows around it. Returns key -> row and the keys placed so."""
+    by_key: dict = {}
+    placed = set()
+    for r in rows:
+        if r.key is not None and r.key not in by_key:
+            by_key[r.key] = r
+        elif r.key is not None and r.values():
+            if not by_key[r.key].values():
+                by_key[r.key] = r
+            else:
+                notes.append(f"{name} {_label(r.key)}: printed twice; kept the first")
+    pos = {k: i for i, k in enumerate(order)}
+    for i, r in enumerate(rows):
+        if r.key is not None:
+            continue
+        nxt = next((x.key for x in rows[i + 1:] if x.key is not None), None)
+        lo = pos.get(r.after, -1)
+        hi = pos.get(nxt, len(order))
+        gap = [k for k in order[lo + 1:hi] if k not in by_key]
+        if len(gap) == 1:
+            by_key[gap[0]] = r
+            placed.add(gap[0])
+        else:
+            notes.append(f"{name}: a row of {r.values()} values without a label after "
+                         f"{_label(r.after)} could not be placed")
+    return by_key, placed
+
+
+def application_order() -> list[tuple[str, str | None]]:
+    """Every applications row key in template order (both (六) forms)."""
+    keys = [("received", None), ("carried_over", None), ("granted", None), ("partly_granted", None)]
+    for row in ("withheld", "unable", "not_processed", "other"):
+        keys += [(row, None)] + [(row, r) for r in REASONS_BY_ROW[row]]
+    return keys + [("processed_total", None), ("carried_forward", None)]
+
+
 def recognise_applications(lines: list[str]) -> ApplicationsTable:
     out = ApplicationsTable()
-    group: str | None = None
-    for run in runs(lines):
-        ident: Label | None = None
-        for text in run.labels:
-            lab = classify_application_label(text, group)
-            if lab is None:
-                continue
-            if lab.kind == "group":
-                group = lab.code
-            elif lab.kind == "row":
-                group = None
-            else:
-                group = lab.parent
-            ident = lab
-        if not run.has_data:
-            continue
-        if ident is None:
-            if run.labels:
-                out.notes.append(f"applications: unrecognised row {' / '.join(run.labels)!r}")
-            continue
-        key = (ident.parent, ident.code) if ident.kind == "reason" else (ident.code, None)
-        cells, note = fit(run.values, N_APPLICANT_COLS)
-        if note:
-            out.notes.append(f"applications {key[0]}/{key[1] or '-'}: {note}")
-        if key in out.cells:
-            out.notes.append(f"applications {key[0]}/{key[1] or '-'}: printed twice; kept the first")
-            continue
-        out.cells[key] = cells
-        if ident.template != "both":
-            out.templates.add(ident.template)
-        if key == ("other", None):
-            out.templates.add("2019")  # an unsplit （六）其他处理 row
+    state = {"group": None}
+
+    def identify(text):
+        lab = classify_application_label(text, state["group"])
+        if lab is None:
+            return None
+        if lab.kind == "group":
+            state["group"] = lab.code
+        elif lab.kind == "row":
+            state["group"] = None
+        else:
+            state["group"] = lab.parent
+        if lab.template != "both":
+            out.templates.add(lab.template)
+        return (lab.parent, lab.code) if lab.kind == "reason" else (lab.code, None)
+
+    rows = _collect(tokenize(lines), identify, lambda key: N_APPLICANT_COLS)
+    # a group label followed by its sub-rows is a heading, not a row of values
+    by_key, placed = _place_detached(rows, application_order(), "applications", out.notes)
+    by_key = {k: v for k, v in by_key.items() if v.values()}
+    equations = _template.application_equations(list(by_key))
+    _solve(out, by_key, lambda key: N_APPLICANT_COLS, equations, "applications")
+    out.inferred |= placed
+    if ("other", None) in out.cells:
+        out.templates.add("2019")  # an unsplit （六）其他处理 row
+    if any(k[0] == "other" and k[1] is not None for k in out.cells):
+        out.templates.add("2021")
     return out
 
 
@@ -126,61 +396,132 @@ class ActiveTable(RecognisedTable):
 
 
 def recognise_active(lines: list[str]) -> ActiveTable:
-    """第二十条 tables: a header run names the measures (columns), each item run
-    gives its values. Where the header's columns are known (tab, pipe, HTML) a
-    value is placed by its column, so a blank neighbour shifts nothing; a row
-    printed with blank cells only still yields its cells (as NA)."""
+    """第二十条 tables: header labels name the measures (columns), each item row gives
+    its values. Where the header's columns are known (tab, pipe, HTML) a value is
+    placed by its column, so a blank neighbour shifts nothing; a row printed with
+    blank cells only still yields its cells (as NA)."""
     out = ActiveTable()
     measures: list[str] = []
     measure_cols: dict[int, str] = {}
-    for run in runs(lines):
-        item: Label | None = None
-        new_measures: list[str] = []
-        new_cols: dict[int, str] = {}
-        for k, text in enumerate(run.labels):
-            norm = normalize_label(text)
+    header: list[tuple[str, int | None, str]] = []  # measures being read: column, template
+    versions: set[str] = set()
+    rows: list[tuple] = []  # item, measures, cols, tokens, label line
+    cur = None
+    for t in tokenize(lines):
+        if t.kind == "label":
+            norm = normalize_label(t.text)
             if "第二十条" in norm:
-                measures, measure_cols = [], {}
-                continue
-            it = _first("active", "item", norm)
+                measures, measure_cols, header, cur = [], {}, [], None
+                norm = norm[norm.index("第二十条") + 4:].split("项", 1)[-1]
+            # a header and an item may run together (``…对外公开总数量规章``): the
+            # measures are read in order, the item from what follows the last one
+            found = _measures_in(norm)
+            for code, template in found:
+                if template != "both":
+                    out.templates.add(template)
+                if code not in (m for m, _, _ in header):
+                    header.append((code, t.col if len(found) == 1 else None, template))
+            if found:
+                cur = None
+                norm = norm[_measures_end(norm):]
+            it = _first("active", "item", norm) if norm else None
             if it is not None:
-                item = it
+                if header:
+                    codes = list(dict.fromkeys(m for m, _, _ in header))
+                    cols = {c: m for m, c, _ in header if c is not None}
+                    measures, measure_cols = codes, (cols if len(cols) == len(codes) else {})
+                    versions = {v for _, _, v in header if v != "both"}
+                    header = []
+                if it.template != "both":
+                    out.templates.add(it.template)
+                ms = _template.active_measures(it.code, measures, versions) if measures else []
+                cur = (it.code, ms, dict(measure_cols), [], t.line)
+                rows.append(cur)
                 continue
-            ms = _first("active", "measure", norm)
-            if ms is not None:
-                if ms.code not in new_measures:
-                    new_measures.append(ms.code)
-                    if run.label_cols is not None:
-                        new_cols[run.label_cols[k]] = ms.code
-                if ms.template != "both":
-                    out.templates.add(ms.template)
-        if new_measures:
-            measures = new_measures
-            measure_cols = new_cols if len(new_cols) == len(new_measures) else {}
-        if item is None:
+            if found:
+                continue
+            if cur is not None and any(x.kind == "value" for x in cur[3]):
+                cur = None
             continue
-        if not measures:
-            if run.has_data:
-                out.notes.append(f"active {item.code}: values without a column header")
+        if t.kind == "prose":
+            cur = None
             continue
-        placed = _by_column(run, measure_cols)
+        if cur is not None:
+            cur[3].append(t)
+    for item, ms, cols, tokens, label_line in rows:
+        has_data = any(x.kind == "value" for x in tokens)
+        if not ms:
+            if has_data:
+                out.notes.append(f"active {item}: values without a column header")
+            continue
+        # header columns place the values only on the item's own line: a values line of
+        # its own (a table cut into fragments) may have lost the label column
+        placed = _by_column(tokens, cols) if all(x.line == label_line for x in tokens) else None
         if placed is None:
-            cells, note = fit(run.values, len(measures))
-            if note and run.has_data:
-                out.notes.append(f"active {item.code}: {note}")
-            placed = dict(zip(measures, cells))
+            cells, note, pieces = _fit_tokens(tokens, len(ms), label_line)
+            if cells is None and pieces is not None:
+                found = _splits.row_cuts(pieces, len(ms))
+                if found and len(found) == 1:
+                    cells = list(found[0])
+                    out.inferred.add(item)  # the boundaries were not printed
+                else:
+                    shown = "; ".join("/".join(c) for c in (found or [])[:6])
+                    note = (f"{len(found)} cuts of the digits fit: {shown}" if found
+                            else "no cut of the digits fits")
+                    out.problems.append(("ambiguous_split", item, note + "; cells that differ "
+                                         "between them left NA"))
+                    cells = agreed(found or [], len(ms))
+                    if any(c is not None for c in cells):
+                        out.inferred.add(item)
+                    note = None
+            elif cells is None:
+                out.problems.append(("unplaced_values", item, note))
+                cells, note = [None] * len(ms), None
+            if note and has_data:
+                out.notes.append(f"active {item}: {note}")
+            placed = dict(zip(ms, cells))
         for measure, cell in placed.items():
-            out.cells.setdefault((item.code, measure), cell)
-        if item.template != "both":
-            out.templates.add(item.template)
+            out.cells.setdefault((item, measure), cell)
     return out
 
 
-def _by_column(run: Run, measure_cols: dict[int, str]) -> dict[str, str | None] | None:
+@lru_cache(maxsize=65536)
+def _measure_spans(norm: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, code, template) of each measure label in a label text, in order,
+    without overlaps (a header printed as one run of text names several)."""
+    spans = []
+    for lab in _labels_of("active", "measure"):
+        for m in lab.pattern.finditer(norm):
+            if m.end() > m.start():
+                spans.append((m.start(), m.end(), lab.code, lab.template))
+    spans.sort(key=lambda x: (x[0], -x[1]))
+    out, end = [], -1
+    for sp in spans:
+        if sp[0] >= end:
+            out.append(sp)
+            end = sp[1]
+    return tuple(out)
+
+
+def _measures_in(norm: str) -> list[tuple[str, str]]:
+    return [(code, template) for _, _, code, template in _measure_spans(norm)]
+
+
+def _measures_end(norm: str) -> int:
+    """Where the measure labels of a label text end (the item may follow), past the
+    rest of the last measure's words (``对外公开总数`` + ``量``, ``（单位：万元）``)."""
+    end = _measure_spans(norm)[-1][1]
+    return _MEASURE_TAIL.match(norm, end).end()
+
+
+_MEASURE_TAIL = re.compile(r"(?:数量|件数|金额|数|量|件|额|\(单位:万元\)|\(万元\))*")
+
+
+def _by_column(tokens: list[Token], measure_cols: dict[int, str]) -> dict[str, str | None] | None:
     """Place a row's values under the header columns, if every value lines up."""
-    if not measure_cols or run.value_cols is None:
+    if not measure_cols or not tokens or any(t.col is None for t in tokens):
         return None
-    at = dict(zip(run.value_cols, run.values))
+    at = {t.col: t.text for t in tokens}
     if any(col not in measure_cols and v.strip() for col, v in at.items()):
         return None  # a value outside the header's columns: the line is not aligned
     return {m: at.get(col, "") for col, m in measure_cols.items()}
@@ -191,6 +532,8 @@ class ReviewsTable:
     cells: list[str | None]
     n_printed: int
     notes: list[str] = field(default_factory=list)
+    inferred: bool = False
+    problems: list = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -200,13 +543,27 @@ class ReviewsTable:
 def recognise_reviews(lines: list[str]) -> ReviewsTable:
     """The 15 numbers of section 四, in reading order; a table cut short keeps
     its numbers in order and the missing tail is NA (seed 004 prints 9)."""
-    values: list[str] = []
-    for run in runs(lines):
-        if run.has_data:
-            values.extend(run.values)
-    n_printed = len(values)
-    cells, note = fit(values, N_REVIEW_CELLS) if values else ([None] * N_REVIEW_CELLS, None)
-    notes = [f"reviews: {note}"] if note else []
-    return ReviewsTable(cells, min(n_printed, N_REVIEW_CELLS), notes)
-
-
+    tokens: list[Token] = []
+    seen_value = False
+    for t in tokenize(lines):
+        if t.kind == "value":
+            tokens.append(t)
+            seen_value = True
+        elif t.kind == "blank" and (seen_value or t.col is not None):
+            tokens.append(t)
+    # blank cells of tab rows without any value are layout, not cells
+    by_line: dict[int, list[Token]] = {}
+    for t in tokens:
+        by_line.setdefault(t.line, []).append(t)
+    tokens = [t for t in tokens if t.col is None or any(x.kind == "value" for x in by_line[t.line])]
+    while tokens and tokens[-1].kind == "blank" and tokens[-1].col is None:
+        tokens.pop()
+    n_printed = sum(1 for t in tokens if t.kind == "value") + sum(1 for t in tokens if t.kind == "blank")
+    if not any(t.kind == "value" for t in tokens):
+        return ReviewsTable([None] * N_REVIEW_CELLS, 0)
+    table = RecognisedTable()
+    _solve(table, {_template.REVIEWS_ROW: _Row(_template.REVIEWS_ROW, tokens)}, lambda key: N_REVIEW_CELLS,
+           _template.review_equations(), "reviews")
+    cells = table.cells[_template.REVIEWS_ROW]
+    return ReviewsTable(cells, min(n_printed, N_REVIEW_CELLS), table.notes,
+                        _template.REVIEWS_ROW in table.inferred, table.problems)

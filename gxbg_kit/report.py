@@ -176,12 +176,15 @@ class Report:
         if self.document is None:
             return []
         rid, r = self.report_id, self._records
-        cells = {(row, reason, a): c for _, row, reason, a, c, _ in r["applications"]}
-        review_counts = {(p, res): c for _, p, res, c, _ in r["reviews"]}
+        cells = {(row, reason, a): c for _, row, reason, a, c, *_ in r["applications"]}
+        review_counts = {(p, res): c for _, p, res, c, *_ in r["reviews"]}
         return (_checks.check_applications(rid, cells)
                 + _checks.check_reviews(rid, review_counts)
                 + _checks.check_completeness(rid, self._cells_found)
                 + _checks.check_unreadable(rid, r["unreadable"])
+                + _checks.check_placement(rid, [("applications", self._applications.problems),
+                                                ("active", self._active.problems),
+                                                ("reviews", self._reviews.problems)])
                 + _checks.check_narrative(rid, self._narrative_text(), cells)
                 + _checks.check_manifest(rid, {
                     "agency": (_none(self.manifest.get("agency")), self.meta.agency),

@@ -169,6 +169,10 @@ CHECKS = {
     "review_sum": "each proceeding's 总计 equals 维持 + 纠正 + 其他 + 尚未审结",
     "completeness": "how many of the template's cells were found (expected = template, actual = found)",
     "unreadable_cell": "a cell whose characters were garbled by extraction (e.g. ???, (cid:12)); value is NA",
+    "ambiguous_split": "digits of a row ran together and more than one cut into cells (or none) fits the "
+                       "template's sums; the row's cells are NA and the detail lists the candidates",
+    "unplaced_values": "a row printed more values than the template has and they cannot be told apart; "
+                       "the row's cells are NA",
     "narrative": "a number stated in the narrative versus the same number in the table (expected = table)",
     "manifest": "a manifest value versus the value read from the text (expected = manifest)",
 }
@@ -514,6 +518,12 @@ APPLICATIONS = _table(Table(
         _c("count", "Int64", "件数", "number of requests; NA when the cell is blank, missing or "
            "unreadable", unit="requests"),
         _c("raw", "string", "原文", "the cell text as printed (NA if the cell is missing)"),
+        _c("inferred", "boolean", "推断", "True when the cell's boundaries or row were not printed but "
+           "inferred: digits that ran together (a flattened web page) cut into cells by the digit "
+           "count and the template's sums (the only cut that satisfies every sum), or a numbers row "
+           "without its label placed by the template order. Leave these out for a strictly printed "
+           "reading; in the 第二十条 tables no sum checks a cut, and a blank cell that left no trace "
+           "can make one wrong"),
     ),
     key=("report_id", "row", "reason", "applicant"),
 ))
@@ -530,6 +540,12 @@ ACTIVE = _table(Table(
            "in 万元 (a cell printed in 元 is divided by 10,000)"),
         _c("unit", "string", "单位", "unit of value: 件/项 counts are NA-unit, money is 万元"),
         _c("raw", "string", "原文", "the cell text as printed"),
+        _c("inferred", "boolean", "推断", "True when the cell's boundaries or row were not printed but "
+           "inferred: digits that ran together (a flattened web page) cut into cells by the digit "
+           "count and the template's sums (the only cut that satisfies every sum), or a numbers row "
+           "without its label placed by the template order. Leave these out for a strictly printed "
+           "reading; in the 第二十条 tables no sum checks a cut, and a blank cell that left no trace "
+           "can make one wrong"),
     ),
     key=("report_id", "item", "measure"),
 ))
@@ -543,6 +559,12 @@ REVIEWS = _table(Table(
         _c("result", "category", "结果", "outcome column", REVIEW_RESULTS),
         _c("count", "Int64", "件数", "number of cases; NA when blank or missing", unit="cases"),
         _c("raw", "string", "原文", "the cell text as printed"),
+        _c("inferred", "boolean", "推断", "True when the cell's boundaries or row were not printed but "
+           "inferred: digits that ran together (a flattened web page) cut into cells by the digit "
+           "count and the template's sums (the only cut that satisfies every sum), or a numbers row "
+           "without its label placed by the template order. Leave these out for a strictly printed "
+           "reading; in the 第二十条 tables no sum checks a cut, and a blank cell that left no trace "
+           "can make one wrong"),
     ),
     key=("report_id", "proceeding", "result"),
 ))

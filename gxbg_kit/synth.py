@@ -313,8 +313,9 @@ class Truth:
 
 
 def _frame(table: S.Table, records: list, columns: list[str] | None = None) -> pd.DataFrame:
-    """A schema-coerced frame of records (by default: the table's columns but report_id, raw)."""
-    columns = columns or [c for c in table.names if c not in ("report_id", "raw")]
+    """A schema-coerced frame of records (by default: the table's columns but report_id, raw,
+    inferred)."""
+    columns = columns or [c for c in table.names if c not in ("report_id", "raw", "inferred")]
     df = pd.DataFrame.from_records(records, columns=columns)
     if "value" in df:
         df["value"] = df["value"].astype("Float64")
@@ -1478,7 +1479,7 @@ def _flush(writers, records, final=False) -> None:
     for name, (table, _) in TRUTH_TABLES.items():
         if records[name] or (final and not writers[name].started):
             data = (CHECK_COLUMNS if name == "checks"
-                    else [c for c in table.names if c not in ("report_id", "raw")])
+                    else [c for c in table.names if c not in ("report_id", "raw", "inferred")])
             writers[name].write(_frame(table, records[name], ["report_id", "file"] + data))
             records[name].clear()
         if final:
@@ -1535,3 +1536,27 @@ def main(argv=None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def cell_outcomes(truth: Truth, report) -> pd.DataFrame:
+    """How each template cell of ``truth`` was read back: one row per cell with
+    ``table``, the cell's key columns and ``outcome``: ``right`` (the true value, or NA
+    where the truth is blank), ``inferred`` (the true value, placed by the arithmetic
+    or the template order), ``na`` (NA where the truth has a value) or ``wrong``.
+    The measure of "a wrong number is worse than a missing one"."""
+    parts = []
+    for name, col in (("applications", "count"), ("active", "value"), ("reviews", "count")):
+        table = S.TABLES[name]
+        keys = [k for k in table.key if k != "report_id"]
+        t = getattr(truth, name)[keys + [col]]
+        p = getattr(report, name)[keys + [col, "inferred"]]
+        m = t.astype(object).merge(p.astype(object), on=keys, how="left", suffixes=("_t", "_p"))
+        a, b = m[col + "_t"], m[col + "_p"]
+        a_na, b_na = a.isna(), b.isna()
+        same = pd.Series([not x and not y and abs(float(u) - float(v)) < 1e-9
+                          for x, y, u, v in zip(a_na, b_na, a, b)], index=m.index, dtype=bool)
+        inferred = m["inferred"].map(lambda v: v is True or (not pd.isna(v) and bool(v)))
+        outcome = np.select([a_na & b_na, b_na, same & inferred, same],
+                            ["right", "na", "inferred", "right"], "wrong")
+        parts.append(m[keys].assign(table=name, outcome=outcome))
+    return pd.concat(parts, ignore_index=True)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from .cells import parse_value
 from .recognize import ActiveTable, ApplicationsTable, ReviewsTable
 from .schema import APPLICANTS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS
+from .template import ACTIVE_SKELETON
 
 MONEY_MEASURES = {"fee_amount", "procurement_amount"}
 
@@ -49,31 +50,14 @@ def applications_records(report_id: str, table: ApplicationsTable, template: str
     applicants = list(APPLICANTS)
     for key in skeleton_keys(table, template):
         cells = table.cells.get(key, [None] * len(applicants))
+        inferred = key in table.inferred
         for applicant, cell in zip(applicants, cells):
             count, bad = _count(cell)
             if bad:
                 unreadable.append(("applications", key[0], key[1], applicant, cell))
-            rows.append((report_id, key[0], key[1], applicant, count, cell))
+            rows.append((report_id, key[0], key[1], applicant, count, cell,
+                         inferred and count is not None))
     return rows, unreadable
-
-
-#: (item, measures) of each template version's 第二十条 tables
-ACTIVE_SKELETON = {
-    "2019": [("regulations", ["new_made", "new_published", "published_total"]),
-             ("normative_documents", ["new_made", "new_published", "published_total"]),
-             ("licensing", ["prior_items", "change", "decisions"]),
-             ("other_services", ["prior_items", "change", "decisions"]),
-             ("penalty", ["prior_items", "change", "decisions"]),
-             ("coercion", ["prior_items", "change", "decisions"]),
-             ("fees", ["prior_items", "change"]),
-             ("procurement", ["procurement_items", "procurement_amount"])],
-    "2021": [("regulations", ["issued", "repealed", "in_force"]),
-             ("normative_documents", ["issued", "repealed", "in_force"]),
-             ("licensing", ["decisions"]),
-             ("penalty", ["decisions"]),
-             ("coercion", ["decisions"]),
-             ("fees", ["fee_amount"])],
-}
 
 
 def active_keys(table: ActiveTable, template: str) -> list[tuple[str, str]]:
@@ -97,7 +81,8 @@ def active_records(report_id: str, table: ActiveTable, template: str):
                 value = value / 10_000
         if v.unreadable:
             unreadable.append(("active", item, measure, None, cell))
-        rows.append((report_id, item, measure, value, unit, cell))
+        rows.append((report_id, item, measure, value, unit, cell,
+                     item in table.inferred and value is not None))
     return rows, unreadable
 
 
@@ -108,7 +93,7 @@ def reviews_records(report_id: str, table: ReviewsTable):
         count, bad = _count(cell)
         if bad:
             unreadable.append(("reviews", proceeding, result, None, cell))
-        rows.append((report_id, proceeding, result, count, cell))
+        rows.append((report_id, proceeding, result, count, cell, table.inferred and count is not None))
     return rows, unreadable
 
 

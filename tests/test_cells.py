@@ -1,7 +1,6 @@
 import pytest
 
-from gxbg_kit.cells import (Run, fit, is_value, leading_borders, normalize_label, parse_value, runs,
-                            split_line)
+from gxbg_kit.cells import is_value, leading_borders, normalize_label, parse_value, split_line
 
 
 @pytest.mark.parametrize("cell, number, unit", [
@@ -55,39 +54,3 @@ def test_leading_borders_by_majority_of_pipe_rows():
     assert leading_borders(["| a | b |", "|---|---|", "| 1 | 2 |", "正文"])
     assert not leading_borders(["行政复议 | 行政诉讼 |", "结果维持 | 结果纠正 |", " | 2 |"])
     assert leading_borders(["a\tb", "| 1 | 2 |"])  # tab rows do not count
-
-
-def test_pipe_row_starting_with_a_blank_cell_keeps_it():
-    """Rows that end in a pipe but do not start with one (``a | b |``): a values row
-    whose first cell is blank starts with a pipe, and the blank is a cell (a
-    blank 行政复议 结果维持 once shifted the 14 numbers after it one column left)."""
-    lines = ["结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", " | 2 | 1 | 1 | 4 |"]
-    values = [r for r in runs(lines) if not r.labels]
-    assert [(r.values, r.value_cols) for r in values] == [(["", "2", "1", "1", "4"], [0, 1, 2, 3, 4])]
-    md = ["| 结果维持 | 结果纠正 | 总计 |", "|---|---|---|", "| 1 | 2 | 3 |"]
-    assert [r.values for r in runs(md) if not r.labels] == [["1", "2", "3"]]
-
-
-def test_fit_drops_extra_blanks_without_shifting():
-    assert fit(["", "0", "", "", "", "", "", "0"], 7)[0] == ["0", "", "", "", "", "", "0"]
-    assert fit(["8", "0", "0", "0", "0", "0", "8", ""], 7)[0] == ["8", "0", "0", "0", "0", "0", "8"]
-    # seed 004: a stray blank before the total
-    assert fit(["0"] * 6 + [""] + ["1"], 7)[0] == ["0"] * 6 + ["1"]
-
-
-def test_fit_cut_short_pads_tail_with_missing():
-    cells, note = fit(["1", "2"], 4)
-    assert cells == ["1", "2", None, None] and "2 of 4" in note
-
-
-def test_runs_one_cell_per_line_joins_wrapped_labels():
-    lines = ["结果", "纠正", "", "0", "", "1", "", "(七)总计", "", "13", "", " ", "", "13"]
-    got = runs(lines)
-    assert got[0] == Run(["结果纠正"], ["0", "1"])
-    assert got[1] == Run(["(七)总计"], ["13", "", "13"])
-
-
-def test_runs_tab_rows_drop_leading_label_padding():
-    got = runs(["\t(三) 不 予 开 公\t1. 属于国家秘密\t0\t0", "未经复议直接起诉\t\t\t复议后起诉"])
-    assert got[0] == Run(["(三) 不 予 开 公", "1. 属于国家秘密"], ["0", "0"])
-    assert got[1] == Run(["未经复议直接起诉", "复议后起诉"], [])

@@ -26,13 +26,13 @@ def assert_record_invariants(rep):
     assert len(rec["reports"]) == 1
     info = dict(zip(TABLES["reports"].names, rec["reports"][0]))
     assert info["status"] in STATUSES and info["reason"] in REASONS and info["message"]
-    for _, row, reason, applicant, count, raw in rec["applications"]:
+    for _, row, reason, applicant, count, raw, _inferred in rec["applications"]:
         assert row in codes("applications", "row") and applicant in codes("applications", "applicant")
         assert reason is None or reason in codes("applications", "reason")
         assert count is None or (isinstance(count, int) and count >= 0)
         if raw is None or not raw.strip():
             assert count is None  # nothing invented: no printed text, no number
-    for _, proceeding, result, count, raw in rec["reviews"]:
+    for _, proceeding, result, count, raw, _inferred in rec["reviews"]:
         assert count is None or count >= 0
         if raw is None or not raw.strip():
             assert count is None

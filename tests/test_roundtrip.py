@@ -50,7 +50,7 @@ def need_writer(layout):
 def mismatches(truth_frame: pd.DataFrame, parsed: pd.DataFrame, table: S.Table) -> pd.DataFrame:
     """Cells where the parsed frame differs from the truth (key columns, values; not raw)."""
     keys = [k for k in table.key if k != "report_id"]
-    values = [c for c in table.names if c not in table.key and c != "raw"]
+    values = [c for c in table.names if c not in table.key and c not in ("raw", "inferred")]
     m = truth_frame[keys + values].astype(object).merge(
         parsed[keys + values].astype(object), on=keys, how="outer",
         suffixes=("_truth", "_parsed"), indicator=True)

@@ -33,7 +33,7 @@ def test_pandera_schema_rejects_unknown_code():
 
     t = TABLES["reviews"]
     bad = t.empty().astype({"result": "string"})
-    bad.loc[0] = ["x", "review", "bogus", 1, "1"]
+    bad.loc[0] = ["x", "review", "bogus", 1, "1", False]
     with pytest.raises(pandera.errors.SchemaError):
         t.validate(bad)
 

@@ -1,0 +1,240 @@
+"""Step 3a of the pipeline: a table region as a stream of label and value tokens.
+
+Recognition does not depend on how a layout separates cells. Whatever the
+reader delivers — tab- or pipe-separated rows (HTML, Word, PDF readers, text
+dumps), Markdown, one cell per line, cells padded with runs of spaces
+(``pdftotext -layout``), or a web page flattened to one line where cells run
+together (``一、本年新收政府信息公开申请数量120301016``) — becomes the same kind
+of stream:
+
+* ``label``: text that may name a template row, column or item;
+* ``value``: a cell that is a value (a number, ``无``, ``-``, ``???``) or text
+  standing where a value stands that is not a number (``约100``, ``3人``): it
+  keeps its own column and is read as NA with an ``unreadable_cell`` check;
+* ``blank``: an empty cell where the layout shows one (an empty tab or pipe
+  cell, a white-space-only line);
+* ``prose``: narrative text; it ends the table row before it.
+
+Each token says whether its boundaries were printed (``hard``: a tab or pipe
+cell, a line of its own) or read from the characters (``soft``: space runs,
+digits glued to a label). Only soft value tokens may hold several cells whose
+digits ran together; :mod:`gxbg_kit.splits` decides those with the template's
+arithmetic.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+from .cells import is_value, leading_borders, split_line
+
+
+class Token(NamedTuple):
+    kind: str          # "label" | "value" | "blank" | "prose"
+    text: str
+    line: int          # index of the line it came from
+    col: int | None    # cell index in a tab/pipe row (None elsewhere)
+    hard: bool         # boundaries printed by the layout (not inferred from characters)
+    gaps: bool = False  # a blank cell of this layout leaves no token (space runs, glued text)
+
+
+MAX_LABEL = 60  # longer text is narrative, not a table label
+
+_UNITS = "万元|元|件|条|个|项|篇|次|家|笔"
+# a number as printed in a cell: optional 增/减 sign, digits (with , or .), an optional unit
+_NUM = re.compile(r"(?:[增减][ ]?)?\d[\d,]*(?:\.\d+)?(?:[ ]?(?:" + _UNITS + r"))?")
+# where a label piece starts inside a run of label text: (一) / 一、 / 1. / 第二十条
+_PIECE_START = re.compile(r"(?=(?<!第)\([一二三四五六七八九十]\)|(?<![一二三四五六七八九十])[一二三四五六七八九十]、"
+                          r"|\d[.、](?=\D)|第二十条)")
+_DATE_AFTER = re.compile(r"[年月日号%]")
+_PROSE_BEFORE = frozenset("，,：:；;")  # mid-sentence: what follows is prose
+_SENTENCE = re.compile(r"[。；;！？]")
+_PAGE_FURNITURE = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
+                             r"|\d{1,4}\s*/\s*\d{1,4})$")
+_FIELD_GAP = re.compile(r"\s{2,}|\t")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NUMERAL_CELL = frozenset("零〇一二三四五六七八九十")
+
+
+def fold_line(line: str) -> str:
+    """NFKC (full-width digits and brackets to ASCII) and form feeds to spaces
+    (short lines, which repeat across reports, from a cache)."""
+    return _fold_short(line) if len(line) < 200 else _fold(line)
+
+
+def _fold(line: str) -> str:
+    return unicodedata.normalize("NFKC", line.replace("\f", " "))
+
+
+_fold_short = lru_cache(maxsize=65536)(_fold)
+
+
+def looks_like_value(cell: str) -> bool:
+    """A printed cell that stands where a value stands although it is not a plain
+    number: ``约100``, ``100余``, ``1 234``, ``12%``, ``(3)``, ``3人``, ``三``.
+    At most one CJK character, and a digit or a lone Chinese numeral."""
+    s = cell.strip()
+    if not s or len(s) > 12:
+        return False
+    if s in _NUMERAL_CELL:
+        return True
+    return any(ch.isdigit() for ch in s) and len(_CJK.findall(s)) <= 1 and not _ORDINAL_ONLY.match(s)
+
+
+_ORDINAL_ONLY = re.compile(r"^\d{1,2}[.、]$|^\d{1,2}[.、]\D")
+
+
+def _pieces(text: str, line: int, col, hard: bool, before: str, out: list[Token]) -> None:
+    """Label text (no digits that are values) cut into label pieces at the starts of
+    row labels; a piece that follows prose punctuation or holds a sentence end is prose."""
+    parts = [p for p in _PIECE_START.split(text)]
+    for k, part in enumerate(parts):
+        p = part.strip()
+        if not p:
+            continue
+        prev = before if k == 0 else parts[k - 1].rstrip()[-1:]
+        if (len(p) > MAX_LABEL or _SENTENCE.search(p) or (prev and prev in _PROSE_BEFORE)
+                or p[0] in _PROSE_BEFORE):
+            out.append(Token("prose", p, line, col, hard))
+        else:
+            out.append(Token("label", p, line, col, hard))
+
+
+def text_tokens(text: str, line: int, col=None, hard: bool = False, out: list[Token] | None = None
+                ) -> list[Token]:
+    """Tokens of one run of characters in which labels and numbers may be glued.
+
+    Digits followed by ``.``/``、`` and text are the ordinal of the next label
+    (``00000002.其他法律…`` is ``0000000`` then ``2.其他法律…``); digits followed by
+    年/月/日/% belong to the text around them.
+    """
+    out = [] if out is None else out
+    text = fold_line(text)
+    pos = 0
+    label_start = 0
+    n = len(text)
+    for m in _NUM.finditer(text):
+        start, end = m.start(), m.end()
+        if start < pos:
+            continue
+        num = m.group(0)
+        after = text[end:end + 1]
+        if after and _DATE_AFTER.match(after):
+            continue  # 2023年, 100% …: part of the text
+        if after in (".", "、") and end + 1 < n and not text[end + 1].isdigit() and num[-1].isdigit():
+            # the last digit is the ordinal of the label that follows
+            if len(num) == 1 or not num[:-1][-1].isdigit():
+                continue
+            num, end = num[:-1], end - 1
+        if start > label_start:
+            before = text[label_start - 1] if label_start > 0 else ""
+            _pieces(text[label_start:start], line, col, hard, before, out)
+        out.append(Token("value", num.strip(), line, col, False, True))
+        pos = label_start = end
+    if label_start < n:
+        before = text[label_start - 1] if label_start > 0 else ""
+        _pieces(text[label_start:], line, col, hard, before, out)
+    return out
+
+
+def _cell_tokens(cell: str, line: int, col, out: list[Token]) -> None:
+    """A cell whose boundaries the layout printed: a value, or label text (which may
+    still have numbers glued to it, as PDF-to-Markdown tools leave them)."""
+    if is_value(cell) or looks_like_value(cell):
+        out.append(Token("value", cell, line, col, True))
+        return
+    text_tokens(fold_line(cell), line, col, True, out)
+
+
+def _is_dense_table_line(s: str) -> bool:
+    """Does a long line hold table rows (labels with numbers glued to them), as a
+    flattened web page does, rather than a paragraph that cites a few numbers?"""
+    return len(_DENSE.findall(s)) >= 3
+
+
+_DENSE = re.compile(r"[\u4e00-\u9fff)）]\s?\d+\s?(?![件条个项次篇家笔元万年月日号%])"
+                    r"(?=[\u4e00-\u9fff(（]|\d[.、])")
+
+
+def _space_line_tokens(line: str, i: int, out: list[Token]) -> None:
+    s = fold_line(line).strip()
+    if _PAGE_FURNITURE.match(s):
+        return
+    if is_value(s):  # one cell on its own line
+        out.append(Token("value", line.strip(), i, None, True))
+        return
+    if looks_like_value(s) and " " not in s:
+        out.append(Token("value", line.strip(), i, None, True))
+        return
+    if (len(s) > MAX_LABEL or s.endswith(("。", "；"))) and _SENTENCE.search(s) \
+            and not _is_dense_table_line(s):
+        out.append(Token("prose", s, i, None, True))
+        return
+    fields = _FIELD_GAP.split(s)
+    for field in fields:
+        if not field:
+            continue
+        if len(fields) > 1 and (is_value(field) and " " not in field):
+            out.append(Token("value", field, i, None, True, True))  # a cell between space runs
+            continue
+        # single spaces: between numbers they separate cells; inside labels they are
+        # letter spacing (``不 予 公 开``, ``商 业 企``)
+        words = field.split(" ")
+        buf: list[str] = []
+        for w in words:
+            if not w:
+                continue
+            if _NUM.fullmatch(w) and not (buf and buf[-1][-1:] in ("增", "减")):
+                if buf:
+                    text_tokens("".join(buf), i, None, False, out)
+                    buf = []
+                out.append(Token("value", w, i, None, False, True))
+            elif w in _UNITS.split("|") and out and out[-1].kind == "value" and not buf:
+                last = out.pop()
+                out.append(last._replace(text=last.text + w))
+            else:
+                buf.append(w)
+        if buf:
+            text_tokens("".join(buf), i, None, False, out)
+
+
+def tokenize(lines: list[str]) -> list[Token]:
+    """The tokens of a table region's lines, in reading order. A label alone on its
+    line that continues a label alone on the line before is joined to it (a label
+    wrapped over lines: ``本年新制`` / ``作数量``)."""
+    out: list[Token] = []
+    borders = None
+    single_label_line = -2  # the last line that held one label token and nothing else
+    for i, raw in enumerate(lines):
+        before = len(out)
+        _line_tokens(raw, i, lines, out, borders)
+        if borders is None and "|" in raw and "\t" not in raw and raw.lstrip().startswith("|"):
+            borders = leading_borders(lines)
+        if len(out) == before + 1 and out[-1].kind == "label" and out[-1].col is None:
+            if single_label_line == i - 1 and before and out[before - 1].kind == "label":
+                tok = out.pop()
+                out[-1] = out[-1]._replace(text=out[-1].text + tok.text, line=i)
+            single_label_line = i
+    return out
+
+
+def _line_tokens(raw: str, i: int, lines: list[str], out: list[Token], borders) -> None:
+    if True:
+        if "\t" in raw or ("|" in raw and raw.strip().strip("|").strip()):
+            if "\t" not in raw and borders is None and raw.lstrip().startswith("|"):
+                borders = leading_borders(lines)
+            cells = split_line(raw, borders is not False) if "\t" not in raw else split_line(raw)
+            if cells is not None:
+                for col, c in enumerate(cells):
+                    if c:
+                        _cell_tokens(c, i, col, out)
+                    else:
+                        out.append(Token("blank", "", i, col, True))
+                return
+        if not raw.strip():
+            if raw.strip("\r\n") and "\f" not in raw:
+                out.append(Token("blank", "", i, None, True))  # white space only: a blank cell
+            return
+        _space_line_tokens(raw, i, out)
