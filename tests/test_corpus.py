@@ -61,7 +61,7 @@ def test_truncated_report_keeps_what_it_has_and_rest_is_na(messy_folder):
 def test_sample_corpus_with_manifest():
     c = gx.load_corpus(DATA / "reports", progress=False)
     r = c.reports.set_index("path")
-    assert len(r) == 5
+    assert len(r) == sum(1 for p in (DATA / "reports").iterdir() if p.is_file())
     assert pd.isna(r.loc["001_9d882d39005c5935.txt", "agency"])
     assert r.loc["001_9d882d39005c5935.txt", "year_manifest"] == 2019
     assert r.loc["000_a6689a29e53ae8de.txt", "province"] == "甘肃省"
@@ -155,7 +155,7 @@ def test_partitioned_parquet_readable_by_dask_and_pyarrow(tmp_path):
     c = gx.load_corpus(DATA / "reports", progress=False)
     c.write_partitioned(tmp_path, by=("year",))
     years = sorted(p.name for p in (tmp_path / "applications").iterdir())
-    assert years == ["year=2019", "year=2022", "year=2023"]
+    assert years == [f"year={y}" for y in range(2017, 2026)]
     import pyarrow.dataset as ds
 
     table = ds.dataset(tmp_path / "applications", format="parquet", partitioning="hive").to_table()
