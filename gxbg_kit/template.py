@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .schema import APPLICANTS, OUTCOME_ROWS, PROCEEDINGS, REVIEW_RESULTS
@@ -102,6 +102,11 @@ def _rows_of(name: str, rows: list[tuple]) -> list[tuple]:
 
 def application_equations(rows: list[tuple]) -> list[tuple[tuple, tuple]]:
     """The equations between the cells of an applications table with these row keys."""
+    return _application_equations(tuple(rows))
+
+
+@lru_cache(maxsize=1024)
+def _application_equations(rows: tuple) -> list[tuple[tuple, tuple]]:
     col = {a: j for j, a in enumerate(APPLICATION_COLUMNS)}
     present = set(rows)
     out = []

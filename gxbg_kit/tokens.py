@@ -142,10 +142,16 @@ def text_tokens(text: str, line: int, col=None, hard: bool = False, out: list[To
 def _cell_tokens(cell: str, line: int, col, out: list[Token]) -> None:
     """A cell whose boundaries the layout printed: a value, or label text (which may
     still have numbers glued to it, as PDF-to-Markdown tools leave them)."""
+    for kind, text, hard, gaps in _cell_kinds(cell) if len(cell) < 200 else _cell_kinds.__wrapped__(cell):
+        out.append(Token(kind, text, line, col, hard, gaps))
+
+
+@lru_cache(maxsize=65536)
+def _cell_kinds(cell: str) -> tuple[tuple[str, str, bool, bool], ...]:
+    """The tokens of a printed cell, without their place (cells repeat across reports)."""
     if is_value(cell) or looks_like_value(cell):
-        out.append(Token("value", cell, line, col, True))
-        return
-    text_tokens(fold_line(cell), line, col, True, out)
+        return (("value", cell, True, False),)
+    return tuple((t.kind, t.text, t.hard, t.gaps) for t in text_tokens(cell, 0, None, True))
 
 
 def _is_dense_table_line(s: str) -> bool:
