@@ -131,12 +131,38 @@ def measure(args: dict) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def accuracy(n_per_layout: int) -> None:
+    """Share of template cells read right, NA, inferred (right, with boundaries not
+    printed) and wrong, per layout, on synthetic reports (10 % with blank cells)."""
+    import pandas as pd
+
+    import gxbg_kit as gx
+    from gxbg_kit import synth
+
+    print(f"\n== cells read back, {n_per_layout} synthetic reports per layout ==", flush=True)
+    for layout in synth.LAYOUTS + synth.EXTRA_LAYOUTS:
+        outs = []
+        for seed in range(n_per_layout):
+            truth = synth.generate_truth(2024 + seed, synth.TEMPLATES[seed % len(synth.TEMPLATES)],
+                                         synth.SCALES[seed % len(synth.SCALES)],
+                                         defects=["blank_cells"] if seed % 10 == 0 else [])
+            data = synth.render_bytes(truth, layout, noise=seed % 2 == 1)
+            rep = gx.read_report(data, name=f"r.{synth.EXTENSIONS[layout]}")
+            outs.append(synth.cell_outcomes(truth, rep))
+        share = pd.concat(outs)["outcome"].value_counts(normalize=True)
+        print(f"  {layout:16s} " + "  ".join(f"{k} {share.get(k, 0):7.2%}"
+                                             for k in ("right", "inferred", "na", "wrong")), flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     ap.add_argument("--workdir", default="build/benchmark")
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--accuracy", type=int, default=200,
+                    help="synthetic reports per layout for the cells right/NA/inferred/wrong table "
+                         "(0: skip)")
     a = ap.parse_args()
     if a.child:
         print(json.dumps(child(json.loads(a.child))))
@@ -147,7 +173,9 @@ def main() -> int:
     print(f"gxbg_kit benchmark: {jobs} worker process(es), {os.cpu_count()} cores", flush=True)
     print(f"  CPU check: {jobs} busy Python processes do {cpu_scaling(jobs):.2f}x the work of one "
           "(the ceiling of any parallel speed-up here)", flush=True)
-    for n in (int(s) for s in a.sizes.split(",")):
+    if a.accuracy:
+        accuracy(a.accuracy)
+    for n in (int(s) for s in a.sizes.split(",") if s):
         print(f"\n== {n:,} synthetic reports ==", flush=True)
         folder = ensure_corpus(workdir, n)
         if n <= 10_000:
