@@ -9,6 +9,8 @@ _TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,8}(年�
 _YEAR = re.compile(r"(20[0-4]\d|199\d)\s*年")
 _PERIOD = re.compile(r"统计期限.{0,6}?(20[0-4]\d)\s*年")
 _AGENCY_TAIL = re.compile(r"[\s（(【\[]*(关于)?$")
+# a crawler's header names the page's title: "标题: 平潭综合实验区财政金融局2019年度…"
+_TITLE_LABEL = re.compile(r"^(?:标题|题目|文章标题)[:：]")
 
 
 @dataclass
@@ -19,8 +21,9 @@ class Meta:
 
 
 def _clean(s: str) -> str:
-    """No white space, no Markdown heading or emphasis markers, no trailing punctuation."""
-    return re.sub(r"\s+", "", s).strip("#*_　 ：:，,。")
+    """No white space, no Markdown heading or emphasis markers, no trailing punctuation,
+    no crawler label (标题:)."""
+    return _TITLE_LABEL.sub("", re.sub(r"\s+", "", s).strip("#*_　 ：:，,。"))
 
 
 def read_meta(lines: list[str], first_section_line: int | None) -> Meta:
@@ -34,6 +37,12 @@ def read_meta(lines: list[str], first_section_line: int | None) -> Meta:
     head = [(i, ln.strip()) for i, ln in enumerate(lines[:stop]) if ln.strip()]
     title = agency = None
     year = None
+    if stop < len(lines) and len(lines[stop]) > 60:
+        # a web page flattened to one line: the body may start with the title
+        # (平潭综合实验区财政金融局2019年度政府信息公开工作年度报告 根据《条例》…)
+        lead = _body_title(lines[stop])
+        if lead:
+            head.append((stop, lead))
     for k, (_, ln) in enumerate(head[:20]):
         if _TITLE.search(_clean(ln)) and len(_clean(ln)) <= 60:
             title = _clean(ln)
@@ -56,6 +65,15 @@ def read_meta(lines: list[str], first_section_line: int | None) -> Meta:
             if years:
                 year = sorted(years.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     return Meta(title, agency, year)
+
+
+def _body_title(line: str) -> str | None:
+    """The title a long line starts with: up to the end of its first 年度报告/年报,
+    if that comes within the first 60 characters."""
+    m = _TITLE.search(line, 0, 80)
+    if m is None or m.end() > 60 + len(line) - len(line.lstrip()):
+        return None
+    return line[:m.end()]
 
 
 def agency_level(agency: str | None) -> str | None:

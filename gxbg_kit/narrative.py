@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .sections import find_sections, strip_chrome
+
 __all__ = [
     "KINDS", "KIND_DTYPE", "PROBLEM_COLUMNS", "CODEBOOK_COLUMNS", "cn_number", "problems_section",
     "split_problems", "problems_frame", "load_codebook", "match_themes", "assign_themes",
@@ -78,14 +80,19 @@ def problems_section(text: str) -> str | None:
     主要问题 or 问题及改进
     (whatever its number: some reports number it 二、) and ends before the next
     top-level heading: the one numbered one higher (六、 after 五、), a heading
-    containing 其他需要报告, or an appendix line (附: / 附件 / 附表). None when no
-    such heading exists. The parser's ``sections`` table is the usual source;
+    containing 其他需要报告, or an appendix line (附: / 附件 / 附表). Without such a
+    line (a web page flattened to one line), the section is the one
+    :func:`gxbg_kit.sections.find_sections` finds inline. None when no such heading
+    exists. The parser's ``sections`` table is the usual source;
     this helper is for raw text.
     """
     text = _normalize(text)
     m = _HEADING.search(text)
     if m is None:
-        return None
+        # a web page flattened to one line: the heading stands inline
+        # (…000000000000000五、存在的主要问题及改进情况（一）存在问题。一是…)
+        found = find_sections(strip_chrome(text).split("\n")).get("problems")
+        return found.text.strip() or None if found is not None else None
     ends = list(_SECTION_END)
     num = cn_number(m.group("num") or "")
     if num is not None and num < 99:
@@ -126,7 +133,9 @@ _ENUM_PREFIX = rf"(?:[（(][{_CN}\d]{{1,3}}[）)]|[{_CN}]{{1,3}}[、.．]|\d{{1,
 _STRONG = (r"(?:下一步|下步|下一阶段|下阶段|今后|下一年度?|新的一年|接下来|"
            r"改进措施|整改措施|改进方向|改进情况|改进计划|工作打算|工作计划|"
            r"针对(?:上述|以上|这些|存在的|此类|前述|该|这一?)|为此|对此|"
-           r"在(?:今后|下一步|新的一年)|(?:\d{4}年|明年)[，,]?[ \t]*(?:我们|我[^\s，,。]{1,3}?)(?:将|要))")
+           r"在(?:今后|下一步|新的一年)|(?:\d{4}年|明年)[，,]?[ \t]*(?:我们|我[^\s，,。]{1,3}?)(?:将|要)|"
+           # a purpose clause first: 为规范我局信息公开工作，下阶段我局将…
+           r"为[^。；;，,：:\n]{1,20}[，,][ \t]*(?:下一步|下步|下一阶段|下阶段|今后|接下来))")
 _WEAK = (r"(?:我们|我[局委办厅部县区市镇乡院会司处署站所校]|本(?:局|单位|部门|机关))"
          r"(?:将|要|会|拟)")
 _STRONG_RE = re.compile(_START + r"(?P<m>" + _ENUM_PREFIX + _STRONG + ")")
@@ -134,6 +143,13 @@ _WEAK_RE = re.compile(r"(?:^|(?<=\n))[ \t]*(?P<m>" + _ENUM_PREFIX + _WEAK + ")")
 _COMMIT_RE = re.compile(_START + r"(?P<m>(?:" + _STRONG + "|" + _WEAK + "))")
 _PROBLEM_SUBHEAD = re.compile(
     r"^[ \t]*" + _ENUM_PREFIX + r"(?:存在的?(?:主要)?问题|主要问题|问题)[ \t]*[:：]?[ \t]*$", re.M)
+# the same sub-headings inline, ended by a full stop or colon: （一）存在问题。一是…
+_PROBLEM_SUBHEAD_INLINE = re.compile(
+    _START + _ENUM_PREFIX + r"(?:存在的?(?:主要)?问题|主要问题)[ \t]*[。.:：][ \t]*(?=\S)")
+# a measures sub-heading at the start of the measures part: （二）改进措施。…
+_MEASURE_SUBHEAD = re.compile(
+    r"^[ \t]*" + _ENUM_PREFIX + r"(?:改进措施|整改措施|改进方向|改进情况|改进计划|工作打算|工作计划)"
+    r"[ \t]*[。.:：]?\s*(?=\S)")
 
 # item headings: how a list that mixes problems and measures is told apart
 _DEFICIT = (r"不够|不足|不强|不高|不及时|不到位|不全面|不规范|不完善|不健全|不平衡|不深入|不明显|"
@@ -255,7 +271,10 @@ def _part_items(text: str, markers: list[_Marker], a: int, b: int, kind: str):
     """(start, text) of each item of text[a:b]."""
     chain = _chain(markers, text, a, b)
     if not chain:
-        body = _clean(_drop_lead_in(text[a:b], generic=kind == "problem"))
+        part = text[a:b]
+        if kind == "measure":  # （二）改进措施。进一步…: the sub-heading is no part of the item
+            part = _MEASURE_SUBHEAD.sub("", part, count=1)
+        body = _clean(_drop_lead_in(part, generic=kind == "problem"))
         return [(a, body)] if body else []
     bounds = [m.start for m in chain[1:]] + [b]
     return [(m.start, _clean(text[m.end:e])) for m, e in zip(chain, bounds)]
@@ -318,6 +337,7 @@ def _split_items(text) -> list[tuple[str, int, str]]:
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return []
     text = _PROBLEM_SUBHEAD.sub("", _normalize(text)).strip()
+    text = _PROBLEM_SUBHEAD_INLINE.sub("", text).strip()
     markers = _markers(text)
     cut = _boundary(text, markers)
     items: list[tuple[int, str, str]] = []   # (position, kind, text)

@@ -22,7 +22,7 @@ def _seed(prefix: str) -> str:
 @pytest.fixture(scope="module")
 def sections() -> pd.DataFrame:
     rows = []
-    for path in sorted(REPORTS.glob("*.txt")):
+    for path in sorted(REPORTS.glob("0*.txt")):
         text = nv.problems_section(path.read_text(encoding="utf-8"))
         rows.append({"report_id": path.stem.split("_")[1], "section": "problems",
                      "heading": "五、存在的主要问题及改进情况", "text": text})
