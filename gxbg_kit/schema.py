@@ -461,6 +461,13 @@ def _c(name, dtype, zh, meaning, codes=None, source="", unit=""):
 REPORT_ID = _c("report_id", "string", "报告编号",
                "stable report id: the first 16 hex digits of the file's SHA-256")
 
+INFERRED = _c("inferred", "boolean", "推断", "True when the cell's boundaries or row were not printed but "
+              "inferred: digits that ran together (a flattened web page) cut into cells by the digit "
+              "count and the template's sums (the only cut that satisfies every sum), or a numbers row "
+              "without its label placed by the template order. Leave these out for a strictly printed "
+              "reading; in the 第二十条 tables no sum checks a cut, and a blank cell that left no trace "
+              "can make one wrong")
+
 TABLES: dict[str, Table] = {}
 
 
@@ -518,12 +525,7 @@ APPLICATIONS = _table(Table(
         _c("count", "Int64", "件数", "number of requests; NA when the cell is blank, missing or "
            "unreadable", unit="requests"),
         _c("raw", "string", "原文", "the cell text as printed (NA if the cell is missing)"),
-        _c("inferred", "boolean", "推断", "True when the cell's boundaries or row were not printed but "
-           "inferred: digits that ran together (a flattened web page) cut into cells by the digit "
-           "count and the template's sums (the only cut that satisfies every sum), or a numbers row "
-           "without its label placed by the template order. Leave these out for a strictly printed "
-           "reading; in the 第二十条 tables no sum checks a cut, and a blank cell that left no trace "
-           "can make one wrong"),
+        INFERRED,
     ),
     key=("report_id", "row", "reason", "applicant"),
 ))
@@ -540,12 +542,7 @@ ACTIVE = _table(Table(
            "in 万元 (a cell printed in 元 is divided by 10,000)"),
         _c("unit", "string", "单位", "unit of value: 件/项 counts are NA-unit, money is 万元"),
         _c("raw", "string", "原文", "the cell text as printed"),
-        _c("inferred", "boolean", "推断", "True when the cell's boundaries or row were not printed but "
-           "inferred: digits that ran together (a flattened web page) cut into cells by the digit "
-           "count and the template's sums (the only cut that satisfies every sum), or a numbers row "
-           "without its label placed by the template order. Leave these out for a strictly printed "
-           "reading; in the 第二十条 tables no sum checks a cut, and a blank cell that left no trace "
-           "can make one wrong"),
+        INFERRED,
     ),
     key=("report_id", "item", "measure"),
 ))
@@ -559,12 +556,7 @@ REVIEWS = _table(Table(
         _c("result", "category", "结果", "outcome column", REVIEW_RESULTS),
         _c("count", "Int64", "件数", "number of cases; NA when blank or missing", unit="cases"),
         _c("raw", "string", "原文", "the cell text as printed"),
-        _c("inferred", "boolean", "推断", "True when the cell's boundaries or row were not printed but "
-           "inferred: digits that ran together (a flattened web page) cut into cells by the digit "
-           "count and the template's sums (the only cut that satisfies every sum), or a numbers row "
-           "without its label placed by the template order. Leave these out for a strictly printed "
-           "reading; in the 第二十条 tables no sum checks a cut, and a blank cell that left no trace "
-           "can make one wrong"),
+        INFERRED,
     ),
     key=("report_id", "proceeding", "result"),
 ))
