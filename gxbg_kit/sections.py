@@ -3,7 +3,12 @@
 Headings are recognised by their wording (``data/sections.csv``), not their
 number: seed 001 numbers 存在的主要问题 as 二 and puts its tables in an
 appendix (附：… 1、主动公开政府信息情况 …). Web-page chrome (breadcrumbs, share
-buttons, ``data/chrome.csv``) is removed first.
+buttons, a crawler's header, ``data/chrome.csv``) is removed first.
+
+A heading usually stands on a line of its own. A web page flattened to text puts
+the whole body on one line, with the headings inline; when the line-by-line pass
+misses a section, long lines are searched for numbered headings too, kept only
+in the template's order (一 before 二 …), and split at each heading.
 """
 from __future__ import annotations
 
@@ -221,6 +226,7 @@ _DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 # longer than _LONG_LINE, and lines that already start like a heading but are too
 # long to be one, are searched, and only when the line-by-line pass missed a section.
 _LONG_LINE = 300
+_SECTION_COUNT = 6  # sections.csv's rows: checked in _order()
 _NUMERALS = "一二三四五六七八九十"
 _INLINE_FIRST = frozenset(_NUMERALS + "第")  # a line that may start with an inline heading
 _GAP = r"[ \t\u3000\xa0]{0,3}"
@@ -238,7 +244,10 @@ _DATE_IN = re.compile(r"\d{4}[ \t]{0,2}年[ \t]{0,2}\d{1,2}[ \t]{0,2}月[ \t]{0,
 @cache
 def _order() -> dict[str, int]:
     """Each section's place in the template (sections.csv's order)."""
-    return {name: k for k, (name, _) in enumerate(section_patterns())}
+    order = {name: k for k, (name, _) in enumerate(section_patterns())}
+    if len(order) != _SECTION_COUNT:
+        raise ValueError(f"sections.csv: {len(order)} sections, the template has {_SECTION_COUNT}")
+    return order
 
 
 @cache
@@ -272,7 +281,11 @@ def _inline_candidates(lines: list[str], idxs: list[int]) -> tuple[list[_Mark], 
     patterns = _inline_patterns()
     for i in idxs:
         line = lines[i]
-        hits = sorted((m for pat in patterns for m in pat.finditer(line)), key=lambda m: m.start())
+        if len(line) > _LONG_LINE:
+            hits = sorted((m for pat in patterns for m in pat.finditer(line)), key=lambda m: m.start())
+        else:  # a line that starts like a heading: only its start is looked at
+            lead = len(line) - len(line.lstrip(_LEAD))
+            hits = [m for pat in patterns[:2] if (m := pat.match(line, lead))]
         for m in hits:
             if m["appendix"]:
                 appendices.append((i, m.start(), None, m[0].strip(), m.start()))
@@ -345,15 +358,17 @@ def find_sections(lines: list[str]) -> dict[str, Section]:
             if first not in _MAY_MARK:
                 continue
         name = heading_section(line)
-        if name is not None and name not in seen:
-            seen.add(name)
-            marks.append((i, 0, name, line.strip(), None))
-        elif name is None and first == "附" and _APPENDIX.match(line):
-            marks.append((i, 0, None, line.strip(), None))  # an appendix heading ends the section before it
-        elif name is None and len(line) > 60 and first in _INLINE_FIRST:
+        if name is not None:
+            if name not in seen:
+                seen.add(name)
+                marks.append((i, 0, name, line.strip(), None))
+        elif first == "附":
+            if _APPENDIX.match(line):  # an appendix heading ends the section before it
+                marks.append((i, 0, None, line.strip(), None))
+        elif len(line) > 60 and first in _INLINE_FIRST:
             looked.append(i)
     inline = False
-    if len(seen) < len(_order()):
+    if len(seen) < _SECTION_COUNT:
         idxs = looked
         if max(map(len, lines), default=0) > _LONG_LINE:  # C speed: lines are rarely long
             idxs = sorted(set(looked).union(i for i, ln in enumerate(lines) if len(ln) > _LONG_LINE))
@@ -371,8 +386,11 @@ def find_sections(lines: list[str]) -> dict[str, Section]:
         if name is None:
             continue
         nxt = marks[k + 1] if k + 1 < len(marks) else None
-        body, end = _body(lines, mark, nxt) if inline else (lines[i + 1:nxt[0] if nxt else len(lines)],
-                                                              nxt[0] if nxt else len(lines))
+        if inline:
+            body, end = _body(lines, mark, nxt)
+        else:
+            end = nxt[0] if nxt else len(lines)
+            body = lines[i + 1:end]
         if nxt is None:
             body = _trim_signature(body)
             if inline and body and (mark[4] is not None or len(body[-1]) > _LONG_LINE):
