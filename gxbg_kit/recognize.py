@@ -120,6 +120,7 @@ def _collect(tokens: list[Token], identify, width) -> list[_Row]:
     row already has its cells."""
     rows: list[_Row] = []
     cur: _Row | None = None
+    n_vals = 0  # value tokens of the open row
     last_key = None
     for t in tokens:
         kind = t.kind
@@ -128,9 +129,10 @@ def _collect(tokens: list[Token], identify, width) -> list[_Row]:
             if key is not None:
                 cur = _Row(key, line=t.line)
                 rows.append(cur)
+                n_vals = 0
                 last_key = key
             elif cur is not None:
-                if cur.values():
+                if n_vals:
                     cur = None
                 else:
                     cur.tokens = []  # blank cells before more label text pad the label area
@@ -138,22 +140,24 @@ def _collect(tokens: list[Token], identify, width) -> list[_Row]:
         if kind == "prose":
             cur = None
             continue
-        if cur is not None and cur.tokens and t.line != cur.tokens[-1].line and cur.values():
+        if cur is not None and n_vals and t.line != cur.tokens[-1].line:
             # a new line after a row that has values: a tab row's blank cells belong to
             # that line's own row; values start a numbers row of their own when the row
             # is a tab row or already has its cells
-            prev = cur.tokens[-1]
             if kind == "blank" and t.col is not None:
                 continue
-            if kind == "value" and ((t.col is not None and prev.col is not None)
-                                    or cur.values() >= width(cur.key)):
+            if kind == "value" and ((t.col is not None and cur.tokens[-1].col is not None)
+                                    or n_vals >= width(cur.key)):
                 cur = None
         if cur is None:
             if kind != "value" or last_key is None:
                 continue
             cur = _Row(None, after=last_key)
             rows.append(cur)
+            n_vals = 0
         cur.tokens.append(t)
+        if kind == "value":
+            n_vals += 1
     return [r for r in rows if r.values() or (r.key is not None and r.tokens)]
 
 

@@ -41,6 +41,7 @@ class Token(NamedTuple):
 
 
 MAX_LABEL = 60  # longer text is narrative, not a table label
+_new = tuple.__new__  # builds a Token from a tuple without NamedTuple's argument handling
 
 _UNITS = "万元|元|件|条|个|项|篇|次|家|笔"
 # a number as printed in a cell: optional 增/减 sign, digits (with , or .), an optional unit
@@ -215,9 +216,11 @@ def tokenize(lines: list[str]) -> list[Token]:
     single_label_line = -2  # the last line that held one label token and nothing else
     for i, raw in enumerate(lines):
         before = len(out)
-        _line_tokens(raw, i, lines, out, borders)
         if borders is None and "|" in raw and "\t" not in raw and raw.lstrip().startswith("|"):
             borders = leading_borders(lines)
+        shape = (_line_shape(raw, borders is not False) if len(raw) < 300
+                 else _line_shape.__wrapped__(raw, borders is not False))
+        out.extend([_new(Token, (k, text, i, col, hard, gaps)) for k, text, col, hard, gaps in shape])
         if len(out) == before + 1 and out[-1].kind == "label" and out[-1].col is None:
             if single_label_line == i - 1 and before and out[before - 1].kind == "label":
                 tok = out.pop()
@@ -226,21 +229,24 @@ def tokenize(lines: list[str]) -> list[Token]:
     return out
 
 
-def _line_tokens(raw: str, i: int, lines: list[str], out: list[Token], borders) -> None:
-    if True:
-        if "\t" in raw or ("|" in raw and raw.strip().strip("|").strip()):
-            if "\t" not in raw and borders is None and raw.lstrip().startswith("|"):
-                borders = leading_borders(lines)
-            cells = split_line(raw, borders is not False) if "\t" not in raw else split_line(raw)
-            if cells is not None:
-                for col, c in enumerate(cells):
-                    if c:
-                        _cell_tokens(c, i, col, out)
-                    else:
-                        out.append(Token("blank", "", i, col, True))
-                return
-        if not raw.strip():
-            if raw.strip("\r\n") and "\f" not in raw:
-                out.append(Token("blank", "", i, None, True))  # white space only: a blank cell
-            return
-        _space_line_tokens(raw, i, out)
+@lru_cache(maxsize=65536)
+def _line_shape(raw: str, borders: bool) -> tuple[tuple[str, str, int | None, bool, bool], ...]:
+    """The tokens of one line without their line number, (kind, text, col, hard, gaps);
+    ``borders``: a pipe that starts the line is a border (see :func:`cells.leading_borders`).
+    Lines repeat across reports (template labels), so short ones come from a cache."""
+    out: list[Token] = []
+    if "\t" in raw or ("|" in raw and raw.strip().strip("|").strip()):
+        cells = split_line(raw, borders) if "\t" not in raw else split_line(raw)
+        if cells is not None:
+            for col, c in enumerate(cells):
+                if c:
+                    _cell_tokens(c, 0, col, out)
+                else:
+                    out.append(Token("blank", "", 0, col, True))
+            return tuple((t.kind, t.text, t.col, t.hard, t.gaps) for t in out)
+    if not raw.strip():
+        if raw.strip("\r\n") and "\f" not in raw:
+            return (("blank", "", None, True, False),)  # white space only: a blank cell
+        return ()
+    _space_line_tokens(raw, 0, out)
+    return tuple((t.kind, t.text, t.col, t.hard, t.gaps) for t in out)
