@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .schema import APPLICANT_PARTS, APPLICANTS, OUTCOME_ROWS, REVIEW_PARTS
+from . import template as _template
 
 #: column order of a check record (schema.CHECKS_TABLE)
 COLUMNS = ("report_id", "check", "table", "row", "reason", "applicant", "expected", "actual",
@@ -68,58 +68,33 @@ def parts_sum_to_total(report_id: str, check: str, table: str, parts: Iterable, 
 Cells = dict  # (row, reason or None, applicant) -> int | None
 
 
-def check_applications(report_id: str, cells: Cells) -> list[tuple]:
-    """Row sums, the printed identity, the outcome sum and the (六) sum."""
-    if not cells:
-        return []
+def _sum_records(report_id: str, table: str, values: dict, sum_checks) -> list[tuple]:
+    """A "parts sum to the total" record for each :class:`template.SumCheck`; a total
+    of more than one cell is their strict sum."""
     out = []
-    keys = list(dict.fromkeys((row, reason) for row, reason, _ in cells))
-    for row, reason in keys:
+    for c in sum_checks:
+        totals = [values.get(k) for k in c.total]
+        total = totals[0] if len(totals) == 1 else strict_sum(totals)
         out.append(parts_sum_to_total(
-            report_id, "applicant_sum", "applications",
-            [cells.get((row, reason, a)) for a in APPLICANT_PARTS], cells.get((row, reason, "total")),
-            what=f"{row}{'/' + reason if reason else ''}", total_label="总计",
-            parts_label="sum of applicant columns", row=row, reason=reason, applicant="total"))
-
-    def get(row, applicant):
-        return cells.get((row, None, applicant))
-
-    other_split = [k for k in keys if k[0] == "other" and k[1] is not None]
-    outcome_keys = []
-    for row in OUTCOME_ROWS:
-        subs = [k for k in keys if k[0] == row]
-        if row == "other" and (row, None) in subs:
-            subs = [(row, None)]  # the printed (六) total; its parts are checked below
-        elif len(subs) > 1:
-            subs = [k for k in subs if k[1] is not None]  # sub-reasons, not a printed subtotal
-        outcome_keys += subs
-    for applicant in APPLICANTS:
-        lhs = strict_sum([get("received", applicant), get("carried_over", applicant)])
-        rhs = [get("processed_total", applicant), get("carried_forward", applicant)]
-        out.append(parts_sum_to_total(
-            report_id, "identity", "applications", rhs, lhs, what=applicant,
-            total_label="新收+上年结转 =", parts_label="总计+结转下年度 =", applicant=applicant))
-        out.append(parts_sum_to_total(
-            report_id, "outcome_sum", "applications",
-            [cells.get((r, s, applicant)) for r, s in outcome_keys], get("processed_total", applicant),
-            what=applicant, total_label="(七)总计", parts_label="sum of outcome rows",
-            row="processed_total", applicant=applicant))
-        if ("other", None) in keys and other_split:
-            out.append(parts_sum_to_total(
-                report_id, "other_sum", "applications",
-                [cells.get((r, s, applicant)) for r, s in other_split], get("other", applicant),
-                what=applicant, total_label="(六)其他处理", parts_label="sum of its sub-rows",
-                row="other", applicant=applicant))
+            report_id, c.check, table, [values.get(k) for k in c.parts], total, what=c.what,
+            total_label=c.sum.total_label, parts_label=c.sum.parts_label, row=c.row,
+            reason=c.reason, applicant=c.applicant))
     return out
 
 
+def check_applications(report_id: str, cells: Cells) -> list[tuple]:
+    """The sums of ``data/arithmetic.csv`` over the applications table (row sums,
+    the printed identity, the outcome sum and the (六) sum), as
+    :func:`template.application_sum_checks` applies them to these cells."""
+    if not cells:
+        return []
+    return _sum_records(report_id, "applications", cells, _template.application_sum_checks(cells))
+
+
 def check_reviews(report_id: str, counts: dict) -> list[tuple]:
-    """Each proceeding's 总计 equals its parts. ``counts``: (proceeding, result) -> int | None."""
-    proceedings = list(dict.fromkeys(p for p, _ in counts))
-    return [parts_sum_to_total(
-        report_id, "review_sum", "reviews", [counts.get((p, r)) for r in REVIEW_PARTS],
-        counts.get((p, "total")), what=p, total_label="总计", parts_label="维持+纠正+其他+尚未审结",
-        row=p) for p in proceedings]
+    """Each proceeding's 总计 equals its parts (the reviews sums of ``data/arithmetic.csv``).
+    ``counts``: (proceeding, result) -> int | None."""
+    return _sum_records(report_id, "reviews", counts, _template.review_sum_checks(counts))
 
 
 def check_completeness(report_id: str, found: dict[str, tuple[int, int]]) -> list[tuple]:

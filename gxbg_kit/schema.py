@@ -608,16 +608,26 @@ def _dictionary_frame() -> pd.DataFrame:
 def dictionary(table: str | None = None) -> pd.DataFrame:
     """Every table and column: English name, Chinese label, dtype, unit, meaning, codes.
 
-    ``dictionary("reasons")`` lists the status reasons; ``dictionary("checks")`` the checks.
+    ``dictionary("reasons")`` lists the status reasons; ``dictionary("checks")`` the checks;
+    ``dictionary("arithmetic")`` the sums the form prints (``data/arithmetic.csv``: check,
+    table, parts, total, for_each, meaning, then checked_when and the detail labels), from
+    which both recognition and the checks derive.
     """
     if table == "reasons":
         return pd.DataFrame({"reason": list(REASONS), "meaning": list(REASONS.values())}).astype("string")
     if table == "checks":
         return pd.DataFrame({"check": list(CHECKS), "meaning": list(CHECKS.values())}).astype("string")
+    if table == "arithmetic":
+        from .template import sums  # lazily: template imports schema
+
+        cols = ("check", "table", "parts", "total", "for_each", "meaning", "checked_when",
+                "total_label", "parts_label")
+        return pd.DataFrame([{c: "+".join(v) if isinstance(v := getattr(s, c), tuple) else v
+                              for c in cols} for s in sums()], columns=list(cols)).astype("string")
     df = _dictionary_frame()
     if table is not None:
         if table not in TABLES:
             raise KeyError(f"unknown table {table!r}; tables are {sorted(TABLES)} "
-                           "(and 'reasons', 'checks')")
+                           "(and 'reasons', 'checks', 'arithmetic')")
         df = df[df["table"] == table].reset_index(drop=True)
     return df.copy()

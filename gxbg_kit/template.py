@@ -3,8 +3,11 @@
 The cells of tables 二, 三 and 四 and their codes are defined once in
 ``schema.py``; the printed labels (with the variants and typos real reports
 print) in ``data/labels.csv``; the sums the form prints in
-``data/arithmetic.csv``. This module turns those into what recognition needs:
-the columns of each table and the equations between cells of a report.
+``data/arithmetic.csv``. This module turns those into what recognition needs
+(the columns of each table and the equations between cells of a report) and
+what the checks need (each sum applied to a report's cells:
+:func:`application_sum_checks`, :func:`review_sum_checks`), so a row added to
+or changed in ``arithmetic.csv`` changes both.
 
 An equation is ``(parts, total)``: two tuples of cell keys whose values sum to
 the same number. A cell key is ``(row key, column index)``: for applications
@@ -15,9 +18,11 @@ column index counts the 15 cells in printed order.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from .schema import APPLICANTS, OUTCOME_ROWS, PROCEEDINGS, REVIEW_RESULTS
 
@@ -60,7 +65,16 @@ def active_measures(item: str, header: list[str], versions: set[str]) -> list[st
 
 @dataclass(frozen=True)
 class Sum:
-    """One printed sum of the form (a row of ``data/arithmetic.csv``)."""
+    """One printed sum of the form (a row of ``data/arithmetic.csv``).
+
+    ``parts`` and ``total`` name applicant columns (``for_each`` ``row``: the sum
+    holds in each row), rows (``applicant``: in each applicant column; ``@name``
+    is a set of rows that depends on what the report prints, see
+    :func:`_rows_of`) or review results (``proceeding``: in each proceeding).
+    ``checked_when`` is ``always`` (a check record each time, NA where a cell is
+    missing) or ``printed`` (only when all its rows are printed). The labels
+    make the check's detail: ``"<what>: <total_label> <total>, <parts_label> <sum>"``.
+    """
 
     check: str
     table: str
@@ -68,14 +82,27 @@ class Sum:
     total: tuple[str, ...]
     for_each: str
     meaning: str
+    checked_when: str = "always"
+    total_label: str = ""
+    parts_label: str = ""
+
+
+FOR_EACH = {"applications": ("row", "applicant"), "reviews": ("proceeding",)}
+CHECKED_WHEN = ("always", "printed")
 
 
 @cache
 def sums() -> tuple[Sum, ...]:
     with resources.files("gxbg_kit.data").joinpath("arithmetic.csv").open(encoding="utf-8") as fh:
-        return tuple(Sum(r["check"], r["table"], tuple(r["parts"].split("+")),
-                         tuple(r["total"].split("+")), r["for_each"], r["meaning"])
-                     for r in csv.DictReader(fh))
+        out = tuple(Sum(r["check"], r["table"], tuple(r["parts"].split("+")),
+                        tuple(r["total"].split("+")), r["for_each"], r["meaning"],
+                        r["checked_when"], r["total_label"], r["parts_label"])
+                    for r in csv.DictReader(fh))
+    for s in out:
+        if s.for_each not in FOR_EACH.get(s.table, ()) or s.checked_when not in CHECKED_WHEN:
+            raise ValueError(f"arithmetic.csv: {s.check}: unknown table, for_each or checked_when "
+                             f"({s.table!r}, {s.for_each!r}, {s.checked_when!r})")
+    return out
 
 
 def _outcome_leaves(rows: list[tuple]) -> list[tuple]:
@@ -121,8 +148,6 @@ def _application_equations(rows: tuple) -> list[tuple[tuple, tuple]]:
         total = [k for name in s.total for k in _rows_of(name, rows)]
         if not parts or not total or not (set(parts) | set(total)) <= present:
             continue
-        if s.check == "other_sum" and ("other", None) not in present:
-            continue
         for a, j in col.items():
             out.append((tuple((r, j) for r in parts), tuple((r, j) for r in total)))
     return out
@@ -136,4 +161,90 @@ def review_equations() -> list[tuple[tuple, tuple]]:
             for p in PROCEEDINGS:
                 out.append((tuple((REVIEWS_ROW, idx[(p, r)]) for r in s.parts),
                             tuple((REVIEWS_ROW, idx[(p, r)]) for r in s.total)))
+    return out
+
+
+class SumCheck(NamedTuple):
+    """One sum of :func:`sums` applied to a report's cells: the keys of the cells
+    (of the dict given) whose values are its parts and its total, and what the
+    check record is about (``row``, ``reason``, ``applicant``; ``what`` heads its detail)."""
+
+    sum: Sum
+    row: str | None
+    reason: str | None
+    applicant: str | None
+    what: str
+    parts: tuple
+    total: tuple
+
+    @property
+    def check(self) -> str:
+        return self.sum.check
+
+
+def _one(names: tuple) -> str | None:
+    return names[0] if len(names) == 1 else None
+
+
+def _grouped(table: str) -> list[list[Sum]]:
+    """The sums of a table grouped by ``for_each``, groups in order of first appearance."""
+    ss = [s for s in sums() if s.table == table]
+    return [[s for s in ss if s.for_each == f] for f in dict.fromkeys(s.for_each for s in ss)]
+
+
+def application_sum_checks(cells: Iterable[tuple]) -> list[SumCheck]:
+    """Each sum of the applications table applied to a report's cells (keys
+    ``(row, reason, applicant)``, e.g. a dict of values), in the order of the
+    check records: for each ``for_each`` group of ``arithmetic.csv`` (in file
+    order), each row (printed order) or applicant column (template order), its
+    sums in file order. A ``row`` sum is about that row and its total column; an
+    ``applicant`` sum about that column and its total row (when it is one row)."""
+    cells = list(cells)
+    keys = set(cells)
+    rows = list(dict.fromkeys((r, s) for r, s, _ in cells))
+    present = set(rows)
+    out = []
+    for group in _grouped("applications"):
+        if group[0].for_each == "row":
+            for r, reason in rows:
+                for s in group:
+                    parts = tuple((r, reason, a) for a in s.parts)
+                    total = tuple((r, reason, a) for a in s.total)
+                    if s.checked_when == "printed" and not (set(parts) | set(total)) <= keys:
+                        continue
+                    out.append(SumCheck(s, r, reason, _one(s.total), f"{r}{'/' + reason if reason else ''}",
+                                        parts, total))
+            continue
+        resolved = []
+        for s in group:
+            parts = [k for name in s.parts for k in _rows_of(name, rows)]
+            total = [k for name in s.total for k in _rows_of(name, rows)]
+            if s.checked_when == "printed" and (
+                    not parts or not total or not (set(parts) | set(total)) <= present):
+                continue
+            row, reason = total[0] if len(total) == 1 else (None, None)
+            resolved.append((s, row, reason, parts, total))
+        for a in APPLICATION_COLUMNS:
+            for s, row, reason, parts, total in resolved:
+                out.append(SumCheck(s, row, reason, a, a, tuple((r, x, a) for r, x in parts),
+                                    tuple((r, x, a) for r, x in total)))
+    return out
+
+
+def review_sum_checks(counts: Iterable[tuple]) -> list[SumCheck]:
+    """Each sum of the reviews table applied to a report's counts (keys
+    ``(proceeding, result)``), for each proceeding present (in order), its sums
+    in file order."""
+    keys = list(counts)
+    present = set(keys)
+    out = []
+    for p in dict.fromkeys(p for p, _ in keys):
+        for s in sums():
+            if s.table != "reviews":
+                continue
+            parts = tuple((p, r) for r in s.parts)
+            total = tuple((p, r) for r in s.total)
+            if s.checked_when == "printed" and not (set(parts) | set(total)) <= present:
+                continue
+            out.append(SumCheck(s, p, None, None, p, parts, total))
     return out
