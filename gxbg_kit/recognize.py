@@ -108,7 +108,11 @@ class _Row:
     line: int | None = None  # the line of its label
 
     def values(self) -> int:
-        return sum(1 for t in self.tokens if t.kind == "value")
+        """How many value tokens the row has (counted once its tokens are final)."""
+        n = self.__dict__.get("_n")
+        if n is None:
+            n = self.__dict__["_n"] = sum(1 for t in self.tokens if t.kind == "value")
+        return n
 
 
 def _collect(tokens: list[Token], identify, width) -> list[_Row]:
@@ -555,16 +559,14 @@ def recognise_reviews(lines: list[str]) -> ReviewsTable:
             seen_value = True
         elif t.kind == "blank" and (seen_value or t.col is not None):
             tokens.append(t)
+    if not seen_value:
+        return ReviewsTable([None] * N_REVIEW_CELLS, 0)
     # blank cells of tab rows without any value are layout, not cells
-    by_line: dict[int, list[Token]] = {}
-    for t in tokens:
-        by_line.setdefault(t.line, []).append(t)
-    tokens = [t for t in tokens if t.col is None or any(x.kind == "value" for x in by_line[t.line])]
+    with_values = {t.line for t in tokens if t.kind == "value"}
+    tokens = [t for t in tokens if t.col is None or t.line in with_values]
     while tokens and tokens[-1].kind == "blank" and tokens[-1].col is None:
         tokens.pop()
-    n_printed = sum(1 for t in tokens if t.kind == "value") + sum(1 for t in tokens if t.kind == "blank")
-    if not any(t.kind == "value" for t in tokens):
-        return ReviewsTable([None] * N_REVIEW_CELLS, 0)
+    n_printed = len(tokens)
     table = RecognisedTable()
     _solve(table, {_template.REVIEWS_ROW: _Row(_template.REVIEWS_ROW, tokens)}, lambda key: N_REVIEW_CELLS,
            _template.review_equations(), "reviews")

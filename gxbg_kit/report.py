@@ -176,8 +176,8 @@ class Report:
         if self.document is None:
             return []
         rid, r = self.report_id, self._records
-        cells = {(row, reason, a): c for _, row, reason, a, c, *_ in r["applications"]}
-        review_counts = {(p, res): c for _, p, res, c, *_ in r["reviews"]}
+        cells = {(row, reason, a): c for _, row, reason, a, c, _raw, _inf in r["applications"]}
+        review_counts = {(p, res): c for _, p, res, c, _raw, _inf in r["reviews"]}
         return (_checks.check_applications(rid, cells)
                 + _checks.check_reviews(rid, review_counts)
                 + _checks.check_completeness(rid, self._cells_found)

@@ -153,6 +153,7 @@ def _application_equations(rows: tuple) -> list[tuple[tuple, tuple]]:
     return out
 
 
+@cache
 def review_equations() -> list[tuple[tuple, tuple]]:
     idx = {cell: j for j, cell in enumerate(REVIEW_CELLS)}
     out = []
@@ -199,7 +200,12 @@ def application_sum_checks(cells: Iterable[tuple]) -> list[SumCheck]:
     order), each row (printed order) or applicant column (template order), its
     sums in file order. A ``row`` sum is about that row and its total column; an
     ``applicant`` sum about that column and its total row (when it is one row)."""
-    cells = list(cells)
+    return list(_application_sum_checks(tuple(cells)))
+
+
+@lru_cache(maxsize=1024)
+def _application_sum_checks(cells: tuple) -> tuple[SumCheck, ...]:
+    """The checks depend only on which cells a report has: computed once per key set."""
     keys = set(cells)
     rows = list(dict.fromkeys((r, s) for r, s, _ in cells))
     present = set(rows)
@@ -228,7 +234,7 @@ def application_sum_checks(cells: Iterable[tuple]) -> list[SumCheck]:
             for s, row, reason, parts, total in resolved:
                 out.append(SumCheck(s, row, reason, a, a, tuple((r, x, a) for r, x in parts),
                                     tuple((r, x, a) for r, x in total)))
-    return out
+    return tuple(out)
 
 
 def review_sum_checks(counts: Iterable[tuple]) -> list[SumCheck]:
