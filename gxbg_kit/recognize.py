@@ -165,6 +165,9 @@ def _collect(tokens: list[Token], identify, width) -> list[_Row]:
     return [r for r in rows if r.values() or (r.key is not None and r.tokens)]
 
 
+MAX_ROW_TOKENS = 128  # a template row has at most 15 cells; padding beyond this is not a row
+
+
 def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None):
     """(cells, note, pieces) of a row: cells when the tokens give the row without
     guessing, else None with pieces to cut by the arithmetic (or None when nothing
@@ -176,6 +179,9 @@ def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None):
     Fewer tokens: a row of printed cells with visible blanks is cut short (the tail
     is NA); where a blank leaves no token (space runs, glued text) the missing
     cells cannot be located and the row is NA, unless glued digits may be cut."""
+    if len(tokens) > MAX_ROW_TOKENS:
+        return None, (f"{len(tokens)} cells where the template has {n}; not a row of the "
+                      "template"), None
     toks = list(tokens)
     extra = len(toks) - n
     if extra > 0 and label_line is not None and all(t.line == label_line for t in toks):

@@ -41,6 +41,7 @@ class Token(NamedTuple):
 
 
 MAX_LABEL = 60  # longer text is narrative, not a table label
+MAX_LINE_CELLS = 256  # a template row has at most 15 cells (plus padding)
 _new = tuple.__new__  # builds a Token from a tuple without NamedTuple's argument handling
 
 _UNITS = "万元|元|件|条|个|项|篇|次|家|笔"
@@ -237,6 +238,10 @@ def _line_shape(raw: str, borders: bool) -> tuple[tuple[str, str, int | None, bo
     out: list[Token] = []
     if "\t" in raw or ("|" in raw and raw.strip().strip("|").strip()):
         cells = split_line(raw, borders) if "\t" not in raw else split_line(raw)
+        if cells is not None and len(cells) > MAX_LINE_CELLS:
+            # no row of the template has this many cells: not a table row (and not
+            # worth a token per cell: a hostile line of a million tabs)
+            return (("prose", f"a line of {len(cells)} cells", None, True, False),)
         if cells is not None:
             for col, c in enumerate(cells):
                 if c:

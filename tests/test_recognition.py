@@ -134,6 +134,15 @@ def test_a_row_of_100000_digits_returns_at_once():
     assert table.cells[("received", None)] == [None] * 7
 
 
+def test_a_megabyte_of_tabs_returns_at_once():
+    """A row of a million cells (a hostile or broken file) is not fitted cell by cell."""
+    t0 = time.process_time()
+    rep = gx.read_report(("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量"
+                          + "\t" * 1_000_000 + "1\n").encode(), name="x.txt")
+    assert rep.applications["count"].isna().all()
+    assert time.process_time() - t0 < 3
+
+
 def test_search_limit_is_ambiguous_not_a_guess():
     pieces = (splits.Piece("1" * 40, True),)
     assert splits.cuts(pieces, 15, budget=1000) is None
