@@ -102,7 +102,8 @@ KNOWN_METADATA_BUGS: dict[str, str] = {}  # layout -> reason, for an xfail while
 @pytest.mark.parametrize("layout", [
     pytest.param(layout, marks=pytest.mark.xfail(reason=KNOWN_METADATA_BUGS[layout] + "; reported "
                                                  "to the lead", strict=False))
-    if layout in KNOWN_METADATA_BUGS else layout for layout in synth.ALL_LAYOUTS])
+    if layout in KNOWN_METADATA_BUGS else layout
+    for layout in synth.ALL_LAYOUTS + synth.EXTRA_LAYOUTS])
 @settings(max_examples=4, **SETTINGS)
 @given(seed=seeds, template=templates, scale=scales, noise=st.booleans())
 def test_roundtrip_metadata(layout, seed, template, scale, noise):
@@ -189,3 +190,248 @@ def test_roundtrip_encodings(layout, encoding, tmp_path):
     for name, table in TABLES:
         bad = mismatches(getattr(truth, name), getattr(rep, name), table)
         assert bad.empty, f"{name} differs for {truth!r} in {encoding}:\n{bad.head().to_string()}"
+
+
+# -- extra layouts (synth.EXTRA_LAYOUTS) -------------------------------------------
+# pdftotext -layout text, flattened web pages and PDF-to-Markdown output.  The rule is
+# "a wrong number is worse than a missing one": a cell may come back NA (digits glued
+# so that several cuts fit the sums: check ambiguous_split; a blank cell that leaves no
+# trace: check unplaced_values), and cells whose boundaries were not printed are marked
+# inferred.  Outcomes per template cell come from synth.cell_outcomes.
+PLACEMENT_CHECKS = ("ambiguous_split", "unplaced_values")
+#: Least share of right + inferred cells in one valid report (measured on 100 random
+#: reports per layout: min 0.94 spaced, 0.91 broken_markdown, 0.30 flattened, whose
+#: glued rows are often cut several ways; its share over a sample is tested below).
+EXTRA_REPORT_FLOORS = {"spaced": 0.90, "flattened": 0.25, "broken_markdown": 0.90}
+#: Least share over the fixed sample of test_extra_layouts_read_share (measured over 100
+#: random reports: 0.99 spaced, 0.98 broken_markdown, 0.86-0.88 flattened).
+EXTRA_SAMPLE_FLOORS = {"spaced": 0.95, "flattened": 0.75, "broken_markdown": 0.95}
+#: Tables in which every NA cell of a valid report (where the truth has a value) is
+#: explained by a failing ambiguous_split / unplaced_values check of its row.  Not
+#: covered (measured, no such check, only completeness fails):
+#: * spaced, active: a 第二十条 block whose wrapped, letter-spaced header is not read
+#:   (seed=1363349907 template='2019' scale='county' noise=False: 行政处罚/行政强制 NA);
+#: * broken_markdown, active: a row whose values stand on a line of their own
+#:   (seed=4273512447 template='2021' scale='city' noise=False: 行政许可 NA);
+#: * flattened, reviews: with noise a stray space in the header (结 果纠正) and the
+#:   whole reviews table is not found (seed=892100480 template='2021' scale='city'
+#:   noise=True: 0 of 15 cells).
+EXPLAINED_NA_TABLES = {"spaced": ("applications", "reviews"),
+                       "flattened": ("applications", "active"),
+                       "broken_markdown": ("applications", "reviews")}
+_KEYS = {"applications": ["row", "reason", "applicant"], "active": ["item", "measure"],
+         "reviews": ["proceeding", "result"]}
+
+
+def _key(v):
+    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+
+def parse_extra(truth, layout, noise, style):
+    rep = parse(truth, layout, noise, style)
+    out = synth.cell_outcomes(truth, rep)
+    failing = rep.checks[rep.checks["ok"].eq(False).fillna(False)]
+    where = (f"{truth!r} layout={layout!r} noise={noise} style={style!r}; "
+             f"truth.missing_rows={truth.missing_rows} truth.blank_cells={truth.blank_cells}")
+    return rep, out, failing, where
+
+
+def unexplained_na(out, failing, tables):
+    """NA cells (the truth has a value) of ``tables`` without a failing placement check
+    on their row (applications: row and reason; active: row = item; reviews: the table)."""
+    placed = {(r.table, _key(r.row), _key(r.reason))
+              for r in failing[failing["check"].isin(PLACEMENT_CHECKS)].itertuples()}
+    na = out[(out["outcome"] == "na") & out["table"].isin(tables)]
+    keys = [(r.table, _key(r.row), _key(r.reason)) if r.table == "applications"
+            else (r.table, r.item, None) if r.table == "active" else (r.table, None, None)
+            for r in na.itertuples()]
+    return na[[k not in placed for k in keys]]
+
+
+def wrong_cells(out, rep):
+    """Wrong cells with the parsed ``raw`` and ``inferred`` of each."""
+    parts = []
+    for name, keys in _KEYS.items():
+        w = out[(out["outcome"] == "wrong") & (out["table"] == name)][["table"] + keys]
+        if not w.empty:
+            parts.append(w.astype(object).merge(
+                getattr(rep, name)[keys + ["raw", "inferred"]].astype(object), on=keys, how="left"))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["table", "raw", "inferred"])
+
+
+def unflagged(wrong, failing):
+    """Wrong cells neither marked inferred nor in a row (applications) or table (active,
+    reviews) with a failing check: wrong numbers a reader has no warning of."""
+    rows = {(r.table, _key(r.row), _key(r.reason)) for r in failing.itertuples()}
+    tables = set(failing["table"].dropna().astype(str))
+    keep = []
+    for r in wrong.itertuples():
+        inferred = r.inferred is True or (not pd.isna(r.inferred) and bool(r.inferred))
+        flagged = ((r.table, _key(r.row), _key(r.reason)) in rows if r.table == "applications"
+                   else r.table in tables)
+        keep.append(not (inferred or flagged))
+    return wrong[keep]
+
+
+def known_wrong(wrong, layout, truth, rep, failing):
+    """Drop the wrong cells of known, open parser bugs (test_extra_layout_wrong_numbers
+    holds one reproducer of each):
+    * spaced: the 无 of the vertical group label 无法提供 is read as a 0 cell of the row
+      beside it (any report with a blank cell or a missing row there), and a row the
+      truth leaves out (missing_rows) may get a value from the fragment its wrapped
+      label leaves behind (a lone "2", marked inferred); any other wrong cell must be
+      flagged (marked inferred or its row's check fails), e.g. a blank 法律服务机构 of
+      予以公开 whose row gets a 总计 3 (seed=739491 template='2019' scale='county'
+      noise=False, applicant_sum fails);
+    * flattened: digits glued over a blank cell that leaves no trace are cut one way only
+      (as many digits as cells) and that cut is taken although a sum breaks; the cells
+      are marked inferred or their row's sum check fails (the documented 第二十条 residual
+      is the same case in table active, where no sum checks the cut);
+    * broken_markdown: a blank cell of a split row is lost and the numbers after it
+      move one column left, with no check failing (applications only)."""
+    if layout == "spaced":
+        # rows with a 无 cell or left out by the truth; other wrong cells must be flagged
+        wu = (rep.applications[rep.applications["raw"].astype(object).eq("无")]
+              [["row", "reason"]].itertuples(index=False))
+        suspect = ({("applications", _key(r), _key(q)) for r, q in wu}
+                   | {("applications", row, reason) for row, reason in truth.missing_rows})
+        keys = [(r.table, _key(getattr(r, "row", None)), _key(getattr(r, "reason", None)))
+                for r in wrong.itertuples()]
+        wrong = wrong[[k not in suspect for k in keys]]
+        return unflagged(wrong, failing)
+    if layout == "broken_markdown" and "blank_cells" in truth.defects:
+        return wrong[wrong["table"] != "applications"]
+    return wrong
+
+
+@pytest.mark.parametrize("layout", synth.EXTRA_LAYOUTS)
+@settings(max_examples=8, **SETTINGS)
+@given(seed=seeds, template=templates, scale=scales, noise=st.booleans(), data=st.data())
+def test_roundtrip_extra_layouts_valid_reports(layout, seed, template, scale, noise, data):
+    """Valid reports: no wrong cell, most cells read, template and status right, and every
+    NA cell explained by a placement check of its row (where that holds, see above)."""
+    style = data.draw(st.sampled_from(synth.LAYOUT_STYLES[layout]), label="style")
+    truth = synth.generate_truth(seed, template, scale)
+    rep, out, failing, where = parse_extra(truth, layout, noise, style)
+    wrong = wrong_cells(out, rep)
+    if layout == "flattened":
+        # open bug (test_extra_layout_wrong_numbers): the glued 政府集中采购 row (two cells,
+        # no sum) may be cut wrong even without blank cells, marked inferred
+        # (seed=575 template='2019' scale='province' noise=False: 2673|1028822 read 267310|28822)
+        wrong = wrong[~((wrong["table"] == "active") & wrong["inferred"].eq(True))]
+    assert wrong.empty, f"wrong cells for {where}:\n{wrong.head(10).to_string()}"
+    share = out["outcome"].isin(["right", "inferred"]).mean()
+    assert share >= EXTRA_REPORT_FLOORS[layout], f"{share:.3f} read for {where}"
+    assert rep.status in ("ok", "partial"), where
+    if not (layout == "spaced" and rep.status == "partial"):
+        # open bug (test_extra_layout_wrong_template): a partial spaced report of the
+        # 2021 template may be read as mixed (seed=155 template='2021' scale='county'
+        # noise=False style='grid', seen while recognize.py was being edited)
+        assert rep.template == truth.template, where
+    names = set(failing["check"].astype(str))
+    assert names <= {*PLACEMENT_CHECKS, "completeness"}, (
+        f"failing {sorted(names)} for {where}:\n{failing.head(10).to_string()}")
+    assert (rep.status == "partial") == bool(names), (rep.status, sorted(names), where)
+    na = unexplained_na(out, failing, EXPLAINED_NA_TABLES[layout])
+    assert na.empty, (f"NA cells without a placement check for {where}:\n{na.head(10).to_string()}"
+                      f"\n{failing.head(10).to_string()}")
+
+
+def test_extra_layouts_read_share():
+    """Share of right + inferred cells over a fixed sample: every template and scale,
+    noise on and off (one seed each)."""
+    for layout in synth.EXTRA_LAYOUTS:
+        outs = []
+        for i, (template, scale, noise) in enumerate(
+                (t, s, n) for t in synth.TEMPLATES for s in synth.SCALES for n in (False, True)):
+            truth = synth.generate_truth(1000 + i, template, scale)
+            outs.append(parse_extra(truth, layout, noise, None)[1])
+        got = pd.concat(outs)
+        share = got["outcome"].isin(["right", "inferred"]).mean()
+        assert share >= EXTRA_SAMPLE_FLOORS[layout], (layout, share)
+        assert (got["outcome"] == "wrong").sum() == 0, layout
+
+
+def assert_extra_defects(truth, layout, noise, style):
+    rep, out, failing, where = parse_extra(truth, layout, noise, style)
+    blanks = "blank_cells" in truth.defects
+    wrong = wrong_cells(out, rep)
+    if layout == "flattened":
+        # flattened: a cut taken over a blank that left no trace may be wrong, but the
+        # reader is warned (marked inferred, or a check of its row fails)
+        bad = unflagged(wrong, failing)
+    else:
+        bad = known_wrong(wrong, layout, truth, rep, failing)
+    assert bad.empty, f"wrong cells for {where}:\n{bad.head(10).to_string()}"
+    names = set(failing.loc[failing["check"].isin(synth.MODELLED_CHECKS), "check"].astype(str))
+    if layout == "flattened":
+        # glued digits are cut so that the sums hold: a row whose printed sum is broken
+        # is left NA (ambiguous_split) instead of failing applicant_sum / outcome_sum /
+        # identity (and narrative then has no number to compare); only completeness
+        # shows up every time (measured on 100 reports with defects)
+        expected = truth.expected_failures & {"completeness"}
+    elif blanks:
+        # a blank cell left NA (unplaced_values) takes its row out of the sums, so an
+        # outcome_sum the truth breaks may not show; completeness does (when no wrong
+        # number filled the blank: see known_wrong)
+        expected = truth.expected_failures & {"completeness"} if wrong.empty else set()
+    else:
+        expected = truth.expected_failures
+    assert expected <= names, (
+        f"failing checks {sorted(names)} miss {sorted(expected - names)} for {where}:\n"
+        + failing.head(10).to_string())
+    return rep
+
+
+@pytest.mark.parametrize("layout", synth.EXTRA_LAYOUTS)
+@settings(max_examples=6, **SETTINGS)
+@given(seed=seeds, template=templates, scale=scales, noise=st.booleans(),
+       defects=st.sets(st.sampled_from(ROBUST_DEFECTS), min_size=1), data=st.data())
+def test_roundtrip_extra_layouts_defects(layout, seed, template, scale, noise, defects, data):
+    style = data.draw(st.sampled_from(synth.LAYOUT_STYLES[layout]), label="style")
+    truth = synth.generate_truth(seed, template, scale, defects=defects)
+    rep = assert_extra_defects(truth, layout, noise, style)
+    if {"missing_rows", "truncated_reviews"} & set(defects):
+        assert rep.status == "partial"
+
+
+@pytest.mark.parametrize("layout", synth.EXTRA_LAYOUTS)
+@settings(max_examples=6, **SETTINGS)
+@given(seed=seeds, template=templates, scale=scales, noise=st.booleans(), data=st.data())
+def test_roundtrip_extra_layouts_blank_cells(layout, seed, template, scale, noise, data):
+    style = data.draw(st.sampled_from(synth.LAYOUT_STYLES[layout]), label="style")
+    truth = synth.generate_truth(seed, template, scale, defects=["blank_cells"])
+    rep = assert_extra_defects(truth, layout, noise, style)
+    assert rep.status == "partial"
+
+
+@pytest.mark.xfail(strict=True, reason="open parser bugs: a wrong number in an extra layout "
+                   "(see known_wrong); reported to the lead")
+@pytest.mark.parametrize("layout, seed, template, scale, defects", [
+    # 无 of the vertical label 无法提供 read as the 总计 0 of 本机关不掌握相关政府信息
+    ("spaced", 2015714664, "2021", "province", ["blank_cells"]),
+    ("spaced", 565125450, "2021", "county", ["missing_rows"]),
+    # missing row 2.其他法律…: the "2" left of its wrapped label read as natural_person 2
+    ("spaced", 70862307, "2019", "city", ["broken_identity", "missing_rows",
+                                          "narrative_disagrees", "truncated_reviews"]),
+    # 9100010 glued over a blank 法律服务机构 cell, cut 9/1/0/0/0/1/0 (applicant_sum fails)
+    ("flattened", 2699165765, "2021", "province", ["blank_cells"]),
+    # 政府集中采购 2673|1028822 glued, cut 267310|28822 in a valid report
+    ("flattened", 575, "2019", "province", []),
+    # blank natural_person of withheld/query_item lost: six 0 shifted left, 总计 NA
+    ("broken_markdown", 1489076075, "mixed", "county", ["blank_cells"]),
+])
+def test_extra_layout_wrong_numbers(layout, seed, template, scale, defects):
+    truth = synth.generate_truth(seed, template, scale, defects=defects)
+    rep, out, _, where = parse_extra(truth, layout, False, None)
+    wrong = out[out["outcome"] == "wrong"]
+    assert wrong.empty, f"wrong cells for {where}:\n{wrong.to_string()}"
+
+
+@pytest.mark.xfail(strict=False, reason="open parser bug: template 2021 read as mixed; reported "
+                   "to the lead")
+def test_extra_layout_wrong_template():
+    truth = synth.generate_truth(155, "2021", "county")
+    rep = parse(truth, "spaced", False, "grid")
+    assert rep.template == truth.template
