@@ -20,6 +20,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .. import recognize as _recognize
+from .. import template as _template
+from ..cells import parse_value
+
 __all__ = ["Extracted", "clean_cell", "fold_radicals", "rows_to_text", "read_pdf", "read_docx",
            "read_doc"]
 
@@ -127,12 +131,44 @@ def rows_to_text(rows: list[list[str]]) -> str:
 # ---------------------------------------------------------------------------
 # How well a table's cells fit the template skeleton and their own arithmetic
 # ---------------------------------------------------------------------------
+# What the scorer expects of a table (numbers per row, rows with numbers, the sums
+# its cells obey) is the template's (:mod:`gxbg_kit.template`, ``data/labels.csv``,
+# ``data/arithmetic.csv``); only the slack around the row count is the reader's.
 _NUMBER = re.compile(r"^(增|减|\+|-|−)?\s*\d[\d,]*(\.\d+)?\s*(万元|元|件|项|条|个)?$")
-_INT = re.compile(r"^\d+$")
-#: numbers per row the template allows, by table kind
-_ROW_NUMBERS = {"applications": 7, "reviews": 15, "active": 3, "other": 10**6}
-#: rows with numbers in the template (2019 … 2021 versions, with some slack)
-_ROWS_WITH_NUMBERS = {"applications": (20, 27), "reviews": (1, 1), "active": (5, 10)}
+#: how many rows with numbers a reading may have below / above the template's
+#: (both template versions): a wrapped label or a split header row adds one, a
+#: reading that merges rows loses some
+_ROW_SLACK = {"applications": (3, 2), "reviews": (0, 0), "active": (1, 2)}
+_UNBOUNDED = 10**6
+
+
+def _application_rows_with_numbers(version: str) -> set[tuple]:
+    """The applications row keys of one template version that carry numbers: every
+    row, group and sub-row label of that version (``data/labels.csv``), less the
+    groups printed as headings over their sub-rows (the 2019 unsplit （六）其他处理
+    is a row of numbers, the 2021 one a heading)."""
+    keys = set()
+    for lab in _recognize.labels():
+        if lab.table == "applications" and lab.template in (version, "both"):
+            keys.add((lab.parent, lab.code) if lab.kind == "reason" else (lab.code, None))
+    return {k for k in keys if k[1] is not None or not any(x[0] == k[0] and x[1] for x in keys)}
+
+
+def _template_shape(kind: str) -> tuple[int, tuple[int, int] | None]:
+    """(numbers a row may hold, (fewest, most) rows with numbers) of a table kind,
+    from the template (read each time, so a change of the template data shows)."""
+    if kind == "applications":
+        limit = len(_template.APPLICATION_COLUMNS)
+        counts = [len(_application_rows_with_numbers(v)) for v in _template.ACTIVE_SKELETON]
+    elif kind == "reviews":
+        limit, counts = len(_template.REVIEW_CELLS), [1]  # one row: _template.REVIEWS_ROW
+    elif kind == "active":
+        limit = max(len(ms) for items in _template.ACTIVE_SKELETON.values() for _, ms in items)
+        counts = [len(items) for items in _template.ACTIVE_SKELETON.values()]
+    else:
+        return _UNBOUNDED, None
+    lo, hi = _ROW_SLACK[kind]
+    return limit, (min(counts) - lo, max(counts) + hi)
 
 
 def table_kind(rows: list[list[str | None]]) -> str:
@@ -154,21 +190,96 @@ def is_perfect(rows: list[list[str | None]], kind: str | None = None) -> bool:
     return score_table(rows, kind, detail=True)[1]
 
 
+def _row_values(numbers: list[str] | None, width: int) -> list[float] | None:
+    """A row's numbers as values when it has exactly the template's cells, all read."""
+    if not numbers or len(numbers) != width:
+        return None
+    values = [parse_value(n).number for n in numbers]
+    return None if any(v is None for v in values) else values
+
+
+def _holds(parts, total, value) -> bool | None:
+    """Whether a sum holds (None when one of its cells is unknown)."""
+    a = [value(k) for k in parts]
+    b = [value(k) for k in total]
+    if not a or not b or any(x is None for x in a + b):
+        return None
+    return abs(sum(a) - sum(b)) < 1e-9
+
+
+def _application_checks(numeric_rows: list[tuple[list[str], list[str] | None]]) -> list[bool]:
+    """The applications sums of the template applied to a table's rows: each row is
+    named by the label classifier (its last recognised label cell, the group of the
+    sub-rows followed as the recogniser does); a row without a recognised label, or
+    naming a row already seen, is a row of its own (the ``row`` sums hold in every
+    row of the table; the sums between rows use the first of each name)."""
+    width = len(_template.APPLICATION_COLUMNS)
+    values: dict[tuple, list[float] | None] = {}
+    group = None
+    for i, (labels, numbers) in enumerate(numeric_rows):
+        key = None
+        for text in labels:
+            lab = _recognize.classify_application_label(text, group)
+            if lab is None:
+                continue
+            if lab.kind == "group":
+                group = lab.code
+            elif lab.kind == "row":
+                group = None
+            else:
+                group = lab.parent
+            key = (lab.parent, lab.code) if lab.kind == "reason" else (lab.code, None)
+        if numbers is None:
+            continue  # a row without numbers (a heading) only sets the group
+        if key is None or key in values:
+            key = ("#row", i)  # never a template row: only its own ``row`` sums apply
+        values[key] = _row_values(numbers, width)
+
+    def value(cell):
+        row = values.get(cell[0])
+        return None if row is None else row[cell[1]]
+
+    checks = [_holds(parts, total, value) for parts, total in _template.application_equations(list(values))]
+    return [c for c in checks if c is not None]
+
+
+def _review_checks(numeric_rows: list[tuple[list[str], list[str] | None]]) -> list[bool]:
+    """The reviews sums of the template applied to each row holding the 15 cells."""
+    width = len(_template.REVIEW_CELLS)
+    checks = []
+    for _, numbers in numeric_rows:
+        row = _row_values(numbers, width)
+        if row is None:
+            continue
+        for parts, total in _template.review_equations():
+            c = _holds(parts, total, lambda cell: row[cell[1]])
+            if c is not None:
+                checks.append(c)
+    return checks
+
+
 def score_table(rows: list[list[str | None]], kind: str | None = None, *,
                 detail: bool = False):
     """Score 0..1 of an extracted table (cells as extracted, newlines inside cells kept).
 
-    * share of the number tokens that sit alone in a cell of a row with no more
-      numbers than the template allows (a cell holding two numbers on two lines,
-      the sign of two rows merged, counts against it);
-    * share of the arithmetic that holds: each 7-number applications row sums to
-      its 总计 column, 新收 + 上年结转 = (七)总计 + 结转下年度, review totals;
-    * a penalty when the number of rows with numbers is far from the template's.
+    * 0.7 × the share of the number tokens that sit alone in a cell of a row with no
+      more numbers than a template row has (a cell holding two numbers on two
+      lines, the sign of two rows merged, counts against it);
+    * 0.3 × the share of the template's sums (``data/arithmetic.csv``) that hold
+      among the rows holding the template's number of cells, rows named by the
+      label classifier (0.5 when no sum can be checked);
+    * less 0.05 per row with numbers beyond the template's row counts (both
+      versions) and the reader's slack.
+
+    ``detail``: return ``(score, perfect)`` (see :func:`is_perfect`).
     """
     kind = kind or table_kind(rows)
-    limit = _ROW_NUMBERS.get(kind, 10**6)
+    limit, row_range = _template_shape(kind)
     tokens = good = 0
-    numeric_rows: list[tuple[str, list[str]]] = []
+    # rows as (label cells, the numbers of a row without merged cells or None);
+    # rows without numbers are kept (labels only) for the classifier's group state
+    table_rows: list[tuple[list[str], list[str] | None]] = []
+    n_numeric = 0
     for row in rows:
         cells = [(c or "").strip() for c in row]
         singles = []
@@ -184,38 +295,28 @@ def score_table(rows: list[list[str | None]], kind: str | None = None, *,
                 bad_row += len(lines)
         if singles and len(singles) <= limit and not bad_row:
             good += len(singles)
+        labels = [c for c in cells if c and not _NUMBER.match(c.replace("\n", ""))]
         if singles or bad_row:
-            label = "".join(c for c in cells if c and not _NUMBER.match(c.replace("\n", "")))
-            numeric_rows.append((re.sub(r"\s", "", label), singles if not bad_row else []))
+            n_numeric += 1
+            table_rows.append((labels, singles if not bad_row else []))
+        else:
+            table_rows.append((labels, None))
     if tokens == 0:
         return (0.0, False) if detail else 0.0
     cell_share = good / tokens
 
-    checks = []
+    numeric_rows = [r for r in table_rows if r[1] is not None]
     if kind == "applications":
-        by_label = {}
-        for label, nums in numeric_rows:
-            if len(nums) == 7 and all(_INT.match(n) for n in nums):
-                v = [int(n) for n in nums]
-                checks.append(sum(v[:6]) == v[6])
-                for key in ("本年新收", "上年结转", "总计", "结转下年度"):
-                    if key in label:
-                        by_label.setdefault(key, v)
-        if len(by_label) == 4:
-            a, b, c, d = (by_label[k] for k in ("本年新收", "上年结转", "总计", "结转下年度"))
-            checks += [a[i] + b[i] == c[i] + d[i] for i in range(7)]
+        checks = _application_checks(table_rows)
     elif kind == "reviews":
-        for _, nums in numeric_rows:
-            if len(nums) == 15 and all(_INT.match(n) for n in nums):
-                v = [int(n) for n in nums]
-                checks += [sum(v[i:i + 4]) == v[i + 4] for i in (0, 5, 10)]
+        checks = _review_checks(numeric_rows)
+    else:
+        checks = []
     arith = sum(checks) / len(checks) if checks else 0.5
     score = 0.7 * cell_share + 0.3 * arith
-    lo_hi = _ROWS_WITH_NUMBERS.get(kind)
     miss = 0
-    if lo_hi:
-        n = len(numeric_rows)
-        miss = max(0, lo_hi[0] - n, n - lo_hi[1])
+    if row_range:
+        miss = max(0, row_range[0] - n_numeric, n_numeric - row_range[1])
         score -= 0.05 * miss
     score = round(max(0.0, min(1.0, score)), 4)
     if detail:
