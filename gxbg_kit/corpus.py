@@ -5,6 +5,7 @@ happens to it; one bad file never stops the batch.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import traceback
 from functools import cached_property
@@ -45,17 +46,130 @@ def _find_manifest(folder: Path) -> Path | None:
     return None
 
 
-def list_files(source) -> tuple[list[Path], Path | None]:
+def text_path(path) -> str:
+    """A path as text that can be stored anywhere (Arrow, Parquet, CSV, JSON). A
+    file name whose bytes are not valid in the file system's encoding (e.g. a
+    GBK name on a UTF-8 system, kept by Python as lone surrogates) has those
+    bytes written as backslash escapes: ``bad\\xff.txt``."""
+    text = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # the bytes of the name
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+#: an entry of a folder that is not read: (path, reason, message)
+Unread = tuple
+
+
+def list_files(source, follow_links: bool = False) -> tuple[list[Path], Path | None]:
     """Files of a folder (recursively; hidden files and manifests skipped) or a list."""
+    files, root, _ = list_entries(source, follow_links)
+    return files, root
+
+
+def list_entries(source, follow_links: bool = False) -> tuple[list[Path], Path | None, list[Unread]]:
+    """(files to read, the folder or None, entries of the folder that are not read).
+
+    A folder is walked recursively; hidden entries and manifests are skipped.
+    Every other entry that is not a regular file is returned with the reason
+    it is not read: FIFOs, devices and sockets, dangling symbolic links, link
+    loops, links that point outside the folder (unless ``follow_links``) and
+    links to a folder inside it (its files are read where they are)."""
+    if isinstance(source, bytes):
+        source = os.fsdecode(source)
     if isinstance(source, (str, os.PathLike)) and Path(source).is_dir():
         root = Path(source)
-        files = sorted(p for p in root.rglob("*")
-                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-                       and p.name not in MANIFEST_NAMES)
-        return files, root
+        files, unread = [], []
+        real_root = os.path.realpath(root)
+        st = os.stat(root)
+        _walk(root, real_root, follow_links, files, unread, {(st.st_dev, st.st_ino)})
+        return sorted(files), root, sorted(unread)
     if isinstance(source, (str, os.PathLike)):
-        return [Path(source)], None
-    return [Path(p) for p in source], None
+        return [Path(source)], None, []
+    return [Path(os.fsdecode(p) if isinstance(p, bytes) else p) for p in source], None, []
+
+
+def _inside(target: str, real_root: str) -> bool:
+    return target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _walk(folder: Path, real_root: str, follow_links: bool, files: list, unread: list,
+          visited: set) -> None:
+    import errno
+    import stat
+
+    from .read import describe_mode
+
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        unread.append((folder, "read_error", f"cannot list the folder: {exc.strerror or exc}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            if not entry.is_symlink():
+                mode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISDIR(mode):
+                    st = entry.stat(follow_symlinks=False)
+                    if (st.st_dev, st.st_ino) not in visited:
+                        visited.add((st.st_dev, st.st_ino))
+                        _walk(path, real_root, follow_links, files, unread, visited)
+                elif entry.name in MANIFEST_NAMES:
+                    continue
+                elif stat.S_ISREG(mode):
+                    files.append(path)
+                else:
+                    unread.append((path, "read_error",
+                                   f"{describe_mode(mode)}, not a regular file: not read"))
+                continue
+            # a symbolic link
+            link = os.readlink(path)
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    unread.append((path, "read_error", f"a symbolic link loop (to {link}): not read"))
+                elif exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                    unread.append((path, "read_error", f"a dangling symbolic link (to {link}, "
+                                   "which does not exist): not read"))
+                else:
+                    unread.append((path, "read_error", f"cannot follow the symbolic link to {link}: "
+                                   f"{exc.strerror or exc}"))
+                continue
+            if entry.name in MANIFEST_NAMES and not stat.S_ISDIR(st.st_mode):
+                continue
+            target = os.path.realpath(path)
+            inside = _inside(target, real_root)
+            if not inside and not follow_links:
+                unread.append((path, "link_not_followed", f"a symbolic link to {target}, outside "
+                               "the folder: not followed (pass follow_links=True to read it)"))
+            elif stat.S_ISDIR(st.st_mode):
+                if inside:
+                    unread.append((path, "link_not_followed", f"a symbolic link to the folder "
+                                   f"{target} inside this folder: its files are read there"))
+                elif (st.st_dev, st.st_ino) in visited:
+                    unread.append((path, "link_not_followed", f"a symbolic link to the folder "
+                                   f"{target}, already read: not read again"))
+                else:
+                    visited.add((st.st_dev, st.st_ino))
+                    _walk(path, real_root, follow_links, files, unread, visited)
+            elif stat.S_ISREG(st.st_mode):
+                files.append(path)
+            else:
+                unread.append((path, "read_error", f"a symbolic link to {target}, "
+                               f"{describe_mode(st.st_mode)}, not a regular file: not read"))
+        except OSError as exc:  # vanished or unreadable while listed
+            unread.append((path, "read_error", f"cannot read the entry: {exc.strerror or exc}"))
 
 
 Records = dict  # table name -> list of record tuples (schema column order)
@@ -64,16 +178,28 @@ Records = dict  # table name -> list of record tuples (schema column order)
 def parse_file(path: Path, display_path: str, manifest_row: dict | None,
                limits: dict | None = None) -> Records:
     """Parse one file into its records; never raises. ``limits``: keyword
-    arguments of :func:`read_report` (max_bytes, max_uncompressed, max_pages)."""
+    arguments of :func:`read_report` (max_bytes, max_uncompressed, max_pages).
+
+    A file that is not a regular file (a FIFO, a device such as /dev/zero, a
+    socket, a directory) is refused before it is opened, and no more than
+    ``max_bytes`` of a file are ever read, hashing included."""
+    from .errors import ReadError
+    from .read import read_bytes
+
+    limits = dict(limits or {})
+    max_bytes = limits.pop("max_bytes", DEFAULT_MAX_BYTES)
     try:
-        rep = read_report(path, manifest=manifest_row, name=display_path, **(limits or {}))
+        try:
+            data = read_bytes(path, max_bytes)
+        except ReadError as exc:
+            if not os.path.lexists(path):  # listed, but gone (or never there): not a parser bug
+                exc = ReadError("read_error", f"no such file: {text_path(path)}")
+            return unread_records(path, display_path, manifest_row, exc.reason, exc.message)
+        rep = read_report(data, manifest=manifest_row, name=display_path, **limits)
         return rep.records
-    except FileNotFoundError:  # listed, but gone (or never there): not a parser bug
-        return failed_records(path, display_path, manifest_row, "read_error",
-                              f"no such file: {path}")
     except Exception as exc:  # a bug or an unforeseen input: keep the row, say what happened
         return failed_records(path, display_path, manifest_row, "parse_error",
-                              f"{type(exc).__name__}: {exc} (at {_where(exc)})")
+                              f"{type(exc).__name__}: {exc} (at {_where(exc)})", max_bytes=max_bytes)
 
 
 def _where(exc: BaseException) -> str:
@@ -81,14 +207,73 @@ def _where(exc: BaseException) -> str:
     return f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
 
 
-def failed_records(path: Path, display_path: str, manifest_row, reason: str, message: str) -> Records:
-    """The records of a file that could not be parsed: one ``reports`` row."""
-    from .errors import ReadError
-    from .report import _hash_file
+def path_sha256(path) -> str:
+    """The SHA-256 standing for a file that was not read: that of its path."""
+    import hashlib
 
-    size = path.stat().st_size if path.exists() else None
-    rep = Report(b"", display_path, manifest=manifest_row, error=ReadError(reason, message),
-                 sha256=_hash_file(path), size=size)
+    return hashlib.sha256(os.fsencode(path)).hexdigest()
+
+
+def bounded_sha256(path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str | None:
+    """SHA-256 of a regular file of at most ``max_bytes`` bytes, or None (not a
+    regular file, larger, unreadable): never blocks, never reads past the limit."""
+    import hashlib
+
+    from .errors import ReadError
+    from .read import open_regular
+
+    h, seen = hashlib.sha256(), 0
+    try:
+        with open_regular(path) as fh:
+            if max_bytes is not None and os.fstat(fh.fileno()).st_size > max_bytes:
+                return None
+            for chunk in iter(lambda: fh.read(2**20), b""):
+                seen += len(chunk)
+                if max_bytes is not None and seen > max_bytes:
+                    return None
+                h.update(chunk)
+    except (OSError, ReadError):
+        return None
+    return h.hexdigest()
+
+
+def _size(path) -> int | None:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return None
+
+
+def failed_records(path: Path, display_path: str, manifest_row, reason: str, message: str,
+                   *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Records:
+    """The records of a file that could not be parsed: one ``reports`` row. Its
+    sha256 is that of its bytes if it is a regular file of at most ``max_bytes``,
+    else that of its path (see :func:`unread_records`)."""
+    sha = bounded_sha256(path, max_bytes)
+    if sha is None:
+        return unread_records(path, display_path, manifest_row, reason, message)
+    return _failed(display_path, manifest_row, reason, message, sha, _size(path))
+
+
+def unread_records(path: Path, display_path: str, manifest_row, reason: str, message: str) -> Records:
+    """The ``reports`` row of a file whose bytes were not read (too large, not a
+    regular file, a link not followed, unreadable): the file is not opened, and
+    its sha256 (and report_id) is the SHA-256 of its path."""
+    import stat
+
+    try:
+        st = os.stat(path)
+        size = st.st_size if stat.S_ISREG(st.st_mode) else None
+    except OSError:
+        size = None
+    return _failed(display_path, manifest_row, reason, message, path_sha256(path), size)
+
+
+def _failed(display_path, manifest_row, reason, message, sha256, size) -> Records:
+    from .errors import ReadError
+
+    rep = Report(b"", text_path(display_path), manifest=manifest_row,
+                 error=ReadError(reason, text_path(message)), sha256=sha256, size=size)
     return rep.records
 
 
@@ -150,6 +335,7 @@ class Corpus:
         self._frames = {n: frames[n] for n in FRAME_NAMES}
         self._mark_duplicates()
         self.missing_from_folder: list[str] = []
+        self.sources: dict[str, Path] = {}  # path as shown in ``reports`` -> the file read
 
     @classmethod
     def combine(cls, parsed, cached_frames: dict | None = None,
@@ -242,7 +428,7 @@ class Corpus:
         if hit.empty:
             raise KeyError(f"no report with id or path {key!r}")
         path = str(hit["path"].iloc[0])
-        full = self.root / path if self.root is not None else Path(path)
+        full = self.sources.get(path) or (self.root / path if self.root is not None else Path(path))
         man = {k: v for k, v in hit.iloc[0].items() if k.endswith("_manifest")}
         manifest = {k.removesuffix("_manifest"): v for k, v in man.items()}
         return read_report(full, manifest=manifest, name=path)
@@ -303,7 +489,7 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
                 max_bytes: int | None = DEFAULT_MAX_BYTES,
                 max_uncompressed: int | None = DEFAULT_MAX_UNCOMPRESSED,
                 max_pages: int | None = None, cache=None, progress: bool | None = None,
-                engine: str = "processes", client=None) -> Corpus:
+                engine: str = "processes", client=None, follow_links: bool = False) -> Corpus:
     """Load every report of a folder (or a list of paths) into a :class:`Corpus`.
 
     ``manifest``: a CSV path or DataFrame (column ``file`` = file name); by
@@ -324,25 +510,62 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
     - ``engine="dask"``: parse on a Dask cluster (``client``: a ``distributed.Client``;
       default a local cluster with ``jobs`` workers). Same frames as ``"processes"``.
     - ``progress``: a tqdm bar; default on only in an interactive terminal.
+    - ``follow_links``: in a folder, a symbolic link that points outside it is
+      not followed by default (a ``link_not_followed`` row); ``True`` reads the
+      files (and folders) such links point to. Links inside the folder are
+      followed to files; a link to a folder inside it is not (its files are read
+      where they are).
+
+    Entries of a folder that are not read get a row too, with the reason:
+    FIFOs, devices and sockets, dangling links and link loops (``read_error``,
+    the message says what the entry is), links not followed
+    (``link_not_followed``). Such files are never opened, and no more than
+    ``max_bytes`` of a file are ever read (hashing included); their ``sha256``
+    (and ``report_id``) is the SHA-256 of their path, not of their bytes.
+
+    ``path`` is the file's path relative to the folder (or as given), as text:
+    bytes of a file name that are not valid UTF-8 are written as backslash
+    escapes (``bad\\xff.txt``); :attr:`Corpus.sources` maps it to the file.
+
+    With ``cache``, rows that depend on a limit or on chance are never cached
+    (``timed_out``, ``parse_error``, ``too_large``, ``read_error``,
+    ``link_not_followed``): those files are read again on the next run. The
+    cache key holds the file's bytes, its manifest row, the parser's version and
+    ``max_uncompressed`` and ``max_pages``; a file larger than ``max_bytes`` is
+    never taken from the cache.
     """
     from .parallel import iter_parsed
 
-    files, root = list_files(source)
+    files, root, unread = list_entries(source, follow_links)
     if manifest is None and root is not None:
         manifest = _find_manifest(root)
     man = _manifest_lookup(manifest)
-    tasks = [(path, str(path.relative_to(root)) if root is not None else str(path),
-              man.get(path.name)) for path in files]
-    store = _cache_store(cache, root)
-    cached, todo = store.split(tasks) if store else ({}, tasks)
+
+    def display(path):
+        return text_path(path.relative_to(root) if root is not None else path)
+
+    def man_row(path):
+        row = man.get(path.name)
+        return row if row is not None else man.get(text_path(path.name))
+
+    tasks = [(path, display(path), man_row(path)) for path in files]
     limits = {"max_bytes": max_bytes, "max_uncompressed": max_uncompressed, "max_pages": max_pages}
+    store = _cache_store(cache, root)
+    cached, todo = store.split(tasks, limits) if store else ({}, tasks)
     parsed = iter_parsed(todo, jobs=jobs, timeout=timeout, limits=limits,
                          progress=progress, engine=engine, client=client)
+    if unread:  # entries not read: rows made here, nothing is opened
+        parsed = itertools.chain([records_to_arrow(
+            unread_records(path, display(path), man_row(path), reason, message)
+            for path, reason, message in unread)], parsed)
     corpus = Corpus.combine(parsed, cached_frames=store.frames(cached) if store else None,
                             root=root)
     if store:
         store.save(corpus, tasks)
-    corpus.missing_from_folder = sorted(set(man) - {p.name for p in files})  # manifest rows, no file
+    listed = [*files, *(u[0] for u in unread)]
+    names = {p.name for p in listed} | {text_path(p.name) for p in listed}
+    corpus.missing_from_folder = sorted(set(man) - names)  # manifest rows, no file
+    corpus.sources = {display(p): p for p in listed}
     return corpus
 
 

@@ -22,6 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 
 from .corpus import failed_records, parse_file, records_to_arrow
+from .read import DEFAULT_MAX_BYTES
 
 IN_PROCESS_MAX = 8  # batches this small are parsed without starting workers
 BATCH = 256  # files per Arrow batch parsed in this process
@@ -81,11 +82,15 @@ def _alarm(seconds: float | None):
         signal.signal(signal.SIGALRM, old)
 
 
-def _timed_out(task, timeout):
+def _max_bytes(limits) -> int | None:
+    return (limits or {}).get("max_bytes", DEFAULT_MAX_BYTES)
+
+
+def _timed_out(task, timeout, limits=None):
     path, display, man = task
     return failed_records(path, display, man, "timed_out",
                           f"parsing took longer than the limit of {timeout:g} s and was stopped "
-                          "(raise timeout= to allow more)")
+                          "(raise timeout= to allow more)", max_bytes=_max_bytes(limits))
 
 
 def _parse_with_alarm(task, timeout, limits):
@@ -94,7 +99,7 @@ def _parse_with_alarm(task, timeout, limits):
         with _alarm(timeout):
             return parse_file(*task, limits)
     except _Timeout:
-        return _timed_out(task, timeout)
+        return _timed_out(task, timeout, limits)
 
 
 @contextmanager
@@ -135,22 +140,26 @@ def parse_in_process(tasks, timeout, limits, bar):
     yield from _batched(each())
 
 
-def prefetch(tasks) -> None:
+def prefetch(tasks, max_bytes: int | None = None) -> None:
     """Ask the kernel to start reading a chunk's files now (``posix_fadvise``
-    WILLNEED), so parsing the first files overlaps the disk reads of the rest."""
+    WILLNEED), so parsing the first files overlaps the disk reads of the rest.
+    Only regular files, opened without blocking (a FIFO is never waited on),
+    and no more than ``max_bytes`` of each."""
     if not hasattr(os, "posix_fadvise"):
         return
+    from .errors import ReadError
+    from .read import open_regular
+
     for task in tasks:
         try:
-            fd = os.open(task[0], os.O_RDONLY)
-        except OSError:
+            fh = open_regular(task[0])
+        except (OSError, ReadError):
             continue  # reported when the file is parsed
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+        with fh:
+            try:
+                os.posix_fadvise(fh.fileno(), 0, max_bytes or 0, os.POSIX_FADV_WILLNEED)
+            except OSError:
+                pass
 
 
 def backstop(timeout: float | None) -> float | None:
@@ -195,8 +204,10 @@ def parse_chunk(tasks, timeout, limits, watchdog=False):
     """Parse a few files in a worker, each under its own SIGALRM timeout, and
     return their records as one Arrow batch. ``watchdog``: end this process if
     one file outlasts :func:`backstop` (only in a worker process of our own)."""
-    prefetch(tasks)
     with _gc_paused(), _watchdog(backstop(timeout) if watchdog else None) as beat:
+        beat()  # armed before any file is touched, the prefetch included
+        prefetch(tasks, _max_bytes(limits))
+
         def each():
             for task in tasks:
                 beat()
@@ -256,12 +267,14 @@ def _one_by_one(pool, tasks, timeout, limits):
         try:
             out.append(fut.result())
         except FutureTimeout:
-            out.append(_timed_out(task, timeout))
+            out.append(_timed_out(task, timeout, limits))
         except ProcessExpired as exc:
             out.append(failed_records(*task, "parse_error",
-                                      f"the worker parsing this file died ({exc})"))
+                                      f"the worker parsing this file died ({exc})",
+                                      max_bytes=_max_bytes(limits)))
         except Exception as exc:  # pickling or pool errors: keep the row
-            out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}"))
+            out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}",
+                                      max_bytes=_max_bytes(limits)))
     return out
 
 
@@ -300,7 +313,8 @@ def _dask_one_by_one(client, tasks, limits):
         try:
             out.append(fut.result())
         except Exception as exc:  # keep the row, say what happened
-            out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}"))
+            out.append(failed_records(*task, "parse_error", f"{type(exc).__name__}: {exc}",
+                                      max_bytes=_max_bytes(limits)))
         fut.release()
     return out
 

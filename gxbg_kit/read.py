@@ -7,9 +7,12 @@ raise :class:`~gxbg_kit.errors.ReadError` with a documented reason code.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import ReadError
 
@@ -142,13 +145,58 @@ def decode(data: bytes) -> tuple[str, str]:
                     "any encoding charset-normalizer recognises")
 
 
-def read_bytes(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
+def describe_mode(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words (None for a regular file)."""
+    for test, what in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return what
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _not_regular(what: str) -> ReadError:
+    return ReadError("read_error", f"{what}, not a regular file: not read")
+
+
+def open_regular(path) -> BinaryIO:
+    """Open a regular file for reading, never blocking: anything else (a FIFO, a
+    device such as /dev/zero, a socket, a directory; also through a symbolic link)
+    raises ReadError("read_error") saying what it is, without being opened. The
+    file is opened non-blocking and checked again, so one swapped for a FIFO
+    after the check cannot hang the open either."""
+    what = describe_mode(os.stat(path).st_mode)
+    if what:
+        raise _not_regular(what)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+                 | getattr(os, "O_CLOEXEC", 0))
     try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise ReadError("too_large", f"the file has {size:,} bytes, more than the limit of "
-                            f"{max_bytes:,} (raise max_bytes to read it)")
-        return path.read_bytes()
+        what = describe_mode(os.fstat(fd).st_mode)
+        if what:
+            raise _not_regular(what)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _too_large(size: int, max_bytes: int, more: bool = False) -> ReadError:
+    return ReadError("too_large", f"the file has {'more than ' if more else ''}{size:,} bytes, "
+                     f"more than the limit of {max_bytes:,} (raise max_bytes to read it)")
+
+
+def read_bytes(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file; never reads more than ``max_bytes`` (+1, to
+    see that a file grew past the limit). Non-regular files: see :func:`open_regular`."""
+    try:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if max_bytes is not None and size > max_bytes:
+                raise _too_large(size, max_bytes)
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+            if max_bytes is not None and len(data) > max_bytes:  # it grew while read
+                raise _too_large(max_bytes, max_bytes, more=True)
+            return data
     except OSError as exc:
         raise ReadError("read_error", f"cannot read the file: {exc.strerror or exc}") from None
 

@@ -156,7 +156,10 @@ REASONS = {
     "encrypted": "an encrypted or password-protected file",
     "corrupt": "a damaged file that its reader cannot open",
     "corrupt_archive": "a damaged or over-large (zip bomb) .docx archive",
-    "read_error": "the file could not be read (permissions, I/O error)",
+    "read_error": "the file could not be read (permissions, I/O error; not a regular file: a FIFO, "
+                  "device, socket or directory; a dangling symbolic link or a link loop)",
+    "link_not_followed": "a symbolic link that was not followed: it points outside the folder "
+                         "(pass follow_links=True to read it) or to a folder read where it is",
     "parse_error": "an unexpected error inside the parser (a bug: please report it)",
     "duplicate": "the same bytes as another file of the corpus; parsed once",
 }
