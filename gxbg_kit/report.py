@@ -347,29 +347,75 @@ def _none(v):
     return v
 
 
+#: default time one report may take to read (seconds), as in ``load_corpus``
+DEFAULT_TIMEOUT = 120.0
+#: default longest PDF (pages): an annual report has a handful, not a compendium's 2,000
+DEFAULT_MAX_PAGES = 200
+
+
 def read_report(source, *, manifest: dict | None = None,
                 max_bytes: int | None = DEFAULT_MAX_BYTES, name: str | None = None,
                 max_uncompressed: int | None = DEFAULT_MAX_UNCOMPRESSED,
-                max_pages: int | None = None) -> Report:
+                max_pages: int | None = DEFAULT_MAX_PAGES,
+                timeout: float | None = DEFAULT_TIMEOUT) -> Report:
     """Read one report (a path to a .txt/.md/.html/.pdf/.docx file, or bytes).
 
     Never raises for bad content: an unreadable file gives a Report whose
     ``status`` is ``failed`` with a reason. A path that does not exist raises
-    FileNotFoundError. Limits: ``max_bytes`` (file size), ``max_uncompressed``
-    (what a .docx may unpack to), ``max_pages`` (PDF pages).
+    FileNotFoundError. The report is parsed before this returns.
+
+    Limits (``None`` turns one off):
+
+    - ``max_bytes`` (default 50 MiB): a larger file is ``too_large``, unread.
+    - ``max_uncompressed`` (default 200 MiB): a .docx unpacking to more is
+      ``corrupt_archive``.
+    - ``max_pages`` (default 200): a longer PDF is ``too_large``.
+    - ``timeout`` (default 120 s, as in ``load_corpus``): a report that takes
+      longer to read and parse is stopped and ``failed`` with reason
+      ``timed_out``. Enforced with SIGALRM, so only on Unix and in the main
+      thread; elsewhere (Windows, a worker thread) it cannot be enforced and is
+      ignored. When a timer is already running (``load_corpus`` parsing in this
+      process, or the caller's own ``signal.alarm``), that timer is left to
+      govern and ``timeout`` is not set on top of it.
     """
     limits = {"max_uncompressed": max_uncompressed, "max_pages": max_pages}
     if isinstance(source, (bytes, bytearray)):
-        return Report(bytes(source), name or "", manifest=manifest, limits=limits)
-    path = Path(source)
-    if not path.exists():
-        raise FileNotFoundError(f"no such report file: {path}")
+        data, label = bytes(source), name or ""
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise FileNotFoundError(f"no such report file: {path}")
+        data, label = None, name or str(source)
+    from .parallel import _alarm, _Timeout  # the timeout of load_corpus (imports this module)
+
+    own = None if _timer_running() else timeout  # an outer timer governs: none of ours
     try:
-        data = read_bytes(path, max_bytes)
-    except ReadError as exc:
-        return Report(b"", name or str(source), manifest=manifest, error=exc,
-                      sha256=_hash_file(path))
-    return Report(data, name or str(source), manifest=manifest, limits=limits)
+        with _alarm(own):
+            if data is None:
+                try:
+                    data = read_bytes(path, max_bytes)
+                except ReadError as exc:
+                    return Report(b"", label, manifest=manifest, error=exc,
+                                  sha256=_hash_file(path))
+            rep = Report(data, label, manifest=manifest, limits=limits)
+            rep.records  # parse now, under the timeout (Report is lazy)
+            return rep
+    except _Timeout:
+        if own is None:  # the outer timer's: its owner reports it
+            raise
+        err = ReadError("timed_out", f"reading took longer than the limit of {timeout:g} s "
+                                     "and was stopped (raise timeout= to allow more)")
+        if data is None:
+            return Report(b"", label, manifest=manifest, error=err, sha256=_hash_file(path))
+        return Report(b"", label, manifest=manifest, error=err,
+                      sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+
+
+def _timer_running() -> bool:
+    """Is a SIGALRM timer (``load_corpus``'s, or the caller's) already counting down?"""
+    import signal
+
+    return hasattr(signal, "getitimer") and signal.getitimer(signal.ITIMER_REAL)[0] > 0
 
 
 def _hash_file(path: Path) -> str:

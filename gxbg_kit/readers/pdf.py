@@ -36,6 +36,20 @@ How a PDF is read
    margin are joined into paragraphs (also across pages).  Tables are placed
    where they start.  Kangxi radicals that some fonts map their glyphs to
    (``⾏`` for ``行``) are folded to the ideographs (:func:`~gxbg_kit.readers.fold_radicals`).
+
+Limits
+------
+A PDF of more than ``max_pages`` pages is ``too_large`` (``read_report`` and
+``load_corpus`` default to 200).  A page wider or taller than
+:data:`MAX_PAGE_SIDE` (14,400 pt = 200 in = 5.08 m, the largest page the PDF
+specification's reference viewer accepts; A0 is 3,370 pt) is not given to
+camelot: camelot's layout analysis files every character and line into a grid
+of 50-pt squares clipped to the page, so on a page 14,400,000 pt wide one
+line or large glyph fills billions of squares (gigabytes, minutes).  Such a
+page's text, pdfplumber's ruled tables (whose cost depends on the number of
+lines, not their length) and its unruled tables are still read; its tables'
+``candidates`` then lack camelot's scores.  A real report never has such a
+page, but a broken producer's wrong MediaBox should not cost the report's text.
 """
 from __future__ import annotations
 
@@ -59,6 +73,9 @@ CID_SHARE = 0.2
 GAP = 1.0
 #: top and bottom margin (share of the page height) searched for headers and footers
 MARGIN = 0.09
+#: pages with a side longer than this (pt; 200 in = 5.08 m, the PDF viewer limit) are not
+#: given to camelot, whose layout analysis grows with the page area (see "Limits" above)
+MAX_PAGE_SIDE = 14_400.0
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－·•.]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－·•.]*$"
@@ -203,16 +220,26 @@ def _numeric_lines(lines: list[_Line]) -> int:
 class _Page:
     """The part of a pdfplumber page that table finding and text lines use."""
 
-    def __init__(self, chars, edges, images, width, height, bbox=None):
+    def __init__(self, chars, edges, images, width, height, bbox=None, mediabox=None):
         self.chars, self.edges, self.images = chars, edges, images
         self.width, self.height = width, height
         self.bbox = bbox or (0, 0, width, height)
+        self.mediabox = mediabox or self.bbox
 
     def crop(self, bbox, relative=False, strict=True):
         x0, top, x1, bottom = bbox
         chars = [c for c in self.chars if x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
                  and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1]
-        return _Page(chars, self.edges, [], self.width, self.height, tuple(bbox))
+        return _Page(chars, self.edges, [], self.width, self.height, tuple(bbox), self.mediabox)
+
+
+def _page_side(page) -> float:
+    """The longest side (pt) of a page's crop box or media box, whichever is larger."""
+    sides = [float(page.width), float(page.height)]
+    box = getattr(page, "mediabox", None)
+    if box is not None:
+        sides += [abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))]
+    return max(sides)
 
 
 def _find_tables(page):
@@ -296,7 +323,7 @@ def _playa_page(page, doctop: float, flip: tuple[float, float, float] | None = N
             (x0, t0), (x1, t1) = tf(bx0, by0), tf(bx1, by1)
             images.append({"x0": min(x0, x1), "x1": max(x0, x1),
                            "top": min(t0, t1), "bottom": max(t0, t1)})
-    return _Page(chars, edges, images, w, h)
+    return _Page(chars, edges, images, w, h, mediabox=tuple(page.mediabox))
 
 
 def _playa_pages(data: bytes) -> list[_Page]:
@@ -513,7 +540,10 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
     """Read a PDF report into text with its tables as tab-separated rows.
 
     ``max_pages``: a PDF with more pages is refused with ``too_large`` (annual
-    reports have a handful of pages; a 500-page compendium is not one report).
+    reports have a handful of pages; a 500-page compendium is not one report);
+    ``None`` (the default here; ``read_report`` defaults to 200) reads any length.
+    Pages with a side over :data:`MAX_PAGE_SIDE` are not read by camelot (see
+    the module's "Limits").
     ``engines``: which table engines to try (``("pdfplumber",)`` skips camelot).
     camelot is run only on pages where pdfplumber's reading of a table is not
     already perfect (see :func:`~gxbg_kit.readers.is_perfect`), unless
@@ -548,18 +578,22 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         if n_pages == 0:
             raise ReadError("corrupt", "the PDF has no pages")
         if max_pages is not None and n_pages > max_pages:
-            raise ReadError("too_large", f"the PDF has {n_pages} pages, more than max_pages={max_pages}")
+            raise ReadError("too_large", f"the PDF has {n_pages} pages, more than max_pages={max_pages} "
+                            "(an annual report has a few pages; raise max_pages to read it)")
         heights: dict[int, float] = {}
         plumber_tabs: list[_Tab] = []
         lines: list[_Line] = []
         n_chars = n_cid = n_images = 0
         unruled_pages = []
         bad_pages: list[str] = []
+        huge_pages: set[int] = set()  # a side over MAX_PAGE_SIDE: not given to camelot
         image_pages = 0
         for i, page in enumerate(page_list, start=1):
             try:
                 chars = page.chars
                 heights[i] = float(page.height)
+                if _page_side(page) > MAX_PAGE_SIDE:
+                    huge_pages.add(i)
                 n_images += len(page.images)
                 area = float(page.width) * float(page.height) or 1.0
                 covered = sum(max(0.0, min(im["x1"], page.width) - max(im["x0"], 0)) *
@@ -607,9 +641,11 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             ruled_pages = sorted({t.page for t in plumber_tabs})
             if not always_compare:
                 ruled_pages = _imperfect_pages(plumber_tabs, lines)
-            candidates["camelot-lattice"] = _camelot(data, ruled_pages, "lattice", heights)
             stream_pages = unruled_pages if always_compare else _imperfect_pages(stream_plumber, lines)
-            candidates["camelot-stream"] = _camelot(data, stream_pages, "stream", heights)
+            candidates["camelot-lattice"] = _camelot(
+                data, [p for p in ruled_pages if p not in huge_pages], "lattice", heights)
+            candidates["camelot-stream"] = _camelot(
+                data, [p for p in stream_pages if p not in huge_pages], "stream", heights)
     finally:
         pdf.close()
 
