@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from .checks import failed
 from .read import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED
-from .report import Report, html_table, read_report
+from .report import DEFAULT_MAX_PAGES, Report, html_table, read_report
 from .schema import TABLES, release_memory
 
 FRAME_NAMES = ("applications", "active", "reviews", "sections", "checks")
@@ -195,7 +195,8 @@ def parse_file(path: Path, display_path: str, manifest_row: dict | None,
             if not os.path.lexists(path):  # listed, but gone (or never there): not a parser bug
                 exc = ReadError("read_error", f"no such file: {text_path(path)}")
             return unread_records(path, display_path, manifest_row, exc.reason, exc.message)
-        rep = read_report(data, manifest=manifest_row, name=display_path, **limits)
+        # the time limit is the caller's (parallel.py's alarm per file), not read_report's own
+        rep = read_report(data, manifest=manifest_row, name=display_path, timeout=None, **limits)
         return rep.records
     except Exception as exc:  # a bug or an unforeseen input: keep the row, say what happened
         return failed_records(path, display_path, manifest_row, "parse_error",
@@ -488,7 +489,7 @@ class Corpus:
 def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: float | None = 120.0,
                 max_bytes: int | None = DEFAULT_MAX_BYTES,
                 max_uncompressed: int | None = DEFAULT_MAX_UNCOMPRESSED,
-                max_pages: int | None = None, cache=None, progress: bool | None = None,
+                max_pages: int | None = DEFAULT_MAX_PAGES, cache=None, progress: bool | None = None,
                 engine: str = "processes", client=None, follow_links: bool = False) -> Corpus:
     """Load every report of a folder (or a list of paths) into a :class:`Corpus`.
 

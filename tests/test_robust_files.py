@@ -330,3 +330,20 @@ def test_special_entries_of_a_folder_each_get_a_row_with_a_reason(tmp_path):
     assert f.loc["out.txt", "status"] == "ok" and f.loc["outdir/elsewhere.txt", "reason"] == "duplicate"
     assert f.loc["null.txt", "reason"] == "read_error" and "character device" in f.loc["null.txt", "message"]
     assert "outdir" not in f.index and len(f) == len(r)
+
+
+def test_read_report_on_a_fifo_or_a_too_large_file_reads_nothing(tmp_path):
+    """read_report alone (not through load_corpus) once hashed a file it would not
+    parse by reading all of it: a FIFO never ended."""
+    import os
+
+    import gxbg_kit as gx
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    rep = gx.read_report(fifo)
+    assert rep.status == "failed" and rep.status_reason[1] == "read_error"
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 2048)
+    rep = gx.read_report(big, max_bytes=1024)
+    assert rep.status_reason[1] == "too_large"
