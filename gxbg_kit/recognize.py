@@ -22,9 +22,10 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from .cells import normalize_label, parse_value
-from .schema import APPLICANTS, REASONS_BY_ROW
+from .schema import APPLICANTS
 from . import splits as _splits
 from . import template as _template
+from .template import application_order
 from .tokens import Token, tokenize
 
 N_APPLICANT_COLS = len(APPLICANTS)
@@ -363,14 +364,6 @@ def _place_detached(rows: list[_Row], order: list, name: str, notes: list[str]) 
             notes.append(f"{name}: a row of {r.values()} values without a label after "
                          f"{_label(r.after)} could not be placed")
     return by_key, placed
-
-
-def application_order() -> list[tuple[str, str | None]]:
-    """Every applications row key in template order (both (六) forms)."""
-    keys = [("received", None), ("carried_over", None), ("granted", None), ("partly_granted", None)]
-    for row in ("withheld", "unable", "not_processed", "other"):
-        keys += [(row, None)] + [(row, r) for r in REASONS_BY_ROW[row]]
-    return keys + [("processed_total", None), ("carried_forward", None)]
 
 
 def recognise_applications(lines: list[str]) -> ApplicationsTable:

@@ -614,7 +614,11 @@ def dictionary(table: str | None = None) -> pd.DataFrame:
     ``dictionary("reasons")`` lists the status reasons; ``dictionary("checks")`` the checks;
     ``dictionary("arithmetic")`` the sums the form prints (``data/arithmetic.csv``: check,
     table, parts, total, for_each, meaning, then checked_when and the detail labels), from
-    which both recognition and the checks derive.
+    which both recognition and the checks derive. ``dictionary("cells")`` lists every cell
+    of the template's tables 二, 三 and 四 in both versions, one row per cell
+    (``template.cells()``: table, version, position, the codes of its row, reason and
+    column with their Chinese names, its printed labels, unit, 第二十条 item and place on
+    the form).
     """
     if table == "reasons":
         return pd.DataFrame({"reason": list(REASONS), "meaning": list(REASONS.values())}).astype("string")
@@ -627,10 +631,14 @@ def dictionary(table: str | None = None) -> pd.DataFrame:
                 "total_label", "parts_label")
         return pd.DataFrame([{c: "+".join(v) if isinstance(v := getattr(s, c), tuple) else v
                               for c in cols} for s in sums()], columns=list(cols)).astype("string")
+    if table == "cells":
+        from .template import cells  # lazily: template imports schema
+
+        return cells()
     df = _dictionary_frame()
     if table is not None:
         if table not in TABLES:
             raise KeyError(f"unknown table {table!r}; tables are {sorted(TABLES)} "
-                           "(and 'reasons', 'checks', 'arithmetic')")
+                           "(and 'reasons', 'checks', 'arithmetic', 'cells')")
         df = df[df["table"] == table].reset_index(drop=True)
     return df.copy()

@@ -31,7 +31,9 @@ by seed (same seed, same bytes)::
     text = synth.render(t, "pipe", noise=True)
     synth.write_corpus("corpus/", 1000, seed=1, defect_share=0.1)
 
-Template labels come from ``schema`` wherever it defines them; the few labels
+The cells of each template version and their printed labels come from
+``template`` (:data:`template.ACTIVE_BLOCKS`, :func:`template.application_keys`,
+``template.REVIEW_CELLS``), their codes and names from ``schema``; the few labels
 that are only printed (table corners, column groups) are defined once below,
 and every layout prints the same table model (:func:`_active_table`,
 :func:`_applications_table`, :func:`_reviews_table`).
@@ -53,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as S
+from . import template as T
 
 __all__ = [
     "LAYOUTS", "DEFECTS", "SCALES", "TEMPLATES", "STYLES", "EXTENSIONS", "Truth", "CorpusItem",
@@ -102,45 +105,22 @@ MODELLED_CHECKS = ("identity", "applicant_sum", "outcome_sum", "review_sum", "co
 # --------------------------------------------------------------------------
 # Template skeleton: which cells a report of each version prints
 # --------------------------------------------------------------------------
-#: Active-disclosure blocks: (第二十条 item, [(item code, row label)], [(measure code, column label)]).
-ACTIVE_BLOCKS = {
-    "2019": [
-        ("（一）", [("regulations", "规章"), ("normative_documents", "规范性文件")],
-         [("new_made", "本年新制作数量"), ("new_published", "本年新公开数量"),
-          ("published_total", "对外公开总数量")]),
-        ("（五）", [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")],
-         [("prior_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")]),
-        ("（六）", [("penalty", "行政处罚"), ("coercion", "行政强制")],
-         [("prior_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")]),
-        ("（八）", [("fees", "行政事业性收费")],
-         [("prior_items", "上一年项目数量"), ("change", "本年增/减")]),
-        ("（九）", [("procurement", "政府集中采购")],
-         [("procurement_items", "采购项目数量"), ("procurement_amount", "采购总金额")]),
-    ],
-    "2021": [
-        ("（一）", [("regulations", "规章"), ("normative_documents", "行政规范性文件")],
-         [("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")]),
-        ("（五）", [("licensing", "行政许可")], [("decisions", "本年处理决定数量")]),
-        ("（六）", [("penalty", "行政处罚"), ("coercion", "行政强制")],
-         [("decisions", "本年处理决定数量")]),
-        ("（八）", [("fees", "行政事业性收费")], [("fee_amount", "本年收费金额（单位：万元）")]),
-    ],
-}
+#: Active-disclosure blocks (``template.ACTIVE_BLOCKS``): (第二十条 item, [(item code, row
+#: label)], [(measure code, column label)]).
+ACTIVE_BLOCKS = T.ACTIVE_BLOCKS
 ACTIVE_WIDTH = 4  # the 第二十条 tables are printed as one 4-column table
-MONEY_MEASURES = ("fee_amount", "procurement_amount")
-MONEY_UNIT = "万元"
+MONEY_MEASURES = T.MONEY_MEASURES
+MONEY_UNIT = T.MONEY_UNIT
 
 APPLICATION_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 APPLICANT_GROUP = "申请人情况"
 ORG_GROUP = "法人或其他组织"
 OUTCOME_GROUP = "三、本年度办理结果"
-ROW_LABELS = {**S.APPLICATION_ROWS,
-              "partly_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"}
-APPLICANT_LABELS = {**S.APPLICANTS, "other_org": "其他"}
+ROW_LABELS = T.PRINTED_ROWS
+APPLICANT_LABELS = T.PRINTED_APPLICANTS
 SUIT_GROUP = "行政诉讼"
-PROCEEDING_LABELS = {"review": S.PROCEEDINGS["review"], "suit_direct": "未经复议直接起诉",
-                     "suit_after_review": "复议后起诉"}
-N_REVIEW_CELLS = len(S.PROCEEDINGS) * len(S.REVIEW_RESULTS)
+PROCEEDING_LABELS = T.PRINTED_PROCEEDINGS
+N_REVIEW_CELLS = len(T.REVIEW_CELLS)
 
 #: Section headings; the first wording is the template's, the others are variants seen in reports.
 HEADINGS = {
@@ -160,23 +140,17 @@ LABEL_VARIANTS = {
 
 
 def application_skeleton(other_split: bool) -> list[tuple[str, str | None]]:
-    """The (row, reason) rows of the applications table, in printed order."""
-    rows: list[tuple[str, str | None]] = [("received", None), ("carried_over", None),
-                                          ("granted", None), ("partly_granted", None)]
-    for r in ("withheld", "unable", "not_processed"):
-        rows += [(r, x) for x in S.REASONS_BY_ROW[r]]
-    rows += [("other", x) for x in S.REASONS_BY_ROW["other"]] if other_split else [("other", None)]
-    rows += [("processed_total", None), ("carried_forward", None)]
-    return rows
+    """The (row, reason) rows of the applications table, in printed order: the 2021
+    template's (（六）其他处理 split in three) or the 2019 template's (one row)."""
+    return T.application_keys("2021" if other_split else "2019")
 
 
 def active_skeleton(version: str) -> list[tuple[str, str]]:
     """The (item, measure) cells of the 第二十条 tables of a template version."""
-    return [(item, m) for _, items, measures in ACTIVE_BLOCKS[version]
-            for item, _ in items for m, _ in measures]
+    return T.active_keys(version)
 
 
-REVIEW_SKELETON = [(p, r) for p in S.PROCEEDINGS for r in S.REVIEW_RESULTS]
+REVIEW_SKELETON = list(T.REVIEW_CELLS)
 APPLICANT_CODES = list(S.APPLICANTS)  # six parts, then total
 
 # --------------------------------------------------------------------------

@@ -1,13 +1,23 @@
 """The national template's tables and arithmetic, as data.
 
-The cells of tables 二, 三 and 四 and their codes are defined once in
-``schema.py``; the printed labels (with the variants and typos real reports
-print) in ``data/labels.csv``; the sums the form prints in
-``data/arithmetic.csv``. This module turns those into what recognition needs
-(the columns of each table and the equations between cells of a report) and
-what the checks need (each sum applied to a report's cells:
-:func:`application_sum_checks`, :func:`review_sum_checks`), so a row added to
-or changed in ``arithmetic.csv`` changes both.
+This module is the one description of the cells of tables 二 (主动公开, the
+第二十条 tables), 三 (依申请) and 四 (复议诉讼) in the 2019 and 2021 versions:
+:data:`APPLICATION_KEYS` (the applications rows of each version; 2019 prints
+（六）其他处理 as one row, 2021 as three sub-rows), :func:`application_order`
+(both forms, for placing unlabeled rows), :func:`report_application_keys` (the
+rows a report's tidy table gets), :data:`ACTIVE_BLOCKS` (the 第二十条 tables as
+printed, with their item numbers) and :data:`ACTIVE_SKELETON`,
+:data:`REVIEW_CELLS`, and :func:`cells`, one row per cell (``gx.dictionary("cells")``).
+The codes and their Chinese names are ``schema.py``'s code lists; the label
+patterns recognition matches (with the variants and typos real reports print)
+are in ``data/labels.csv``; the sums the form prints in ``data/arithmetic.csv``.
+Recognition, tidy records and the synthetic reports of ``synth`` derive from
+these.
+
+From the arithmetic this module makes what recognition needs (the equations
+between cells of a report) and what the checks need (each sum applied to a
+report's cells: :func:`application_sum_checks`, :func:`review_sum_checks`), so
+a row added to or changed in ``arithmetic.csv`` changes both.
 
 An equation is ``(parts, total)``: two tuples of cell keys whose values sum to
 the same number. A cell key is ``(row key, column index)``: for applications
@@ -24,29 +34,185 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from .schema import APPLICANTS, OUTCOME_ROWS, PROCEEDINGS, REVIEW_RESULTS
+from .schema import (ACTIVE_ITEMS, ACTIVE_MEASURES, APPLICANTS, APPLICATION_REASONS, APPLICATION_ROWS,
+                     OUTCOME_ROWS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS)
 
+VERSIONS = ("2019", "2021")
+
+# --------------------------------------------------------------------------
+# The cells of each table, by template version
+# --------------------------------------------------------------------------
 APPLICATION_COLUMNS: tuple[str, ...] = tuple(APPLICANTS)
 REVIEW_CELLS: tuple[tuple[str, str], ...] = tuple((p, r) for p in PROCEEDINGS for r in REVIEW_RESULTS)
 REVIEWS_ROW = "reviews"
 
-#: (item, measures) of each template version's 第二十条 tables
-ACTIVE_SKELETON = {
-    "2019": [("regulations", ["new_made", "new_published", "published_total"]),
-             ("normative_documents", ["new_made", "new_published", "published_total"]),
-             ("licensing", ["prior_items", "change", "decisions"]),
-             ("other_services", ["prior_items", "change", "decisions"]),
-             ("penalty", ["prior_items", "change", "decisions"]),
-             ("coercion", ["prior_items", "change", "decisions"]),
-             ("fees", ["prior_items", "change"]),
-             ("procurement", ["procurement_items", "procurement_amount"])],
-    "2021": [("regulations", ["issued", "repealed", "in_force"]),
-             ("normative_documents", ["issued", "repealed", "in_force"]),
-             ("licensing", ["decisions"]),
-             ("penalty", ["decisions"]),
-             ("coercion", ["decisions"]),
-             ("fees", ["fee_amount"])],
+#: Labels as the form prints them where they differ from ``schema``'s names: the
+#: applications rows and applicant columns, the review proceedings (under 行政诉讼).
+PRINTED_ROWS = {**APPLICATION_ROWS, "partly_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"}
+PRINTED_APPLICANTS = {**APPLICANTS, "other_org": "其他"}
+PRINTED_PROCEEDINGS = {"review": PROCEEDINGS["review"], "suit_direct": "未经复议直接起诉",
+                       "suit_after_review": "复议后起诉"}
+
+_HEAD_ROWS = (("received", None), ("carried_over", None), ("granted", None), ("partly_granted", None))
+_SPLIT_ROWS = ("withheld", "unable", "not_processed")  # split into reasons in both versions
+_TAIL_ROWS = (("processed_total", None), ("carried_forward", None))
+OTHER_SPLIT = tuple(("other", r) for r in REASONS_BY_ROW["other"])
+OTHER_UNSPLIT = (("other", None),)
+
+#: The (row, reason) keys of the applications table in template order: the 2019 template
+#: prints （六）其他处理 as one row, the 2021 template as its three sub-rows. The group
+#: labels （三）（四）（五） head their sub-rows and are no rows of values.
+APPLICATION_KEYS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    version: (_HEAD_ROWS + tuple((r, x) for r in _SPLIT_ROWS for x in REASONS_BY_ROW[r])
+              + (OTHER_SPLIT if version == "2021" else OTHER_UNSPLIT) + _TAIL_ROWS)
+    for version in VERSIONS
 }
+
+
+def application_keys(version: str) -> list[tuple[str, str | None]]:
+    """The (row, reason) rows of a template version's applications table, in printed order."""
+    return list(APPLICATION_KEYS[version])
+
+
+def application_order() -> list[tuple[str, str | None]]:
+    """Every applications row key in template order (both (六) forms), group rows
+    included: where recognition places a row of values printed without its label."""
+    keys = list(_HEAD_ROWS)
+    for row in _SPLIT_ROWS + ("other",):
+        keys += [(row, None)] + [(row, r) for r in REASONS_BY_ROW[row]]
+    return keys + list(_TAIL_ROWS)
+
+
+def report_application_keys(printed: Iterable[tuple], template: str) -> list[tuple[str, str | None]]:
+    """The (row, reason) keys a report's applications table has: its template's rows
+    (a report of the ``mixed`` or ``unknown`` template prints the 2019 rows), with
+    （六）其他处理 in the form(s) the report printed (split, unsplit or both: the sub-rows
+    first), then any other printed keys (e.g. a printed 不予公开 subtotal)."""
+    printed = list(printed)
+    split = any(k[0] == "other" and k[1] is not None for k in printed)
+    unsplit = ("other", None) in printed
+    keys: list[tuple[str, str | None]] = []
+    for key in APPLICATION_KEYS["2019"]:
+        if key == ("other", None):
+            if split or (not unsplit and template == "2021"):
+                keys += OTHER_SPLIT
+            if unsplit or not (split or template == "2021"):
+                keys.append(key)
+        else:
+            keys.append(key)
+    keys += [k for k in printed if k not in keys]
+    return keys
+
+
+class ActiveBlock(NamedTuple):
+    """One 第二十条 table of the form: the article's item number as printed (（一）…),
+    its rows (item code, printed label) and its columns (measure code, printed label)."""
+
+    article_item: str
+    items: list[tuple[str, str]]
+    measures: list[tuple[str, str]]
+
+
+_PRIOR_CHANGE = [("prior_items", "上一年项目数量"), ("change", "本年增/减")]
+
+#: The 第二十条 tables of each template version, as printed.
+ACTIVE_BLOCKS: dict[str, list[ActiveBlock]] = {
+    "2019": [
+        ActiveBlock("（一）", [("regulations", "规章"), ("normative_documents", "规范性文件")],
+                    [("new_made", "本年新制作数量"), ("new_published", "本年新公开数量"),
+                     ("published_total", "对外公开总数量")]),
+        ActiveBlock("（五）", [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")],
+                    _PRIOR_CHANGE + [("decisions", "处理决定数量")]),
+        ActiveBlock("（六）", [("penalty", "行政处罚"), ("coercion", "行政强制")],
+                    _PRIOR_CHANGE + [("decisions", "处理决定数量")]),
+        ActiveBlock("（八）", [("fees", "行政事业性收费")], list(_PRIOR_CHANGE)),
+        ActiveBlock("（九）", [("procurement", "政府集中采购")],
+                    [("procurement_items", "采购项目数量"), ("procurement_amount", "采购总金额")]),
+    ],
+    "2021": [
+        ActiveBlock("（一）", [("regulations", "规章"), ("normative_documents", "行政规范性文件")],
+                    [("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")]),
+        ActiveBlock("（五）", [("licensing", "行政许可")], [("decisions", "本年处理决定数量")]),
+        ActiveBlock("（六）", [("penalty", "行政处罚"), ("coercion", "行政强制")],
+                    [("decisions", "本年处理决定数量")]),
+        ActiveBlock("（八）", [("fees", "行政事业性收费")], [("fee_amount", "本年收费金额（单位：万元）")]),
+    ],
+}
+
+#: (item, measures) of each template version's 第二十条 tables
+ACTIVE_SKELETON: dict[str, list[tuple[str, list[str]]]] = {
+    version: [(item, [m for m, _ in b.measures]) for b in blocks for item, _ in b.items]
+    for version, blocks in ACTIVE_BLOCKS.items()
+}
+
+
+#: The measures counted in money (万元); the others count documents, items or decisions.
+MONEY_MEASURES = ("fee_amount", "procurement_amount")
+MONEY_UNIT = "万元"
+
+
+def active_keys(version: str) -> list[tuple[str, str]]:
+    """The (item, measure) cells of a template version's 第二十条 tables, in printed order."""
+    return [(item, m) for item, measures in ACTIVE_SKELETON[version] for m in measures]
+
+
+CELL_COLUMNS = ("table", "version", "position", "row", "reason", "column", "row_zh", "reason_zh",
+                "column_zh", "printed_row", "printed_column", "unit", "article_item", "form_row",
+                "form_column")
+
+
+def _cell_records(version: str) -> list[tuple]:
+    out: list[tuple] = []
+    counts: dict[str, int] = {}
+
+    def add(table, row, reason, column, row_zh, reason_zh, column_zh, printed_row, printed_column,
+            article_item, form_row, form_column):
+        position = counts[table] = counts.get(table, 0) + 1
+        unit = MONEY_UNIT if column in MONEY_MEASURES else None
+        out.append((table, version, position, row, reason, column, row_zh, reason_zh, column_zh,
+                    printed_row, printed_column, unit, article_item, form_row, form_column))
+
+    form_row = 0
+    for block in ACTIVE_BLOCKS[version]:
+        for item, item_label in block.items:
+            form_row += 1
+            for j, (measure, measure_label) in enumerate(block.measures, 1):
+                add("active", item, None, measure, ACTIVE_ITEMS[item], None, ACTIVE_MEASURES[measure],
+                    item_label, measure_label, block.article_item, form_row, j)
+    for i, (row, reason) in enumerate(APPLICATION_KEYS[version], 1):
+        for j, applicant in enumerate(APPLICATION_COLUMNS, 1):
+            add("applications", row, reason, applicant, APPLICATION_ROWS[row],
+                APPLICATION_REASONS[reason] if reason else None, APPLICANTS[applicant],
+                APPLICATION_REASONS[reason] if reason else PRINTED_ROWS[row], PRINTED_APPLICANTS[applicant],
+                None, i, j)
+    for j, (proceeding, result) in enumerate(REVIEW_CELLS, 1):
+        add("reviews", proceeding, None, result, PROCEEDINGS[proceeding], None, REVIEW_RESULTS[result],
+            PRINTED_PROCEEDINGS[proceeding], REVIEW_RESULTS[result], None, 1, j)
+    return out
+
+
+def cells(version: str | None = None):
+    """One row per cell of the template's tables 二 (``active``), 三 (``applications``)
+    and 四 (``reviews``) of a version (``"2019"``, ``"2021"``; None: both), in printed
+    order. ``row``/``reason``/``column`` are the codes of the tidy tables' keys:
+    applications (row, reason, applicant), active (item, measure), reviews
+    (proceeding, result); ``*_zh`` their labels in ``schema``'s code lists;
+    ``printed_row``/``printed_column`` the version's wording on the form; ``unit``
+    万元 for money (NA: a count); ``article_item`` the 第二十条 item of an active
+    cell; ``position`` counts the table's cells (1…), ``form_row``/``form_column``
+    place the cell in the printed table's grid of values (reviews print their 15
+    numbers in one row).
+    A ``mixed`` report combines the active cells of one version with the
+    applications rows of the other."""
+    import pandas as pd
+
+    versions = VERSIONS if version is None else (version,)
+    unknown = set(versions) - set(VERSIONS)
+    if unknown:
+        raise ValueError(f"version must be one of {VERSIONS} (or None for both), not {version!r}")
+    df = pd.DataFrame([r for v in versions for r in _cell_records(v)], columns=list(CELL_COLUMNS))
+    ints = {"position", "form_row", "form_column"}
+    return df.astype({c: ("Int64" if c in ints else "string") for c in CELL_COLUMNS})
 
 
 def active_measures(item: str, header: list[str], versions: set[str]) -> list[str]:

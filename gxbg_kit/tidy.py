@@ -12,27 +12,17 @@ from functools import lru_cache
 
 from .cells import parse_value
 from .recognize import ActiveTable, ApplicationsTable, ReviewsTable
-from .schema import APPLICANTS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS
-from .template import ACTIVE_SKELETON
+from .schema import APPLICANTS
+from .template import MONEY_MEASURES as _MONEY, MONEY_UNIT, REVIEW_CELLS, VERSIONS
+from .template import active_keys as template_active_keys, report_application_keys
 
-MONEY_MEASURES = {"fee_amount", "procurement_amount"}
+MONEY_MEASURES = set(_MONEY)
 
 
 def skeleton_keys(table: ApplicationsTable, template: str) -> list[tuple[str, str | None]]:
-    """The (row, reason) keys a report's applications table should have."""
-    keys: list[tuple[str, str | None]] = [("received", None), ("carried_over", None),
-                                          ("granted", None), ("partly_granted", None)]
-    for row in ("withheld", "unable", "not_processed"):
-        keys += [(row, r) for r in REASONS_BY_ROW[row]]
-    split = any(k[0] == "other" and k[1] is not None for k in table.cells)
-    unsplit = ("other", None) in table.cells
-    if split or (not unsplit and template == "2021"):
-        keys += [("other", r) for r in REASONS_BY_ROW["other"]]
-    if unsplit or not (split or template == "2021"):
-        keys.append(("other", None))
-    keys += [("processed_total", None), ("carried_forward", None)]
-    keys += [k for k in table.cells if k not in keys]  # e.g. a printed 不予公开 subtotal
-    return keys
+    """The (row, reason) keys a report's applications table should have
+    (:func:`template.report_application_keys`)."""
+    return report_application_keys(table.cells, template)
 
 
 @lru_cache(maxsize=65536)
@@ -63,9 +53,8 @@ def applications_records(report_id: str, table: ApplicationsTable, template: str
 def active_keys(table: ActiveTable, template: str) -> list[tuple[str, str]]:
     """Printed cells, plus the template's cells the report left out."""
     keys = list(table.cells)
-    if template in ACTIVE_SKELETON:
-        for item, measures in ACTIVE_SKELETON[template]:
-            keys += [(item, m) for m in measures if (item, m) not in keys]
+    if template in VERSIONS:
+        keys += [k for k in template_active_keys(template) if k not in keys]
     return keys
 
 
@@ -76,7 +65,7 @@ def active_records(report_id: str, table: ActiveTable, template: str):
         v = parse_value(cell)
         value, unit = v.number, None
         if measure in MONEY_MEASURES:
-            unit = "万元"
+            unit = MONEY_UNIT
             if value is not None and v.unit == "元":
                 value = value / 10_000
         if v.unreadable:
@@ -88,8 +77,7 @@ def active_records(report_id: str, table: ActiveTable, template: str):
 
 def reviews_records(report_id: str, table: ReviewsTable):
     rows, unreadable = [], []
-    keys = [(p, r) for p in PROCEEDINGS for r in REVIEW_RESULTS]
-    for (proceeding, result), cell in zip(keys, table.cells):
+    for (proceeding, result), cell in zip(REVIEW_CELLS, table.cells):
         count, bad = _count(cell)
         if bad:
             unreadable.append(("reviews", proceeding, result, None, cell))

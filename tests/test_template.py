@@ -1,12 +1,18 @@
-"""The template's arithmetic as data: ``data/arithmetic.csv`` read back, the
-equations recognition uses and the sums the checks apply, for a 2019 table (an
-unsplit (六)其他处理) and a 2021 table (a split (六))."""
+"""The template as data: the cells of each version (applications rows, the
+第二十条 tables, the review cells, one row per cell in ``gx.dictionary("cells")``),
+``data/arithmetic.csv`` read back, the equations recognition uses and the sums the
+checks apply, for a 2019 table (an unsplit (六)其他处理) and a 2021 table (a split
+(六))."""
 from __future__ import annotations
 
 import csv
 from importlib import resources
 
+import pandas as pd
+import pytest
+
 import gxbg_kit as gx
+from gxbg_kit import schema as S
 from gxbg_kit import template
 from gxbg_kit.schema import APPLICANTS, APPLICATION_ROWS, REASONS_BY_ROW
 
@@ -115,3 +121,120 @@ def test_sum_checks_of_review_counts_follow_the_proceedings_present():
     assert (c.check, c.row, c.what) == ("review_sum", "suit_direct", "suit_direct")
     assert c.parts == tuple(("suit_direct", r) for r in ("upheld", "corrected", "other", "pending"))
     assert template.review_sum_checks({}) == []
+
+
+# ---------------------------------------------------------------- the cells of each version
+def test_application_keys_by_version():
+    r2019, r2021 = template.application_keys("2019"), template.application_keys("2021")
+    assert len(r2019) == 23 and len(r2021) == 25  # 4 + 8 + 3 + 5 sub-rows + (六) + 2
+    assert set(r2019) == set(ROWS_2019) - {(r, None) for r in ("withheld", "unable", "not_processed")}
+    assert [k for k in r2019 if k[0] == "other"] == [("other", None)]
+    assert [k for k in r2021 if k[0] == "other"] == [("other", s) for s in REASONS_BY_ROW["other"]]
+    assert r2019[:4] == r2021[:4] and r2019[-2:] == r2021[-2:] == [("processed_total", None),
+                                                                   ("carried_forward", None)]
+
+
+def test_application_order_has_both_forms_of_other_and_the_group_rows():
+    order = template.application_order()
+    assert len(order) == len(set(order)) == 29  # 25 rows of 2021, (六) itself, 3 group rows
+    assert set(template.application_keys("2019")) | set(template.application_keys("2021")) <= set(order)
+    i = order.index(("other", None))
+    assert order[i + 1:i + 4] == [("other", s) for s in REASONS_BY_ROW["other"]]
+    assert order.index(("withheld", None)) + 1 == order.index(("withheld", "state_secret"))
+    from gxbg_kit import recognize
+    assert recognize.application_order is template.application_order
+
+
+def test_report_keys_follow_the_printed_form_of_other():
+    unsplit = {("received", None): [], ("other", None): []}
+    split = {("other", "overdue_fee"): []}
+    # an unsplit (六) gives the 2019 rows, whatever the template
+    assert template.report_application_keys(unsplit, "2021") == template.application_keys("2019")
+    # a split (六) gives the 2021 rows
+    assert template.report_application_keys(split, "2019") == template.application_keys("2021")
+    # nothing of (六) printed: the template decides; mixed / unknown reports get the 2019 row
+    assert template.report_application_keys({}, "2021") == template.application_keys("2021")
+    for t in ("2019", "mixed", "unknown"):
+        assert template.report_application_keys({}, t) == template.application_keys("2019")
+    # both forms: sub-rows, then (六) itself; extra printed keys at the end
+    both = template.report_application_keys({**split, **unsplit, ("withheld", None): []}, "2019")
+    i = both.index(("other", None))
+    assert both[i - 3:i] == [("other", s) for s in REASONS_BY_ROW["other"]]
+    assert both[-1] == ("withheld", None) and len(both) == 27
+
+
+def test_active_tables_by_version():
+    assert len(template.active_keys("2019")) == 22 and len(template.active_keys("2021")) == 10
+    numbers = {v: [b.article_item for b in template.ACTIVE_BLOCKS[v]] for v in template.VERSIONS}
+    assert numbers == {"2019": ["（一）", "（五）", "（六）", "（八）", "（九）"],
+                       "2021": ["（一）", "（五）", "（六）", "（八）"]}
+    assert dict(template.ACTIVE_SKELETON["2021"])["fees"] == ["fee_amount"]
+    assert template.active_keys("2019")[-2:] == [("procurement", "procurement_items"),
+                                                 ("procurement", "procurement_amount")]
+
+
+def test_cells_count_per_table_and_version():
+    d = template.cells()
+    n = d.groupby(["version", "table"]).size().to_dict()
+    assert n == {("2019", "active"): 22, ("2019", "applications"): 23 * 7, ("2019", "reviews"): 15,
+                 ("2021", "active"): 10, ("2021", "applications"): 25 * 7, ("2021", "reviews"): 15}
+    assert template.cells("2021").equals(d[d["version"] == "2021"].reset_index(drop=True))
+    # positions count each table's cells in printed order; the form grid places them
+    for (_, table), g in d.groupby(["version", "table"]):
+        assert list(g["position"]) == list(range(1, len(g) + 1))
+        assert not g[["form_row", "form_column"]].duplicated().any()
+    apps = d[(d["table"] == "applications") & (d["version"] == "2019")]
+    assert list(zip(apps["row"], apps["reason"].astype(object).where(apps["reason"].notna(), None))
+                )[::7] == template.application_keys("2019")
+    rev = d[d["table"] == "reviews"]
+    assert list(zip(rev["row"], rev["column"]))[:15] == list(template.REVIEW_CELLS)
+
+
+def test_cells_of_the_active_tables_carry_article_item_labels_and_unit():
+    d = template.cells("2019").set_index(["table", "row", "column"])
+    c = d.loc[("active", "procurement", "procurement_amount")]
+    assert c["article_item"] == "（九）" and c["unit"] == "万元"
+    assert c["printed_row"] == "政府集中采购" and c["row_zh"] == S.ACTIVE_ITEMS["procurement"]
+    assert (c["form_row"], c["form_column"]) == (8, 2)
+    assert d.loc[("active", "normative_documents", "new_made"), "printed_row"] == "规范性文件"
+    assert template.cells("2021").set_index(["table", "row", "column"]).loc[
+        ("active", "normative_documents", "issued"), "printed_row"] == "行政规范性文件"
+    assert d.loc[("applications", "received", "total"), "unit"] is pd.NA
+    with pytest.raises(ValueError):
+        template.cells("mixed")
+
+
+def test_dictionary_cells_has_every_code():
+    d = gx.dictionary("cells")
+    assert d.equals(template.cells())
+    by_table = {t: g for t, g in d.groupby("table")}
+    apps, active, reviews = by_table["applications"], by_table["active"], by_table["reviews"]
+    assert set(apps["row"]) == set(S.APPLICATION_ROWS)
+    assert set(apps["reason"].dropna()) == set(S.APPLICATION_REASONS)
+    assert set(apps["column"]) == set(S.APPLICANTS)
+    assert set(active["row"]) == set(S.ACTIVE_ITEMS)
+    assert set(active["column"]) == set(S.ACTIVE_MEASURES)
+    assert set(reviews["row"]) == set(S.PROCEEDINGS) and set(reviews["column"]) == set(S.REVIEW_RESULTS)
+    # the Chinese names are schema's
+    assert (apps["column_zh"] == apps["column"].map(S.APPLICANTS)).all()
+    assert (active["row_zh"] == active["row"].map(S.ACTIVE_ITEMS)).all()
+    assert (reviews["column_zh"] == reviews["column"].map(S.REVIEW_RESULTS)).all()
+    assert (apps["reason_zh"].dropna() == apps["reason"].dropna().map(S.APPLICATION_REASONS)).all()
+
+
+def test_synth_and_tidy_use_the_template():
+    from gxbg_kit import synth, tidy
+
+    assert synth.ACTIVE_BLOCKS is template.ACTIVE_BLOCKS
+    for split, version in ((False, "2019"), (True, "2021")):
+        assert synth.application_skeleton(split) == template.application_keys(version)
+    for version in template.VERSIONS:
+        assert synth.active_skeleton(version) == template.active_keys(version)
+    assert synth.REVIEW_SKELETON == list(template.REVIEW_CELLS)
+    t = synth.generate_truth(3, template="2019")
+    assert list(t.active_cells) == template.active_keys("2019")
+
+    class Table:
+        cells = {("other", "overdue_fee"): [None] * 7}
+
+    assert tidy.skeleton_keys(Table(), "2019") == template.application_keys("2021")
