@@ -169,14 +169,18 @@ def _collect(tokens: list[Token], identify, width) -> list[_Row]:
 MAX_ROW_TOKENS = 128  # a template row has at most 15 cells; padding beyond this is not a row
 
 
-def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None):
+def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None,
+                starts: dict | None = None):
     """(cells, note, pieces) of a row: cells when the tokens give the row without
     guessing, else None with pieces to cut by the arithmetic (or None when nothing
     may be cut; note says why).
 
     More tokens than cells: blank cells at the row's ends are layout padding
     (label-area cells, trailing borders); when they may be dropped from either end
-    in more than one way, ``cells`` holds only the cells on which every way agrees.
+    in more than one way, the column in which the table's complete rows start their
+    values decides (``starts``: column -> rows), else on its label's line the blanks
+    before the values are the label area, else ``cells`` holds only the cells on
+    which every way agrees.
     Fewer tokens: a row of printed cells with visible blanks is cut short (the tail
     is NA); where a blank leaves no token (space runs, glued text) the missing
     cells cannot be located and the row is NA, unless glued digits may be cut."""
@@ -185,19 +189,20 @@ def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None):
                       "template"), None
     toks = list(tokens)
     extra = len(toks) - n
-    if extra > 0 and label_line is not None and all(t.line == label_line for t in toks):
-        # a row printed on its label's line: blank cells before its values are the
-        # label area (merged label columns), then trailing cells are padding
-        while len(toks) > n and toks[0].kind == "blank":
-            toks.pop(0)
-        while len(toks) > n and toks[-1].kind == "blank":
-            toks.pop()
-        extra = 0
     if extra > 0:
         lead = next((i for i, t in enumerate(toks) if t.kind != "blank"), len(toks))
         trail = next((i for i, t in enumerate(reversed(toks)) if t.kind != "blank"), len(toks))
         ways = [toks[i:len(toks) - (extra - i)] for i in range(extra + 1)
                 if i <= lead and extra - i <= trail]
+        if len(ways) > 1 and starts and all(t.col is not None for t in toks):
+            # the table's complete rows say in which column the values start
+            votes = [starts.get(w[0].col, 0) for w in ways]
+            if max(votes) > 0 and votes.count(max(votes)) == 1:
+                ways = [ways[votes.index(max(votes))]]
+        if len(ways) > 1 and label_line is not None and all(t.line == label_line for t in toks):
+            # a row printed on its label's line: blank cells before its values are the
+            # label area (merged label columns), then trailing cells are padding
+            ways = ways[-1:]
         if len(ways) > 1:
             texts = [[t.text for t in w] for w in ways]
             cells = [c[0] if all(x == c[0] for x in c) else None for c in zip(*texts)]
@@ -227,6 +232,19 @@ def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None):
     return None, None, pieces
 
 
+def value_starts(rows: dict, n_of) -> dict[int, int]:
+    """Column -> how many complete rows (as many values as cells, in consecutive
+    printed columns, no blank) start their values there. ``rows``: key -> tokens."""
+    starts: dict[int, int] = {}
+    for key, toks in rows.items():
+        vals = [t for t in toks if t.kind == "value"]
+        if len(vals) != n_of(key) or vals[0].col is None or vals[0].line != vals[-1].line:
+            continue
+        if vals[-1].col - vals[0].col == len(vals) - 1:
+            starts[vals[0].col] = starts.get(vals[0].col, 0) + 1
+    return starts
+
+
 def _count_value(text):
     if text is None:
         return None
@@ -238,9 +256,10 @@ def _solve(table: RecognisedTable, rows: dict, n_of, equations, name: str) -> No
     """Fill ``table.cells`` from collected rows: direct fits first, then the cuts
     that the arithmetic decides. ``rows``: key -> :class:`_Row`."""
     pending: dict = {}
+    starts = value_starts({k: r.tokens for k, r in rows.items()}, n_of)
     for key, row in rows.items():
         n = n_of(key)
-        cells, note, pieces = _fit_tokens(row.tokens, n, row.line)
+        cells, note, pieces = _fit_tokens(row.tokens, n, row.line, starts)
         if cells is not None:
             table.cells[key] = cells
             if note:
@@ -336,7 +355,8 @@ def _label(key) -> str:
     return str(key)
 
 
-def _place_detached(rows: list[_Row], order: list, name: str, notes: list[str]) -> dict:
+def _place_detached(rows: list[_Row], order: list, name: str, notes: list[str],
+                    width: int) -> dict:
     """Rows by key; a numbers row without a label takes the only template row
     missing between the rows around it. Returns key -> row and the keys placed so."""
     by_key: dict = {}
@@ -357,7 +377,10 @@ def _place_detached(rows: list[_Row], order: list, name: str, notes: list[str]) 
         lo = pos.get(r.after, -1)
         hi = pos.get(nxt, len(order))
         gap = [k for k in order[lo + 1:hi] if k not in by_key]
-        if len(gap) == 1:
+        if len(gap) == 1 and 2 * r.values() < width:
+            notes.append(f"{name}: {r.values()} values without a label after {_label(r.after)}: "
+                         "too few for a row")
+        elif len(gap) == 1:
             by_key[gap[0]] = r
             placed.add(gap[0])
         else:
@@ -386,7 +409,8 @@ def recognise_applications(lines: list[str]) -> ApplicationsTable:
 
     rows = _collect(tokenize(lines), identify, lambda key: N_APPLICANT_COLS)
     # a group label followed by its sub-rows is a heading, not a row of values
-    by_key, placed = _place_detached(rows, application_order(), "applications", out.notes)
+    by_key, placed = _place_detached(rows, application_order(), "applications", out.notes,
+                                     N_APPLICANT_COLS)
     by_key = {k: v for k, v in by_key.items() if v.values()}
     equations = _template.application_equations(list(by_key))
     _solve(out, by_key, lambda key: N_APPLICANT_COLS, equations, "applications")
@@ -412,7 +436,7 @@ def recognise_active(lines: list[str]) -> ActiveTable:
     measure_cols: dict[int, str] = {}
     header: list[tuple[str, int | None, str]] = []  # measures being read: column, template
     versions: set[str] = set()
-    rows: list[tuple] = []  # item, measures, cols, tokens, label line
+    rows: list[tuple] = []  # item, header measures, cols, tokens, label line, versions
     cur = None
     for t in tokenize(lines):
         if t.kind == "label":
@@ -441,8 +465,7 @@ def recognise_active(lines: list[str]) -> ActiveTable:
                     header = []
                 if it.template != "both":
                     out.templates.add(it.template)
-                ms = _template.active_measures(it.code, measures, versions) if measures else []
-                cur = (it.code, ms, dict(measure_cols), [], t.line)
+                cur = (it.code, list(measures), dict(measure_cols), [], t.line, set(versions))
                 rows.append(cur)
                 continue
             if found:
@@ -455,7 +478,20 @@ def recognise_active(lines: list[str]) -> ActiveTable:
             continue
         if cur is not None:
             cur[3].append(t)
-    for item, ms, cols, tokens, label_line in rows:
+    # the columns of an item: the template's for the version its block header (else
+    # the whole section's labels) tells; an item whose header was not read at all
+    # (wrapped over header rows, letter-spaced) takes them when the section tells one
+    section = out.templates - {"both"}
+    resolved = []
+    for item, header_ms, cols, tokens, line, row_versions in rows:
+        if header_ms:
+            ms = _template.active_measures(item, header_ms, row_versions or section)
+        elif len(section) == 1:
+            ms = list(dict(_template.ACTIVE_SKELETON[next(iter(section))]).get(item, []))
+        else:
+            ms = []
+        resolved.append((item, ms, cols, tokens, line))
+    for item, ms, cols, tokens, label_line in resolved:
         has_data = any(x.kind == "value" for x in tokens)
         if not ms:
             if has_data:
@@ -467,7 +503,8 @@ def recognise_active(lines: list[str]) -> ActiveTable:
         if placed is None:
             cells, note, pieces = _fit_tokens(tokens, len(ms), label_line)
             if cells is None and pieces is not None:
-                found = _splits.row_cuts(pieces, len(ms))
+                money = frozenset(j for j, m in enumerate(ms) if m in _template.MONEY_MEASURES)
+                found = _splits.row_cuts(pieces, len(ms), money)
                 if found and len(found) == 1:
                     cells = list(found[0])
                     out.inferred.add(item)  # the boundaries were not printed

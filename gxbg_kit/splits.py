@@ -75,14 +75,15 @@ def _valid_cell(d: str, money: bool = False) -> bool:
     return len(d) <= (MAX_MONEY_DIGITS if money else MAX_DIGITS) and (d == "0" or d[0] != "0")
 
 
-def cuts(pieces: tuple[Piece, ...], n: int, budget: int = ROW_BUDGET) -> list[tuple[str, ...]] | None:
+def cuts(pieces: tuple[Piece, ...], n: int, budget: int = ROW_BUDGET,
+         money: frozenset[int] = frozenset()) -> list[tuple[str, ...]] | None:
     """Every way to cut ``pieces`` into ``n`` cells (tuples of cell texts); None when
     the search passes ``budget`` nodes."""
     maxc = [len(p.text) if p.splittable else 1 for p in pieces]
     if not pieces or sum(maxc) < n or len(pieces) > n:
         return []
-    if any(p.splittable and len(p.text) > (MAX_MONEY_DIGITS if p.suffix else MAX_DIGITS) * n
-           for p in pieces):
+    wide = MAX_MONEY_DIGITS if money or any(p.suffix for p in pieces) else MAX_DIGITS
+    if any(p.splittable and len(p.text) > wide * n for p in pieces):
         return []
     suffix_max = [0] * (len(pieces) + 1)
     for i in range(len(pieces) - 1, -1, -1):
@@ -117,10 +118,10 @@ def cuts(pieces: tuple[Piece, ...], n: int, budget: int = ROW_BUDGET) -> list[tu
         nodes += 1
         if nodes > budget:
             return False
-        if len(s) > (k - 1) * MAX_DIGITS + (MAX_MONEY_DIGITS if pieces[i].suffix else MAX_DIGITS):
+        if len(s) > k * wide:
             return True  # too many digits left for the cells left
         if k == 1:
-            if not _valid_cell(s, bool(pieces[i].suffix)):
+            if not _valid_cell(s, bool(pieces[i].suffix) or len(cells) in money):
                 return True
             cells.append(s + pieces[i].suffix)
             if pieces[i].prefix:
@@ -132,7 +133,7 @@ def cuts(pieces: tuple[Piece, ...], n: int, budget: int = ROW_BUDGET) -> list[tu
             return ok
         for j in range(1, min(MAX_MONEY_DIGITS, len(s) - k + 1) + 1):
             head = s[:j]
-            if not _valid_cell(head):
+            if not _valid_cell(head, len(cells) in money):
                 break  # a leading zero (only "0" itself, tried first) or too many digits
             cells.append(head)
             ok = cut_digits(s[j:], k - 1, i, left_after, start)
@@ -145,8 +146,11 @@ def cuts(pieces: tuple[Piece, ...], n: int, budget: int = ROW_BUDGET) -> list[tu
 
 
 @lru_cache(maxsize=4096)
-def row_cuts(pieces: tuple[Piece, ...], n: int) -> list[tuple[str, ...]] | None:
-    return cuts(pieces, n)
+def row_cuts(pieces: tuple[Piece, ...], n: int, money: frozenset[int] = frozenset()
+             ) -> list[tuple[str, ...]] | None:
+    """:func:`cuts` with the default budget (cached); ``money``: the cells that are
+    amounts (up to 12 digits; counts have at most 6)."""
+    return cuts(pieces, n, money=money)
 
 
 @dataclass

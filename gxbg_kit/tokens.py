@@ -53,8 +53,11 @@ _PIECE_START = re.compile(r"(?=(?<!第)\([一二三四五六七八九十]\)|(?<!
 _DATE_AFTER = re.compile(r"[年月日号%]")
 _PROSE_BEFORE = frozenset("，,：:；;")  # mid-sentence: what follows is prose
 _SENTENCE = re.compile(r"[。；;！？]")
-_PAGE_FURNITURE = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
-                             r"|\d{1,4}\s*/\s*\d{1,4})$")
+# white space before and after an optional mark is one possessive run each: ``\s*[/，,]?\s*``
+# split a run of spaces two ways (quadratic on 第1页 and 10^4 spaces)
+_PAGE_FURNITURE = re.compile(r"^(?:[-—–]\s*+\d{1,4}\s*+[-—–]"
+                             r"|第\s*+\d{1,4}\s*+页(?:\s*+(?:[/，,]\s*+)?共\s*+\d{1,4}\s*+页)?"
+                             r"|\d{1,4}\s*+/\s*+\d{1,4})$")
 _FIELD_GAP = re.compile(r"\s{2,}|\t")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NUMERAL_CELL = frozenset("零〇一二三四五六七八九十")
@@ -168,9 +171,12 @@ _DENSE = re.compile(r"[\u4e00-\u9fff)）]\s?\d+\s?(?![件条个项次篇家笔�
 
 def _space_line_tokens(line: str, i: int, out: list[Token]) -> None:
     s = fold_line(line).strip()
-    if _PAGE_FURNITURE.match(s):
-        return
-    if is_value(s):  # one cell on its own line
+    if _PAGE_FURNITURE.match(s) or (s.isdigit() and len(s) <= 4 and line[:8].isspace()
+                                    and len(line) - len(line.lstrip()) >= 8):
+        return  # a page number (``- 3 -``, ``第 2 页``, or a bare number set far in)
+    if is_value(s) and not (_CJK.search(s) and line[:2].isspace()):
+        # one cell on its own line (an indented lone 无 is a character of a label
+        # printed down the lines, as pdftotext lays out 无法提供)
         out.append(Token("value", line.strip(), i, None, True))
         return
     if looks_like_value(s) and " " not in s:
@@ -181,31 +187,48 @@ def _space_line_tokens(line: str, i: int, out: list[Token]) -> None:
         out.append(Token("prose", s, i, None, True))
         return
     fields = _FIELD_GAP.split(s)
+    seen_label = False  # a label on this line yet: a lone 无 before one is a vertical label's
     for field in fields:
         if not field:
             continue
-        if len(fields) > 1 and (is_value(field) and " " not in field):
+        if len(fields) > 1 and (is_value(field) and " " not in field) and (
+                seen_label or not _CJK.search(field)):
             out.append(Token("value", field, i, None, True, True))  # a cell between space runs
             continue
         # single spaces: between numbers they separate cells; inside labels they are
         # letter spacing (``不 予 公 开``, ``商 业 企``)
-        words = field.split(" ")
+        words = [w for w in field.split(" ") if w]
         buf: list[str] = []
-        for w in words:
-            if not w:
-                continue
+        for k, w in enumerate(words):
             if _NUM.fullmatch(w) and not (buf and buf[-1][-1:] in ("增", "减")):
-                if buf:
-                    text_tokens("".join(buf), i, None, False, out)
-                    buf = []
-                out.append(Token("value", w, i, None, False, True))
+                nxt = words[k + 1] if k + 1 < len(words) else ""
+                if nxt[:1] in (".", "、") and w[-1].isdigit() and not nxt[1:2].isdigit():
+                    # ``0613 . 其他``: the last digit is the ordinal of the next label
+                    w, ordinal = w[:-1], w[-1]
+                else:
+                    ordinal = ""
+                if w:
+                    if buf:
+                        seen_label |= _flush(buf, i, out)
+                        buf = []
+                    out.append(Token("value", w, i, None, False, True))
+                if ordinal:
+                    buf.append(ordinal)
             elif w in _UNITS.split("|") and out and out[-1].kind == "value" and not buf:
                 last = out.pop()
                 out.append(last._replace(text=last.text + w))
             else:
                 buf.append(w)
         if buf:
-            text_tokens("".join(buf), i, None, False, out)
+            seen_label |= _flush(buf, i, out)
+
+
+def _flush(buf: list[str], i: int, out: list[Token]) -> bool:
+    """Label text of a space-separated line (its letter spacing removed) as tokens;
+    True if it held a label."""
+    before = len(out)
+    text_tokens("".join(buf), i, None, False, out)
+    return any(t.kind == "label" for t in out[before:])
 
 
 def tokenize(lines: list[str]) -> list[Token]:
