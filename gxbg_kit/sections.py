@@ -24,7 +24,9 @@ _HEADING = re.compile(
     r"^\s*[#*]*\s*(?P<num>[一二三四五六七八九十]{1,2}\s*[、.．]|\d{1,2}\s*[、．]|第[一二三四五六七八九十]{1,2}部分)"
     r"\s*(?P<title>[^\t|]{2,40}?)\s*[。.:：]?\s*[*]*\s*$"
 )
-_APPENDIX = re.compile(r"^\s*附\s*(件|表|录)?\s*\d*\s*[:：、]")
+# every white-space run is matched by one possessive quantifier: adjacent \s* around 附
+# (附 then 4,000 spaces) backtracked in cubic time
+_APPENDIX = re.compile(r"^\s*+附\s*+(?:[件表录]\s*+)?(?:\d++\s*+)?[:：、]")
 
 
 def _csv(name: str) -> list[dict]:
@@ -41,7 +43,9 @@ def section_patterns() -> list[tuple[str, re.Pattern]]:
 def chrome_pattern() -> re.Pattern:
     """One pattern for every web-page chrome line of data/chrome.csv (their common
     leading ``^\\s*`` factored out), matched at the start of one line."""
-    return re.compile(_LINE_LEAD + "(?:" + "|".join(f"(?:{b})" for b in _chrome_bodies()) + ")",
+    # the lead is possessive: a body that starts with an optional mark and white space
+    # (``[\[【]?\s*打印本页``) would otherwise split a run of spaces two ways (quadratic)
+    return re.compile(_LINE_LEAD + "+(?:" + "|".join(f"(?:{b})" for b in _chrome_bodies()) + ")",
                       re.MULTILINE)
 
 
@@ -139,7 +143,7 @@ def _chrome_probes() -> tuple[re.Pattern, re.Pattern]:
                                  "cannot rewrite it")
         probe = "(?:" + "|".join(f"(?:{b.replace(chr(92) + 's', line_ws)})"
                                  for b in bodies) + ")"
-    return re.compile(f"{line_ws}*{probe}"), re.compile(f"\n{line_ws}*{probe}")
+    return re.compile(f"\\A{line_ws}*+{probe}"), re.compile(f"\n{line_ws}*+{probe}")
 
 
 def strip_chrome(text: str) -> str:
