@@ -63,6 +63,38 @@ _TABLES = re.compile(f"{TABLE}(.*?){END}", re.DOTALL)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
+# libxml2 parses HTML 4: it does not know that <embed> is a void element, so an <embed>
+# written as HTML 5 writes it (no end tag) holds the rest of the page, which was then
+# skipped with it; so does a <noscript>, <template>, <object> … left open (libxml2 closes
+# it at the end of its parent). Such an element is read as a plain block instead.
+_VOID_SKIPPED = ("embed",)  # never has content: any it holds was swallowed
+_CONTAINERS_SKIPPED = tuple(sorted(SKIP - {"embed", "head", "script", "style", "iframe", "textarea",
+                                            "input"}))
+_SKIPPED_TAG = re.compile(r"<(/?)(" + "|".join(_CONTAINERS_SKIPPED) + r")(?=[\s/>])", re.IGNORECASE)
+
+
+def _unswallow(root, html: str) -> None:
+    """Read as plain blocks the skipped elements that swallowed the page after them: an
+    <embed> with content, and a container skipped element (<noscript>, <template> …) left
+    open in the source (more start tags than end tags) that libxml2 closed at the end of
+    its parent (it is its parent's last child)."""
+    for el in root.iter(*_VOID_SKIPPED):
+        if len(el) or (el.text or "").strip():
+            el.tag = "div"
+    found = [el for el in root.iter(*_CONTAINERS_SKIPPED)
+             if (len(el) or (el.text or "").strip()) and el.getnext() is None]
+    if not found:
+        return
+    opened: dict[str, int] = {}
+    for m in _SKIPPED_TAG.finditer(html):
+        tag = m.group(2).lower()
+        opened[tag] = opened.get(tag, 0) + (-1 if m.group(1) else 1)
+    for el in reversed(found):  # the innermost last-children first
+        if opened.get(el.tag, 0) > 0:
+            opened[el.tag] -= 1
+            el.tag = "div"
+
+
 def _html_parser(huge_tree: bool) -> etree.HTMLParser:
     return etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
                             recover=True, huge_tree=huge_tree)
@@ -104,8 +136,30 @@ def _cells(table: str) -> list[list[str]]:
     return [row.split(CELL)[1:] for row in table.split(ROW)[1:]]
 
 
+#: a table's grid may hold at most this many places per printed cell (plus a base), and
+#: never more than GRID_MAX: a page of cells with rowspan=65534 colspan=1000 would otherwise
+#: lay 30 KB out on 10^8 places (gigabytes). A real report table has a few places per cell.
+GRID_BASE = 100_000
+GRID_PER_CELL = 100
+GRID_MAX = 5_000_000
+
+
+def _grid_limit(rows: list[list[str]]) -> int:
+    return min(GRID_MAX, GRID_BASE + GRID_PER_CELL * sum(map(len, rows)))
+
+
+def _span_bomb(rows: list[list[str]], places: int, limit: int) -> ReadError:
+    return ReadError("corrupt", f"an HTML table's rowspan/colspan lay its {sum(map(len, rows)):,} "
+                     f"printed cells out on more than {limit:,} grid places ({places:,} at least): "
+                     "a span bomb, not a report table")
+
+
 def _grid(rows: list[list[str]]) -> list[list[str]]:
-    """Expand rowspan/colspan into a rectangular grid of cell texts."""
+    """Expand rowspan/colspan into a rectangular grid of cell texts. Raises
+    ReadError("corrupt") when the spans would fill, or the grid hold, more than
+    :func:`_grid_limit` places."""
+    limit = _grid_limit(rows)
+    places = 0  # places the spans filled and added so far (overlaps count again: it is the work)
     grid: list[list[str | None]] = [[] for _ in rows]  # None: a place not yet filled
     for r, row in enumerate(rows):
         line = grid[r]
@@ -124,11 +178,17 @@ def _grid(rows: list[list[str]]) -> list[list[str]]:
             rowspan, _, colspan = spans.partition(",")
             rs, cs = _span(rowspan), _span(colspan)
             fill = text if text and not is_value(text) else ""  # labels repeat, values stand once
+            places += rs * cs
+            if places > limit:
+                raise _span_bomb(rows, places, limit)
             while len(grid) < r + rs:
                 grid.append([])
             for dr in range(rs):
                 target = grid[r + dr]
-                if len(target) < c + cs:
+                if len(target) < c + cs:  # a row below may be short: the gap is filled too
+                    places += c + cs - len(target)
+                    if places > limit:
+                        raise _span_bomb(rows, places, limit)
                     target.extend([None] * (c + cs - len(target)))
                 target[c:c + cs] = [fill] * cs
             line[c] = text
@@ -136,6 +196,8 @@ def _grid(rows: list[list[str]]) -> list[list[str]]:
     while grid and not grid[-1]:
         grid.pop()
     n_cols = max((len(line) for line in grid), default=0)
+    if n_cols * len(grid) > limit:  # the rows padded to the widest
+        raise _span_bomb(rows, n_cols * len(grid), limit)
     return [[x or "" for x in line] + [""] * (n_cols - len(line)) for line in grid]
 
 
@@ -160,6 +222,7 @@ def html_to_text(html: str) -> str:
         return ""
     if root is None:
         return ""
+    _unswallow(root, html)
     try:
         marked = str(_TO_TEXT(etree.ElementTree(root)))
     except etree.XSLTApplyError as exc:  # e.g. elements nested thousands deep
