@@ -183,6 +183,22 @@ def check_narrative(report_id: str, text: str, cells: Cells) -> list[tuple]:
     return out
 
 
+def check_encoding_replaced(report_id: str, replaced, encoding: str | None) -> list[tuple]:
+    """One record when bytes of a text or HTML file were not valid in its encoding and
+    were read as U+FFFD (``Document.replaced``: (byte offset, line, bytes) runs); the
+    report is kept, the replaced text reads as garbled. ``actual`` = bytes replaced."""
+    runs = list(replaced or ())
+    if not runs:
+        return []
+    n = sum(r[2] for r in runs)
+    where = ", ".join(f"line {r[1]} (byte {r[0]:,}, {r[2]} byte{'s' if r[2] != 1 else ''})"
+                      for r in runs[:5])
+    more = f" and {len(runs) - 5} more runs" if len(runs) > 5 else ""
+    return [record(report_id, "encoding_replaced", "reports", expected=0, actual=n, ok=False,
+                   detail=f"{n} byte{'s' if n != 1 else ''} not valid {encoding or 'text'} read as "
+                          f"U+FFFD: {where}{more}")]
+
+
 def check_manifest(report_id: str, pairs: dict[str, tuple]) -> list[tuple]:
     """Manifest value versus the value read from the text (numbers: expected = manifest)."""
     out = []

@@ -12,6 +12,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from typing import BinaryIO
 
 from .errors import ReadError
@@ -43,6 +44,17 @@ class Document:
     encoding: str | None = None
     tables: list = field(default_factory=list)  # engine info from PDF/Word readers
     pages: int | None = None
+    #: byte runs that were not valid in ``encoding`` and were read as one U+FFFD each
+    #: (a UTF-8 report with one GBK-encoded phrase): :class:`Replacement` tuples
+    replaced: tuple = ()
+
+
+class Replacement(NamedTuple):
+    """A run of bytes not valid in the file's encoding, read as one U+FFFD."""
+
+    offset: int  # byte offset in the file
+    line: int  # line of the file (1-based) it stands on
+    length: int  # bytes replaced
 
 
 #: binary formats recognised by their first bytes, which the kit does not read
@@ -96,19 +108,72 @@ def _printable_share(text: str, utf8: bytes | None = None) -> float:
     return 1 - len(_CONTROL.findall(text)) / len(text)
 
 
+#: a file nearly all valid in one encoding is read with its few bad bytes replaced: at
+#: most this share of its bytes may be bad (and at least REPLACE_MIN_BYTES, but never
+#: more than a twentieth, in a small file)
+REPLACE_SHARE = 0.005
+REPLACE_MIN_BYTES = 16
+#: UTF-8 read with replacement must have this many valid non-ASCII characters per bad
+#: byte (a GBK file of mostly ASCII markup is not "nearly UTF-8": it is GBK)
+REPLACE_UTF8_RATIO = 20
+_ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes surrogateescape could not decode
+
+
+def _decode_replacing(data: bytes, enc: str) -> tuple[str, tuple[Replacement, ...]] | None:
+    """``data`` decoded as ``enc`` with each run of bad bytes read as one U+FFFD, and the
+    runs; None when more than a few bytes are bad (or, for UTF-8, when valid multi-byte
+    characters are too few to tell that the file is UTF-8)."""
+    text = data.decode(enc, "surrogateescape")  # one lone surrogate per bad byte
+    runs = list(_ESCAPED.finditer(text))
+    bad = sum(m.end() - m.start() for m in runs)
+    if not bad or bad > max(min(REPLACE_MIN_BYTES, len(data) // 20), int(len(data) * REPLACE_SHARE)):
+        return None
+    if enc.startswith("utf-8"):
+        wide = len(text) - len(text.encode("ascii", "ignore")) - bad
+        if wide < REPLACE_UTF8_RATIO * bad:
+            return None
+    plain = "utf-8" if enc == "utf-8-sig" else enc
+    offset = len(codecs.BOM_UTF8) if enc == "utf-8-sig" else 0
+    parts, replaced, pos, line = [], [], 0, 1
+    for m in runs:
+        seg = text[pos:m.start()]
+        offset += len(seg.encode(plain))
+        line += seg.count("\n")
+        replaced.append(Replacement(offset, line, m.end() - m.start()))
+        offset += m.end() - m.start()
+        parts += [seg, "\ufffd"]
+        pos = m.end()
+    parts.append(text[pos:])
+    return "".join(parts), tuple(replaced)
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode text bytes: BOM first, then UTF-8, then GB18030, then charset detection.
 
     Returns ``(text, encoding)``; raises ReadError("undecodable") when no
-    encoding gives readable text.
+    encoding gives readable text. See :func:`decode_replacing` for the bytes replaced.
+    """
+    text, enc, _ = decode_replacing(data)
+    return text, enc
+
+
+def decode_replacing(data: bytes) -> tuple[str, str, tuple[Replacement, ...]]:
+    """:func:`decode`, and the runs of bad bytes read as U+FFFD: a file nearly all valid
+    UTF-8 (or GB18030) whose few other bytes are not (a GBK-encoded phrase pasted into a
+    UTF-8 report) is read in that encoding with replacement instead of being undecodable.
+
+    Returns ``(text, encoding, replaced)``; ``replaced`` is empty when every byte decoded.
     """
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF32_LE, "utf-32"),
                      (codecs.BOM_UTF32_BE, "utf-32")):
         if data.startswith(bom) and not (bom == codecs.BOM_UTF16_LE and data.startswith(codecs.BOM_UTF32_LE)):
             try:
-                return data.decode(enc), enc
+                return data.decode(enc), enc, ()
             except UnicodeDecodeError as exc:
+                lenient = _decode_replacing(data, enc) if enc == "utf-8-sig" else None
+                if lenient is not None:
+                    return lenient[0], enc, lenient[1]
                 raise ReadError("undecodable", f"the file starts with a {enc} byte-order mark but is "
                                 f"not valid {enc} (byte {exc.start})") from None
     candidates = []
@@ -127,6 +192,12 @@ def decode(data: bytes) -> tuple[str, str]:
             candidates.append((data.decode("utf-8"), "utf-8"))
         except UnicodeDecodeError:
             pass
+    replaced: tuple[Replacement, ...] = ()
+    if not candidates:  # nearly all UTF-8: a few stray bytes (a GBK phrase) replaced
+        lenient = _decode_replacing(data, "utf-8")
+        if lenient is not None:
+            candidates.append((lenient[0], "utf-8"))
+            replaced = lenient[1]
     if not candidates:
         try:
             candidates.append((data.decode("gb18030"), "gb18030"))
@@ -139,8 +210,13 @@ def decode(data: bytes) -> tuple[str, str]:
         if best is not None:
             candidates.append((str(best), best.encoding))
     for text, enc in candidates:
-        if _printable_share(text, data if enc == "utf-8" else None) > 0.9:
-            return text, codecs.lookup(enc).name
+        if _printable_share(text, data if enc == "utf-8" and not replaced else None) > 0.9:
+            return text, codecs.lookup(enc).name, replaced
+    # last: nearly all GB18030 (which takes almost any pair of bytes, so only when
+    # charset detection found nothing better)
+    lenient = _decode_replacing(data, "gb18030")
+    if lenient is not None and _printable_share(lenient[0]) > 0.9:
+        return lenient[0], "gb18030", lenient[1]
     raise ReadError("undecodable", "the bytes are not readable text in UTF-8, UTF-16, GB18030 or "
                     "any encoding charset-normalizer recognises")
 
@@ -223,11 +299,11 @@ def to_document(data: bytes, name: str = "", *, max_uncompressed: int | None = D
         ex = (_docx.read_docx(data, max_uncompressed=max_uncompressed or DEFAULT_MAX_UNCOMPRESSED)
               if fmt == "docx" else _docx.read_doc(data))
         return Document(ex.text, fmt, None, list(ex.tables))
-    text, enc = decode(data)
+    text, enc, replaced = decode_replacing(data)
     if not text.strip():
         raise ReadError("empty_file", "the file contains only white space")
     if fmt == "html":
         from .html import html_to_text
 
-        return Document(html_to_text(text), "html", enc)
-    return Document(text, fmt, enc)
+        return Document(html_to_text(text), "html", enc, replaced=replaced)
+    return Document(text, fmt, enc, replaced=replaced)

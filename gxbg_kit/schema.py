@@ -178,6 +178,9 @@ CHECKS = {
                        "the row's cells are NA",
     "narrative": "a number stated in the narrative versus the same number in the table (expected = table)",
     "manifest": "a manifest value versus the value read from the text (expected = manifest)",
+    "encoding_replaced": "bytes of a text or HTML file that were not valid in its encoding (a few "
+                         "stray bytes, e.g. a GBK phrase in a UTF-8 file) were read as U+FFFD and "
+                         "the report kept; actual = bytes replaced, the detail gives their lines",
 }
 
 # --------------------------------------------------------------------------
