@@ -35,6 +35,8 @@ from ..errors import ReadError
 from . import Extracted, fold_radicals, rows_to_text, score_table, table_kind
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 #: text under these is not printed: tracked deletions, and the VML fallback that
 #: repeats a DrawingML text box for old readers
@@ -292,7 +294,106 @@ def _is_layout_table(tbl) -> bool:
     return len(cells) == 1 or any(tc.find(".//" + W + "tbl") is not None for tc in cells)
 
 
-def _blocks(parent, out: list, tables: list, num: _Numbering) -> None:
+class _Chunks:
+    """The ``w:altChunk`` parts of a package (a Word "import" of another document: the
+    body may be nothing but an HTML page holding the report), read as text where they
+    stand. HTML and MHT (web archive) chunks go through the HTML reader, plain text is
+    read as it is, a nested .docx through :func:`read_docx`; other kinds (RTF …) are
+    listed in ``unread`` so that an empty body can say why."""
+
+    def __init__(self, zf: zipfile.ZipFile, main: str, limit: int, depth: int):
+        self.zf, self.limit, self.depth = zf, limit, depth
+        self.targets: dict[str, str] = {}
+        self.unread: list[str] = []
+        base = main.rsplit("/", 1)[0] if "/" in main else ""
+        rels = f"{base}/_rels/{main.rsplit('/', 1)[-1]}.rels" if base else f"_rels/{main}.rels"
+        if rels not in zf.namelist():
+            return
+        for rel in _xml(_read_member(zf, rels, limit), rels).iterfind(PKG_REL + "Relationship"):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External" or not target:
+                continue  # nothing is fetched
+            path = target.lstrip("/") if target.startswith("/") else _join(base, target)
+            self.targets[rel.get("Id", "")] = path
+
+    def text(self, el) -> str:
+        path = self.targets.get(el.get(R + "id", ""))
+        if path is None or path not in self.zf.namelist():
+            self.unread.append("an altChunk whose part is missing")
+            return ""
+        data = _read_member(self.zf, path, self.limit)
+        kind = _chunk_kind(path, data)
+        if kind == "html":
+            from ..html import html_to_text
+            from ..read import decode
+
+            return html_to_text(decode(data)[0])
+        if kind == "mht":
+            from ..html import html_to_text
+
+            html = _mht_html(data)
+            if html is not None:
+                return html_to_text(html)
+        elif kind == "text":
+            from ..read import decode
+
+            return decode(data)[0]
+        elif kind == "docx" and self.depth < 2:
+            return read_docx(data, max_uncompressed=self.limit, _depth=self.depth + 1).text
+        self.unread.append(f"{path} ({kind})")
+        return ""
+
+
+def _join(base: str, target: str) -> str:
+    parts = (base.split("/") if base else []) + target.split("/")
+    out: list[str] = []
+    for part in parts:
+        if part == "..":
+            if out:
+                out.pop()
+        elif part not in ("", "."):
+            out.append(part)
+    return "/".join(out)
+
+
+def _chunk_kind(path: str, data: bytes) -> str:
+    """html, mht, text, docx, rtf or unknown: by the part's first bytes, then its name."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    name = path.lower()
+    if head.startswith(b"pk\x03\x04"):
+        return "docx"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if name.endswith((".mht", ".mhtml")) or head.startswith((b"mime-version", b"content-type")):
+        return "mht"
+    if name.endswith((".htm", ".html", ".xhtml")) or re.search(rb"<(?:!doctype html|html|body)[\s>]", head):
+        return "html"
+    if name.endswith(".txt"):
+        return "text"
+    from ..read import sniff_format
+
+    return "html" if sniff_format(data[:2048]) == "html" else "unknown"
+
+
+def _mht_html(data: bytes) -> str | None:
+    """The first text/html part of an MHT (MIME web archive), decoded."""
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(data, policy=policy.default)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            try:
+                return part.get_content()
+            except (LookupError, UnicodeError, ValueError):
+                payload = part.get_payload(decode=True) or b""
+                from ..read import decode
+
+                return decode(payload)[0]
+    return None
+
+
+def _blocks(parent, out: list, tables: list, num: _Numbering, chunks: _Chunks | None = None) -> None:
     for el in parent:
         tag = el.tag
         if tag == W + "p":
@@ -303,7 +404,7 @@ def _blocks(parent, out: list, tables: list, num: _Numbering) -> None:
             if _is_layout_table(el):  # a frame around the text: read what is inside, in order
                 for tc in el.iter(W + "tc"):
                     if tc.getparent().getparent() is el:
-                        _blocks(tc, out, tables, num)
+                        _blocks(tc, out, tables, num, chunks)
                 continue
             rows = _table_rows(el, num)
             if not rows:
@@ -315,10 +416,14 @@ def _blocks(parent, out: list, tables: list, num: _Numbering) -> None:
                            "candidates": {}})
             out.append(rows_to_text(rows))
         elif tag in (W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "smartTag"):
-            _blocks(el, out, tables, num)
+            _blocks(el, out, tables, num, chunks)
+        elif tag == W + "altChunk" and chunks is not None:
+            text = chunks.text(el).strip()
+            if text:
+                out.append(text)
 
 
-def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20) -> Extracted:
+def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20, _depth: int = 0) -> Extracted:
     """Read a ``.docx`` report into text with its tables as tab-separated rows.
 
     Raises :class:`~gxbg_kit.errors.ReadError`: ``corrupt_archive`` for a damaged
@@ -364,7 +469,17 @@ def read_docx(data: bytes, *, max_uncompressed: int = 200 * 2**20) -> Extracted:
     num = _Numbering(parts.get("word/numbering.xml"), parts.get("word/styles.xml"))
     out: list[str] = []
     tables: list[dict] = []
-    _blocks(body, out, tables, num)
+    try:
+        chunks = _Chunks(zf, name, max_uncompressed, _depth) if body.find(".//" + W + "altChunk") \
+            is not None else None
+        _blocks(body, out, tables, num, chunks)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, zlib.error,
+            NotImplementedError) as e:
+        raise ReadError("corrupt_archive", f"the .docx archive is damaged ({e})") from e
+    if chunks is not None and chunks.unread and not any(s.strip() for s in out):
+        raise ReadError("unsupported_format", "the .docx body is only embedded parts (altChunk) the "
+                        f"kit cannot read: {', '.join(chunks.unread)}; save the file as .docx or PDF "
+                        "from Word to read it")
     return Extracted(fold_radicals("\n".join(out) + "\n"), tables, None)
 
 
