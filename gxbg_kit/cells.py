@@ -7,9 +7,14 @@ printed                   read as                                     note
 ========================  ==========================================  =====
 blank, white space        NA                                          blank stays missing
 ``0``, ``12``, ``１２``   the number (full-width digits are folded)
-``13,290``                13290                                       thousands separators
+``13,290``, ``1,234,567`` 13290, 1234567                              thousands separators
+``1,2,3``, ``12,34``      NA, and an ``unreadable_cell`` check        a comma only between groups of three
 ``1447.3263``             1447.3263
+``12.5`` in a count table NA, and an ``unreadable_cell`` check        a count is a whole number
 ``增2`` / ``减 3``        +2 / −3                                     本年增/减 column
+``+5`` / ``-3``           +5 / −3 (``signed``)                        in a count table: −3 is NA +
+                                                                      ``unreadable_cell``
+``①``, ``²``, ``٣``       NA, and an ``unreadable_cell`` check        only 0-9 (and full-width ０-９) are digits
 ``41.13万元``             41.13, unit 万元
 ``251000元``              25.1, unit 万元                              money is kept in 万元
 ``5件``, ``3条``, ``2笔``   5, 3, 2                                     count units dropped
@@ -28,9 +33,16 @@ from functools import lru_cache
 NIL_NONE = {"无"}  # explicit "none" → 0
 NIL_NA = {"-", "--", "—", "——", "–", "/", "／", "－", "N/A", "n/a", "NA", "/ ", "\\"}
 _GARBLED = re.compile(r"^(?:\?|？|\ufffd|□|■|\(cid:\d+\)|\s)+$")
+_UNIT = r"\s*(?P<unit>万元|元|件|条|个|项|篇|次|家|笔)?$"
+# a number as read: ASCII digits (full-width ones are folded to them first), commas only
+# between groups of three after a first group of 1-3 digits
 _NUMBER = re.compile(
-    r"^(?P<sign>[增减+\-−])?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<unit>万元|元|件|条|个|项|篇|次|家|笔)?$"
-)
+    r"^(?P<sign>[增减+\-−])?\s*(?P<num>(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)"
+    + _UNIT)
+# the shape of a number, whatever its digits and commas: a cell of this shape stands where
+# a value stands (is_value), and is NA with an unreadable_cell check unless it is a _NUMBER
+_NUMBER_SHAPE = re.compile(r"^(?P<sign>[增减+\-−])?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)" + _UNIT)
+_PLAIN_DIGITS = frozenset("0123456789０１２３４５６７８９")
 _SPACE = re.compile(r"\s+")
 _GARBLE_CHARS = re.compile(r"[?？\ufffd□]|\(cid:\d+\)")
 
@@ -66,7 +78,7 @@ def is_value(cell: str) -> bool:
         return True
     if s in NIL_NONE or s in NIL_NA or is_garbled(s):
         return True
-    return bool(_NUMBER.match(s))
+    return bool(_NUMBER_SHAPE.match(s))
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,7 @@ class Value:
     number: float | None
     unit: str | None = None
     unreadable: bool = False
+    signed: bool = False  # a sign was printed (增/减/+/-): a change, which no count cell holds
 
 
 @lru_cache(maxsize=65536)
@@ -90,12 +103,19 @@ def parse_value(cell: str | None) -> Value:
     if is_garbled(s):
         return Value(None, unreadable=True)
     m = _NUMBER.match(s)
-    if not m:
+    if not m or _odd_digits(cell):
+        # 1,2,3 / 12,34 (a comma not between groups of three), ① ² ٣ (no 0-9 digits)
         return Value(None, unreadable=True)
     num = float(m["num"].replace(",", ""))
     if m["sign"] in ("减", "-", "−"):
         num = -num
-    return Value(num, m["unit"])
+    return Value(num, m["unit"], signed=m["sign"] is not None)
+
+
+def _odd_digits(cell: str) -> bool:
+    """Does the cell hold a digit other than 0-9 and ０-９ (①, ², ٣ …, which NFKC may fold
+    to 0-9 or which Python reads as digits)?"""
+    return any(ch.isdigit() and ch not in _PLAIN_DIGITS for ch in cell)
 
 
 _MD_SEPARATOR = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
