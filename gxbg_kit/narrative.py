@@ -112,7 +112,7 @@ def _normalize(text: str) -> str:
 # Splitting the section into problems and measures
 # --------------------------------------------------------------------------
 # an item may start at the start of the text or after one of these characters
-_START = r"(?<![^\n。；;：:！!？?])[ \t]*"
+_START = r"(?<![^\n。；;：:！!？?])[ \t]*+"
 _START_COMMA = r"(?<![^\n。；;：:！!？?，,])[ \t]*"
 _MARKERS = {
     # type: regex with group "m" (the marker) and optional group "num"
@@ -129,7 +129,7 @@ _MARKER_RES = {k: re.compile(v) for k, v in _MARKERS.items()}
 # a bare 是 where extraction lost the 一 of 一是 (only used before a 二是)
 _BARE_SHI = re.compile(r"(?<![^\n。；;：:])[ \t]*(?P<m>是)(?=[^\s，,。；;、是的])")
 
-_ENUM_PREFIX = rf"(?:[（(][{_CN}\d]{{1,3}}[）)]|[{_CN}]{{1,3}}[、.．]|\d{{1,2}}[.．、])?[ \t]*"
+_ENUM_PREFIX = rf"(?:[（(][{_CN}\d]{{1,3}}[）)]|[{_CN}]{{1,3}}[、.．]|\d{{1,2}}[.．、])?[ \t]*+"
 _STRONG = (r"(?:下一步|下步|下一阶段|下阶段|今后|下一年度?|新的一年|接下来|"
            r"改进措施|整改措施|改进方向|改进情况|改进计划|工作打算|工作计划|"
            r"针对(?:上述|以上|这些|存在的|此类|前述|该|这一?)|为此|对此|"
@@ -142,13 +142,13 @@ _STRONG_RE = re.compile(_START + r"(?P<m>" + _ENUM_PREFIX + _STRONG + ")")
 _WEAK_RE = re.compile(r"(?:^|(?<=\n))[ \t]*(?P<m>" + _ENUM_PREFIX + _WEAK + ")")
 _COMMIT_RE = re.compile(_START + r"(?P<m>(?:" + _STRONG + "|" + _WEAK + "))")
 _PROBLEM_SUBHEAD = re.compile(
-    r"^[ \t]*" + _ENUM_PREFIX + r"(?:存在的?(?:主要)?问题|主要问题|问题)[ \t]*[:：]?[ \t]*$", re.M)
+    r"^[ \t]*+" + _ENUM_PREFIX + r"(?:存在的?(?:主要)?问题|主要问题|问题)[ \t]*[:：]?[ \t]*$", re.M)
 # the same sub-headings inline, ended by a full stop or colon: （一）存在问题。一是…
 _PROBLEM_SUBHEAD_INLINE = re.compile(
     _START + _ENUM_PREFIX + r"(?:存在的?(?:主要)?问题|主要问题)[ \t]*[。.:：][ \t]*(?=\S)")
 # a measures sub-heading at the start of the measures part: （二）改进措施。…
 _MEASURE_SUBHEAD = re.compile(
-    r"^[ \t]*" + _ENUM_PREFIX + r"(?:改进措施|整改措施|改进方向|改进情况|改进计划|工作打算|工作计划)"
+    r"^[ \t]*+" + _ENUM_PREFIX + r"(?:改进措施|整改措施|改进方向|改进情况|改进计划|工作打算|工作计划)"
     r"[ \t]*[。.:：]?\s*(?=\S)")
 
 # item headings: how a list that mixes problems and measures is told apart

@@ -203,7 +203,8 @@ _EN = {
         "outcome_sum": "Outcomes sum", "other_sum": "Other-handled sub-rows sum",
         "review_sum": "Review/lawsuit totals", "completeness": "Cells found",
         "unreadable_cell": "Unreadable cells", "ambiguous_split": "Run-together digits (ambiguous)",
-           "unplaced_values": "Values that cannot be placed", "narrative": "Narrative vs table",
+           "unplaced_values": "Values that cannot be placed",
+           "encoding_replaced": "Bytes replaced (encoding)", "narrative": "Narrative vs table",
         "manifest": "Manifest vs text",
     },
     "table": {"reports": "Reports", "applications": "Requests", "active": "Proactive disclosure",
@@ -234,7 +235,8 @@ _ZH_OVERRIDES = {
     "check": {"identity": "收支平衡", "applicant_sum": "申请人合计", "outcome_sum": "办理结果合计",
               "other_sum": "其他处理合计", "review_sum": "复议诉讼合计", "completeness": "单元格完整性",
               "unreadable_cell": "无法识别的单元格", "ambiguous_split": "数字粘连无法拆分",
-              "unplaced_values": "无法定位的数值", "narrative": "正文与表格一致",
+              "unplaced_values": "无法定位的数值",
+              "encoding_replaced": "编码错误字节已替换", "narrative": "正文与表格一致",
               "manifest": "清单与正文一致"},
 }
 _ZH_SOURCES = {

@@ -186,6 +186,7 @@ class Report:
                                                 ("active", self._active.problems),
                                                 ("reviews", self._reviews.problems)])
                 + _checks.check_narrative(rid, self._narrative_text(), cells)
+                + _checks.check_encoding_replaced(rid, self.document.replaced, self.document.encoding)
                 + _checks.check_manifest(rid, {
                     "agency": (_none(self.manifest.get("agency")), self.meta.agency),
                     "year": (_none(self.manifest.get("year")), self.meta.year)}))

@@ -29,8 +29,8 @@ def skeleton_keys(table: ApplicationsTable, template: str) -> list[tuple[str, st
 def _count(cell):
     """(count, unreadable) of a cell: counts are whole numbers."""
     v = parse_value(cell)
-    if v.number is not None and (v.number != int(v.number) or v.number < 0):
-        return None, True  # a count is a whole number ≥ 0
+    if v.number is not None and (v.signed or v.number != int(v.number) or v.number < 0):
+        return None, True  # a count is a whole number ≥ 0, printed without a sign
     return (None if v.number is None else int(v.number)), v.unreadable
 
 
