@@ -2,7 +2,7 @@
 
 Parsed with lxml's HTML parser: nothing is fetched (``no_network``), no
 entity is resolved, comments and processing instructions are dropped, and
-scripts, styles and forms are ignored. The tree is turned into text by an
+scripts, styles and form controls are ignored. The tree is turned into text by an
 XSLT stylesheet (libxslt, in C: walking the cells in Python was most of the
 time of an HTML report) that marks tables, rows and cells; Python then lays
 each table out as a grid. ``colspan``/``rowspan`` are expanded: a merged
@@ -20,9 +20,11 @@ from lxml import etree
 from .cells import is_value
 from .errors import ReadError
 
+# a <form> is not skipped: ASP.NET pages wrap the whole body in one (<form id="form1">);
+# its controls are
 SKIP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "head",
-        "form", "button", "select", "input", "svg", "canvas", "nav", "video", "audio", "textarea"}
-BLOCK = {"p", "div", "section", "article", "header", "footer", "aside", "main", "li", "ul",
+        "button", "select", "input", "svg", "canvas", "nav", "video", "audio", "textarea"}
+BLOCK = {"p", "div", "form", "section", "article", "header", "footer", "aside", "main", "li", "ul",
          "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "dd", "dt",
          "dl", "center", "address", "figure", "figcaption", "hr", "body", "html", "caption"}
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from gxbg_kit.errors import ReadError
@@ -95,3 +97,20 @@ def test_page_nested_beyond_every_limit_is_corrupt_with_the_reason():
     with pytest.raises(ReadError, match="resource limit.*[Dd]epth") as exc:
         html_to_text(_nested_page(2100))
     assert exc.value.reason == "corrupt"
+
+
+def test_aspnet_page_whose_body_is_one_form_is_read():
+    """ASP.NET pages wrap the whole body in <form id="form1">: the form was skipped
+    with its controls and the page read as not_a_report."""
+    import gxbg_kit as gx
+
+    text = (Path(__file__).resolve().parents[1] / "data" / "reports"
+            / "003_1e9d07bbaba7ae4f.txt").read_text(encoding="utf-8")
+    body = "".join(f"<p>{ln}</p>" if "\t" not in ln else
+                   "<table><tr>" + "".join(f"<td>{c}</td>" for c in ln.split("\t")) + "</tr></table>"
+                   for ln in text.splitlines())
+    page = ("<html><head><meta charset='utf-8'></head><body><form id='form1' method='post'>"
+            f"<input type='hidden' name='__VIEWSTATE' value='dDwxNTc='>{body}</form></body></html>")
+    rep = gx.read_report(page.encode(), name="x.html")
+    assert rep.status == "ok"
+    assert "__VIEWSTATE" not in rep.section("overview") and "dDwxNTc" not in rep.section("overview")
