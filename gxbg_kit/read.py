@@ -269,7 +269,13 @@ def read_bytes(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
             size = os.fstat(fh.fileno()).st_size
             if max_bytes is not None and size > max_bytes:
                 raise _too_large(size, max_bytes)
-            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+            # read(n) allocates n bytes up front: ask for the size (+1 to see growth),
+            # not for max_bytes (50 MiB a file would cost an allocation each)
+            want = size + 1 if max_bytes is None else min(size, max_bytes) + 1
+            data = fh.read(want)
+            if len(data) == want and (max_bytes is None or len(data) <= max_bytes):
+                rest = fh.read() if max_bytes is None else fh.read(max_bytes + 1 - len(data))
+                data += rest  # it grew while read
             if max_bytes is not None and len(data) > max_bytes:  # it grew while read
                 raise _too_large(max_bytes, max_bytes, more=True)
             return data
