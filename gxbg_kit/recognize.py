@@ -170,7 +170,7 @@ MAX_ROW_TOKENS = 128  # a template row has at most 15 cells; padding beyond this
 
 
 def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None,
-                starts: dict | None = None):
+                starts=None):
     """(cells, note, pieces) of a row: cells when the tokens give the row without
     guessing, else None with pieces to cut by the arithmetic (or None when nothing
     may be cut; note says why).
@@ -178,8 +178,8 @@ def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None,
     More tokens than cells: blank cells at the row's ends are layout padding
     (label-area cells, trailing borders); when they may be dropped from either end
     in more than one way, the column in which the table's complete rows start their
-    values decides (``starts``: column -> rows), else on its label's line the blanks
-    before the values are the label area, else ``cells`` holds only the cells on
+    values decides (``starts``: column -> rows, or a function giving it), else on its
+    label's line the blanks before the values are the label area, else ``cells`` holds only the cells on
     which every way agrees.
     Fewer tokens: a row of printed cells with visible blanks is cut short (the tail
     is NA); where a blank leaves no token (space runs, glued text) the missing
@@ -196,7 +196,8 @@ def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None,
                 if i <= lead and extra - i <= trail]
         if len(ways) > 1 and starts and all(t.col is not None for t in toks):
             # the table's complete rows say in which column the values start
-            votes = [starts.get(w[0].col, 0) for w in ways]
+            table_starts = starts() if callable(starts) else starts
+            votes = [table_starts.get(w[0].col, 0) for w in ways]
             if max(votes) > 0 and votes.count(max(votes)) == 1:
                 ways = [ways[votes.index(max(votes))]]
         if len(ways) > 1 and label_line is not None and all(t.line == label_line for t in toks):
@@ -256,7 +257,13 @@ def _solve(table: RecognisedTable, rows: dict, n_of, equations, name: str) -> No
     """Fill ``table.cells`` from collected rows: direct fits first, then the cuts
     that the arithmetic decides. ``rows``: key -> :class:`_Row`."""
     pending: dict = {}
-    starts = value_starts({k: r.tokens for k, r in rows.items()}, n_of)
+    found_starts: list = []
+
+    def starts() -> dict[int, int]:  # computed only for a row that needs it
+        if not found_starts:
+            found_starts.append(value_starts({k: r.tokens for k, r in rows.items()}, n_of))
+        return found_starts[0]
+
     for key, row in rows.items():
         n = n_of(key)
         cells, note, pieces = _fit_tokens(row.tokens, n, row.line, starts)
