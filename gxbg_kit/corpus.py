@@ -337,6 +337,7 @@ class Corpus:
         self._mark_duplicates()
         self.missing_from_folder: list[str] = []
         self.sources: dict[str, Path] = {}  # path as shown in ``reports`` -> the file read
+        self.parameters: dict = {}  # the load_corpus arguments, for provenance.json
 
     @classmethod
     def combine(cls, parsed, cached_frames: dict | None = None,
@@ -434,19 +435,16 @@ class Corpus:
         manifest = {k.removesuffix("_manifest"): v for k, v in man.items()}
         return read_report(full, manifest=manifest, name=path)
 
-    def write(self, out, formats=("parquet", "csv")) -> list[Path]:
-        """Write every tidy table as ``<out>/<table>.parquet`` and/or ``.csv``."""
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, df in self.tables().items():
-            if "parquet" in formats:
-                df.to_parquet(out / f"{name}.parquet", index=False)
-                written.append(out / f"{name}.parquet")
-            if "csv" in formats:
-                df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
-                written.append(out / f"{name}.csv")
-        return written
+    def write(self, out, formats=("parquet", "csv"), package: bool = True) -> list[Path]:
+        """Write every table (the parsed ones and problems, problem_themes, tokens) as
+        ``<out>/<table>.parquet`` and/or ``.csv`` (UTF-8 with a byte-order mark, for
+        Excel), with ``datapackage.json`` (a Frictionless Data Package describing the
+        CSV files; only with csv) and ``provenance.json`` (kit version, parameters,
+        environment, every input's SHA-256) unless ``package=False``. Returns the
+        paths written. See :mod:`gxbg_kit.package`."""
+        from .package import write
+
+        return write(self, out, formats, package=package)
 
     def write_partitioned(self, out, by: tuple[str, ...] = ("year",)) -> Path:
         """Write every table as a Hive-partitioned Parquet dataset
@@ -567,6 +565,11 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
     names = {p.name for p in listed} | {text_path(p.name) for p in listed}
     corpus.missing_from_folder = sorted(set(man) - names)  # manifest rows, no file
     corpus.sources = {display(p): p for p in listed}
+    corpus.parameters = {
+        "source": source if isinstance(source, (str, bytes, os.PathLike)) else list(files),
+        "manifest": manifest, "jobs": jobs, "timeout": timeout, "max_bytes": max_bytes,
+        "max_uncompressed": max_uncompressed, "max_pages": max_pages, "cache": cache,
+        "engine": engine, "follow_links": follow_links}
     return corpus
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .schema import PROBLEM_THEMES, PROBLEMS, TOKENS
 from .sections import find_sections, strip_chrome
 
 __all__ = [
@@ -41,9 +42,11 @@ __all__ = [
     "theme_cooccurrence", "shingles", "narrative_similarity", "SIMILARITY_SCOPES",
 ]
 
-KINDS = ("problem", "measure")
-KIND_DTYPE = pd.CategoricalDtype(list(KINDS))
-PROBLEM_COLUMNS = ["report_id", "kind", "n", "text", "themes"]
+# columns and dtypes of the problems, problem_themes and tokens tables: schema.py
+KINDS = tuple(PROBLEMS.column("kind").codes)
+KIND_DTYPE = PROBLEMS.column("kind").pandas_dtype()
+PROBLEM_COLUMNS = PROBLEMS.names
+ITEM_KEY = list(PROBLEMS.key)  # report_id, kind, n: the id of an item
 
 _CN = "一二三四五六七八九十"
 _CN_VALUES = {c: i for i, c in enumerate(_CN[:-1], 1)}
@@ -327,8 +330,8 @@ def split_problems(text: str | None) -> pd.DataFrame:
 
 def _items_frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=columns)
-    df = df.astype({"kind": KIND_DTYPE, "n": "Int64", "text": "string"})
-    keys = [c for c in ("report_id", "kind", "n") if c in columns]
+    df = df.astype({c: PROBLEMS.column(c).pandas_dtype() for c in columns})
+    keys = [c for c in ITEM_KEY if c in columns]
     return df.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
@@ -455,12 +458,13 @@ def problem_themes(problems: pd.DataFrame, codebook=None) -> pd.DataFrame:
     cb = load_codebook(codebook)
     if "themes" not in problems.columns:
         problems = assign_themes(problems, cb)
-    ids = [c for c in ("report_id", "kind", "n") if c in problems.columns]
+    ids = [c for c in ITEM_KEY if c in problems.columns]
     df = problems[ids + ["themes"]].dropna(subset=["themes"])
     df = df.assign(theme=df["themes"].str.split(";")).explode("theme").drop(columns="themes")
     order = list(cb["theme"])
     extra = sorted(set(df["theme"]) - set(order))
-    df["theme"] = pd.Categorical(df["theme"], categories=order + extra)
+    df["theme"] = pd.Categorical(df["theme"], categories=order + extra)  # codebook order
+    df = df[[c for c in PROBLEM_THEMES.names if c in df.columns]]
     return df.sort_values(ids + ["theme"], kind="stable").reset_index(drop=True)
 
 
@@ -474,8 +478,9 @@ def problems_frame(sections: pd.DataFrame, codebook=None) -> pd.DataFrame:
     rows = sections[sections["section"].astype("string") == "problems"]
     items = [(rid, *item) for rid, text in zip(rows["report_id"], rows["text"])
              for item in _split_items(text)]
-    df = _items_frame(items, ["report_id", "kind", "n", "text"]).astype({"report_id": "string"})
-    return assign_themes(df, codebook)[PROBLEM_COLUMNS]
+    df = _items_frame(items, [c for c in PROBLEM_COLUMNS if c != "themes"])
+    df = assign_themes(df, codebook)[PROBLEM_COLUMNS]
+    return df.astype({c.name: c.pandas_dtype() for c in PROBLEMS.columns})
 
 
 # --------------------------------------------------------------------------
@@ -575,10 +580,10 @@ def tokenize(texts, pos: bool = False, stopwords: bool | Iterable[str] = True) -
                 rows.append((r, w, flag, i))
     out = pd.DataFrame(rows, columns=["_row", "token", "pos", "i"])
     res = df.loc[out["_row"].to_numpy(), ids].reset_index(drop=True)
-    res["token"] = pd.array(out["token"], dtype="string")
+    res["token"] = pd.array(out["token"], dtype=TOKENS.column("token").pandas_dtype())
     if pos:
         res["pos"] = out["pos"].astype("category")
-    res["i"] = pd.array(out["i"], dtype="Int64")
+    res["i"] = pd.array(out["i"], dtype=TOKENS.column("i").pandas_dtype())
     for c in ids:   # keep the id columns' dtypes even when there are no tokens
         res[c] = res[c].astype(df[c].dtype)
     return res

@@ -578,14 +578,38 @@ SECTIONS_TABLE = _table(Table(
     key=("report_id", "section"),
 ))
 
+def _codes_by_table(*groups: tuple[str, dict]) -> dict[str, str]:
+    """One code list of several tables' code lists, each label prefixed with its table
+    (``applications: （一）予以公开``); a code of two tables lists both labels. Codes
+    are in alphabetical order, so a category column sorts as its strings did."""
+    out: dict[str, str] = {}
+    for table, codes in groups:
+        for code, label in codes.items():
+            out[code] = f"{out[code]}; {table}: {label}" if code in out else f"{table}: {label}"
+    return dict(sorted(out.items()))
+
+
+#: Codes of the checks table's ``table``, ``row`` and ``reason`` columns: the tables a
+#: check is about, and the codes of their rows and cells it names.
+CHECK_TABLES = dict(sorted({t.name: t.zh for t in (REPORTS, APPLICATIONS, ACTIVE, REVIEWS)}.items()))
+CHECK_ROWS = _codes_by_table(
+    ("applications", APPLICATION_ROWS), ("active", ACTIVE_ITEMS), ("reviews", PROCEEDINGS),
+    ("reports", {f: REPORTS.column(f).zh for f in ("agency", "year")}))
+CHECK_REASONS = _codes_by_table(
+    ("applications", APPLICATION_REASONS), ("active", ACTIVE_MEASURES), ("reviews", REVIEW_RESULTS))
+
 CHECKS_TABLE = _table(Table(
     "checks", "校验", "one row per arithmetic or consistency check of a report",
     (
         REPORT_ID,
         _c("check", "category", "校验", "which check", CHECKS),
-        _c("table", "string", "表", "table the check is about"),
-        _c("row", "string", "行", "row (or item) the check is about"),
-        _c("reason", "string", "具体情形", "sub-row, where it applies"),
+        _c("table", "category", "表", "table the check is about", CHECK_TABLES),
+        _c("row", "category", "行", "what the check is about within its table: an applications row, "
+           "an active item, a reviews proceeding, or a reports field (manifest checks); NA for "
+           "checks of a whole table", CHECK_ROWS),
+        _c("reason", "category", "具体情形", "the cell within the row, where it applies: an "
+           "applications sub-row (reason), an active measure or a reviews result (unreadable "
+           "cells)", CHECK_REASONS),
         _c("applicant", "category", "申请人类型", "applicant column, where it applies", APPLICANTS),
         _c("expected", "Float64", "应为", "the value the check expects (the printed total, the template "
            "cell count, the table value)"),
@@ -597,10 +621,93 @@ CHECKS_TABLE = _table(Table(
 ))
 
 
+# --------------------------------------------------------------------------
+# Narrative tables: derived from ``sections`` by gxbg_kit.narrative (Corpus.problems,
+# .problem_themes, .tokens); not parsed from files, so not in TABLES (which the
+# parser, the cache and the workers fill), but in the dictionary and the data package.
+# --------------------------------------------------------------------------
+NARRATIVE_TABLES: dict[str, Table] = {}
+
+#: Kinds of a section 五 item.
+KINDS = {"problem": "存在的主要问题", "measure": "改进情况（改进措施）"}
+
+
+def _codebook_themes() -> dict[str, str]:
+    """Theme codes of the shipped codebook (``data/problem_themes.csv``), in its order."""
+    import csv
+    import importlib.resources
+
+    path = importlib.resources.files("gxbg_kit").joinpath("data", "problem_themes.csv")
+    with path.open("r", encoding="utf-8", newline="") as f:
+        return {row["theme"].strip(): f"{row['label_zh']} ({row['label_en']})"
+                for row in csv.DictReader(f)}
+
+
+THEMES = _codebook_themes()
+
+
+def _narrative_table(t: Table) -> Table:
+    NARRATIVE_TABLES[t.name] = t
+    return t
+
+
+ITEM_KIND = _c("kind", "category", "类别", "problem (存在的主要问题) or measure (改进情况: what "
+               "the agency will do)", KINDS)
+ITEM_N = _c("n", "Int64", "序号", "1-based number of the item within its kind, in text order")
+
+PROBLEMS = _narrative_table(Table(
+    "problems", "存在的主要问题及改进情况",
+    "section 五 split into items: one row per self-reported problem or improvement measure "
+    "(narrative.problems_frame; the splitting rules are in docs/themes.md)",
+    (
+        REPORT_ID,
+        ITEM_KIND,
+        ITEM_N,
+        _c("text", "string", "内容", "the item's text without its enumeration marker (一是, （一）, 1. …)"),
+        _c("themes", "string", "主题", "codes of the problem themes whose patterns match the item "
+           "(codebook data/problem_themes.csv), joined by ';' in codebook order; NA when none matches"),
+    ),
+    key=("report_id", "kind", "n"),
+))
+
+PROBLEM_THEMES = _narrative_table(Table(
+    "problem_themes", "问题主题",
+    "one row per (problem or measure item, theme): the themes of problems in long form",
+    (
+        REPORT_ID,
+        ITEM_KIND,
+        ITEM_N,
+        _c("theme", "category", "主题", "a theme of the shipped codebook, in codebook order "
+           "(label_en, description and patterns in data/problem_themes.csv)", THEMES),
+    ),
+    key=("report_id", "kind", "n", "theme"),
+))
+
+TOKENS = _narrative_table(Table(
+    "tokens", "分词",
+    "jieba tokens of every problem and measure item (narrative.tokenize: the domain dictionary "
+    "data/jieba_userdict.txt; white space, punctuation, numbers and stopwords dropped)",
+    (
+        REPORT_ID,
+        ITEM_KIND,
+        ITEM_N,
+        _c("token", "string", "词", "the token"),
+        _c("i", "Int64", "位置", "0-based position of the token among all tokens of its item "
+           "before any was dropped, so windows over i are real distances"),
+    ),
+    key=("report_id", "kind", "n", "i"),
+))
+
+
+def all_tables() -> dict[str, Table]:
+    """Every table of a corpus: the parsed ones (``TABLES``), then the narrative ones."""
+    return {**TABLES, **NARRATIVE_TABLES}
+
+
 @cache
 def _dictionary_frame() -> pd.DataFrame:
     rows = []
-    for t in TABLES.values():
+    for t in all_tables().values():
         for c in t.columns:
             rows.append({
                 "table": t.name, "table_zh": t.zh, "column": c.name, "zh": c.zh,
@@ -614,7 +721,11 @@ def _dictionary_frame() -> pd.DataFrame:
 def dictionary(table: str | None = None) -> pd.DataFrame:
     """Every table and column: English name, Chinese label, dtype, unit, meaning, codes.
 
-    ``dictionary("reasons")`` lists the status reasons; ``dictionary("checks")`` the checks;
+    Covers the parsed tables (``TABLES``) and the narrative ones (problems,
+    problem_themes, tokens); ``dictionary("<table>")`` gives one table's columns.
+    Note: ``dictionary("checks")`` is the columns of the checks table, like any
+    table's; it used to list the kinds of check, which is now ``dictionary("check_kinds")``.
+    ``dictionary("reasons")`` lists the status reasons; ``dictionary("check_kinds")`` the checks;
     ``dictionary("arithmetic")`` the sums the form prints (``data/arithmetic.csv``: check,
     table, parts, total, for_each, meaning, then checked_when and the detail labels), from
     which both recognition and the checks derive. ``dictionary("cells")`` lists every cell
@@ -625,7 +736,7 @@ def dictionary(table: str | None = None) -> pd.DataFrame:
     """
     if table == "reasons":
         return pd.DataFrame({"reason": list(REASONS), "meaning": list(REASONS.values())}).astype("string")
-    if table == "checks":
+    if table == "check_kinds":
         return pd.DataFrame({"check": list(CHECKS), "meaning": list(CHECKS.values())}).astype("string")
     if table == "arithmetic":
         from .template import sums  # lazily: template imports schema
@@ -640,8 +751,8 @@ def dictionary(table: str | None = None) -> pd.DataFrame:
         return cells()
     df = _dictionary_frame()
     if table is not None:
-        if table not in TABLES:
-            raise KeyError(f"unknown table {table!r}; tables are {sorted(TABLES)} "
-                           "(and 'reasons', 'checks', 'arithmetic', 'cells')")
+        if table not in all_tables():
+            raise KeyError(f"unknown table {table!r}; tables are {sorted(all_tables())} "
+                           "(and 'reasons', 'check_kinds', 'arithmetic', 'cells')")
         df = df[df["table"] == table].reset_index(drop=True)
     return df.copy()

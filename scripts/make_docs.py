@@ -14,12 +14,12 @@ TARGET = ROOT / "docs" / "dictionary.md"
 
 
 def render() -> str:
-    from gxbg_kit.schema import CHECKS, REASONS, TABLES
+    from gxbg_kit.schema import CHECKS, REASONS, all_tables
 
     out = ["# Data dictionary", "",
            "Generated from `gxbg_kit/schema.py` by `scripts/make_docs.py`; the same definitions "
            "give the dtypes, the pandera schemas and `gx.dictionary()`.", ""]
-    for t in TABLES.values():
+    for t in all_tables().values():
         out += [f"## `{t.name}` — {t.zh}", "", t.meaning + ".", "",
                 "| column | 中文 | dtype | unit | meaning |", "|---|---|---|---|---|"]
         for c in t.columns:

@@ -92,7 +92,7 @@ def test_write_parquet_and_csv_round_trip(tmp_path):
     c.write(tmp_path, formats=("parquet", "csv"))
     back = pd.read_parquet(tmp_path / "applications.parquet")
     pd.testing.assert_frame_equal(back, c.applications)
-    assert (tmp_path / "reports.csv").read_text(encoding="utf-8").startswith("report_id,path,")
+    assert (tmp_path / "reports.csv").read_text(encoding="utf-8-sig").startswith("report_id,path,")
 
 
 def test_list_of_paths_and_reprs():
