@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import __version__
+from .corpus import PARSED_NAMES
 from .schema import TABLES
 
 
@@ -120,7 +121,8 @@ class CacheStore:
             if meta.get("fingerprint") != parser_fingerprint():
                 return  # parsed by another version of the kit: start afresh
             generation = meta.get("generation", "")
-            frames = {n: pd.read_parquet(self.folder / _table_file(n, generation)) for n in TABLES}
+            frames = {n: pd.read_parquet(self.folder / _table_file(n, generation))
+                      for n in PARSED_NAMES}
         except FileNotFoundError:
             return
         except (OSError, ValueError, KeyError, TypeError, AttributeError, pa.ArrowException):
@@ -160,7 +162,7 @@ class CacheStore:
         reports = reports[wanted]
         ids = set(reports["report_id"])
         out = {"reports": reports}
-        for name in TABLES:
+        for name in PARSED_NAMES:
             if name != "reports":
                 df = self._frames[name]
                 out[name] = df[df["report_id"].isin(ids)]
@@ -171,15 +173,16 @@ class CacheStore:
         files that could not be keyed (read again next time)."""
         if self._unchanged:
             return  # the cache already holds exactly these files' tables
-        reports = corpus._reports_unmarked
+        reports = corpus._reports_all  # every file's row, duplicates' included
         keep = ~reports["reason"].isin(list(NOT_CACHED))
         kept_paths = set(reports.loc[keep, "path"])
         keys = {display: self._task_keys[display] for _, display, _ in tasks
                 if display in self._task_keys and display in kept_paths}
         reports = reports[reports["path"].isin(list(keys))]
         ids = set(reports["report_id"])
-        tables = {n: (reports if n == "reports" else df[df["report_id"].isin(ids)])
-                  for n, df in corpus.tables().items()}
+        frames = corpus.tables()
+        tables = {n: (reports if n == "reports" else frames[n][frames[n]["report_id"].isin(ids)])
+                  for n in PARSED_NAMES}
         self.folder.mkdir(parents=True, exist_ok=True)
         generation = secrets.token_hex(8)
         with _locked(self.folder):

@@ -1,7 +1,9 @@
 """Many reports: load a folder (or a list of files) into stacked tidy frames.
 
 Every input file becomes exactly one row of ``corpus.reports`` whatever
-happens to it; one bad file never stops the batch.
+happens to it, except a copy of another file's bytes, which is a row of
+``corpus.duplicates`` (``report_id`` is a key of ``reports``); one bad file
+never stops the batch.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import traceback
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,9 +21,12 @@ import pyarrow.compute as pc
 from .checks import failed
 from .read import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED
 from .report import DEFAULT_MAX_PAGES, Report, html_table, read_report
-from .schema import TABLES, release_memory
+from .schema import DUPLICATES, TABLES, release_memory
 
 FRAME_NAMES = ("applications", "active", "reviews", "sections", "checks")
+#: the tables parsing makes (and the cache keeps); ``duplicates`` is derived from ``reports``
+PARSED_NAMES = ("reports", *FRAME_NAMES)
+_STATUS = TABLES["reports"].names.index("status")
 MANIFEST_NAMES = ("manifest.csv",)
 
 
@@ -285,13 +291,15 @@ def records_to_arrow(parsed) -> Batch:
     """Arrow tables of many files' records; those grouped by report are sorted by
     their key (so the batches only need putting in report order when combined).
     A file whose bytes repeat an earlier file's of the same batch (same
-    report_id) keeps its ``reports`` row, but its tables are taken once."""
-    recs = {n: [] for n in TABLES}
+    report_id) keeps its ``reports`` row (:class:`Corpus` moves it to
+    ``duplicates``), but its tables are taken once: those of the first copy
+    that was read (not ``failed``)."""
+    recs = {n: [] for n in PARSED_NAMES}
     seen = set()
     for rec in parsed:
         recs["reports"].extend(rec["reports"])
         rid = rec["reports"][0][0]
-        if rid not in seen:
+        if rid not in seen and rec["reports"][0][_STATUS] != "failed":
             seen.add(rid)
             for n in FRAME_NAMES:
                 recs[n].extend(rec[n])
@@ -304,11 +312,13 @@ class _ArrowBuilder:
 
     def __init__(self, seen: set):
         self.seen = seen  # report ids whose tables are already kept
-        self.parts = {n: [] for n in TABLES}
+        self.parts = {n: [] for n in PARSED_NAMES}
 
     def add(self, batch: Batch) -> None:
-        ids = batch["reports"].column("report_id").to_pylist()
-        repeated = [i for i in set(ids) if i in self.seen]
+        reports = batch["reports"]
+        ids = {i for i, s in zip(reports.column("report_id").to_pylist(),
+                                 reports.column("status").to_pylist()) if s != "failed"}
+        repeated = [i for i in ids if i in self.seen]
         self.seen.update(ids)
         for n, table in batch.items():
             if repeated and n != "reports":  # same bytes as a report of an earlier batch
@@ -327,14 +337,66 @@ class _ArrowBuilder:
         return out
 
 
+def _kept_rows(r: pd.DataFrame) -> np.ndarray:
+    """Which rows of a reports frame (sorted by path) are kept, one per report_id:
+    the first copy that was read (status not ``failed``), else the first copy."""
+    failed = (r["status"] == "failed").fillna(False).to_numpy(dtype=bool)
+    order = np.lexsort((np.arange(len(r)), failed))  # copies read first, then path order
+    first = ~pd.Series(r["report_id"].to_numpy()[order]).duplicated().to_numpy()
+    keep = np.zeros(len(r), dtype=bool)
+    keep[order[first]] = True
+    return keep
+
+
+def _split_copies(r: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per report, the ``duplicates`` rows of the other copies of a report)."""
+    if not r["report_id"].duplicated().any():
+        return r, DUPLICATES.empty()
+    keep = _kept_rows(r)
+    kept, copies = r[keep], r[~keep]
+    kept_path = pd.Series(kept["path"].to_numpy(), index=kept["report_id"].to_numpy())
+    dups = pd.DataFrame({
+        "report_id": copies["report_id"].to_numpy(), "path": copies["path"].to_numpy(),
+        "kept_path": copies["report_id"].map(kept_path).to_numpy(),
+        "size_bytes": copies["size_bytes"].to_numpy(),
+        "agency_manifest": copies["agency_manifest"].to_numpy(),
+        "year_manifest": copies["year_manifest"].to_numpy()})
+    return kept.reset_index(drop=True), DUPLICATES.sort(DUPLICATES.coerce(dups))
+
+
+def _one_copy_of_tables(cached: dict, new: dict) -> dict:
+    """The cached frames without the tables of reports whose tables were also parsed
+    now (the same bytes under another path, added or changed since), and ``new``
+    without those the cache keeps: each report's tables are those of its kept copy
+    (:func:`_kept_rows`). ``new`` is filtered in place; the cached frames are returned."""
+    def read_ids(r):
+        return set(r.loc[r["status"] != "failed", "report_id"])
+
+    both = read_ids(cached["reports"]) & read_ids(new["reports"])
+    if not both:
+        return cached
+    rows = pd.concat([cached["reports"].assign(_new=False), new["reports"].assign(_new=True)],
+                     ignore_index=True)
+    rows = rows[rows["report_id"].isin(list(both)) & (rows["status"] != "failed")]
+    rows = rows.sort_values("path", kind="stable")
+    rows = rows[_kept_rows(rows.reset_index(drop=True))]
+    from_new = set(rows.loc[rows["_new"].to_numpy(), "report_id"])
+    out = dict(cached)
+    for name in FRAME_NAMES:
+        c, n = cached[name], new[name]
+        out[name] = c[~c["report_id"].isin(list(from_new))]
+        new[name] = n[~n["report_id"].isin(list(both - from_new))].reset_index(drop=True)
+    return out
+
+
 class Corpus:
     """Stacked tidy frames of many reports. Made by :func:`load_corpus`."""
 
     def __init__(self, frames: dict[str, pd.DataFrame], root: Path | None = None):
         self.root = root
-        self.reports = frames["reports"]
+        self._reports_all = frames["reports"]  # every file's row: what the cache keeps
         self._frames = {n: frames[n] for n in FRAME_NAMES}
-        self._mark_duplicates()
+        self.reports, self.duplicates = _split_copies(self._reports_all)
         self.missing_from_folder: list[str] = []
         self.sources: dict[str, Path] = {}  # path as shown in ``reports`` -> the file read
         self.parameters: dict = {}  # the load_corpus arguments, for provenance.json
@@ -347,33 +409,26 @@ class Corpus:
         the cache into one corpus. Batches stay in compact Arrow form until the
         end, when each table is sorted and converted to pandas in turn.
 
-        A report whose bytes repeat another's (same report_id) keeps its row in
-        ``reports`` but its tables count once.
+        Files whose bytes repeat another's (same report_id) are one report: one
+        row of ``reports`` (the first path in sorted order, among the copies
+        that were read if one failed) with its tables; the other copies are
+        rows of ``duplicates``.
         """
-        builder = _ArrowBuilder(seen=set() if not cached_frames
-                                else set(cached_frames["reports"]["report_id"]))
+        builder = _ArrowBuilder(seen=set())
         for batch in parsed:
             builder.add(batch)
         frames = builder.frames()
         if cached_frames and not any(len(f) for f in frames.values()):
             # nothing new: the cache's tables were saved sorted, and a subset keeps the order
-            return cls({n: cached_frames[n].reset_index(drop=True) for n in TABLES}, root)
+            return cls({n: cached_frames[n].reset_index(drop=True) for n in PARSED_NAMES}, root)
         if cached_frames:
-            for name, table in TABLES.items():
+            cached_frames = _one_copy_of_tables(cached_frames, frames)
+            for name in PARSED_NAMES:
+                table = TABLES[name]
                 both = [f for f in (cached_frames[name], frames[name]) if len(f)]
                 frames[name] = (table.sort(table.coerce(pd.concat(both, ignore_index=True)),
                                            consume=True) if both else table.empty())
         return cls(frames, root)
-
-    def _mark_duplicates(self) -> None:
-        r = self.reports
-        self._reports_unmarked = r.copy()  # what the cache keeps
-        dup = r["report_id"].duplicated(keep="first")
-        if dup.any():
-            first = r.loc[~dup].set_index("report_id")["path"]
-            r.loc[dup, "message"] = [f"same bytes as {first[rid]}; its tables are counted once"
-                                     for rid in r.loc[dup, "report_id"]]
-            r.loc[dup, "reason"] = "duplicate"
 
     # the tidy tables ------------------------------------------------------------
     @property
@@ -418,15 +473,17 @@ class Corpus:
         return tokenize(self.problems)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"reports": self.reports, **self._frames}
+        return {"reports": self.reports, **self._frames, "duplicates": self.duplicates}
 
     def failed_checks(self) -> pd.DataFrame:
         return failed(self.checks)
 
     def report(self, key: str) -> Report:
-        """Re-read one report by report_id or path."""
-        r = self.reports
-        hit = r[(r["report_id"] == key) | (r["path"] == key)]
+        """Re-read one report by report_id or path (a duplicate's path included)."""
+        for r in (self.reports, self._reports_all):
+            hit = r[(r["report_id"] == key) | (r["path"] == key)]
+            if not hit.empty:
+                break
         if hit.empty:
             raise KeyError(f"no report with id or path {key!r}")
         path = str(hit["path"].iloc[0])
@@ -474,6 +531,7 @@ class Corpus:
         years = r["year"].dropna()
         span = f"{int(years.min())}–{int(years.max())}" if len(years) else "?"
         return [("reports", str(len(r))), ("status", status), ("years", span),
+                *([("duplicates", str(len(self.duplicates)))] if len(self.duplicates) else []),
                 ("application cells", str(len(self.applications))),
                 ("failed checks", str(len(self.failed_checks())))]
 
@@ -488,13 +546,22 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
                 max_bytes: int | None = DEFAULT_MAX_BYTES,
                 max_uncompressed: int | None = DEFAULT_MAX_UNCOMPRESSED,
                 max_pages: int | None = DEFAULT_MAX_PAGES, cache=None, progress: bool | None = None,
-                engine: str = "processes", client=None, follow_links: bool = False) -> Corpus:
+                engine: str = "processes", client=None, follow_links: bool = False,
+                allow_empty: bool = False) -> Corpus:
     """Load every report of a folder (or a list of paths) into a :class:`Corpus`.
 
     ``manifest``: a CSV path or DataFrame (column ``file`` = file name); by
     default ``manifest.csv`` in the folder or its parent is used if present.
 
     Every file yields exactly one row of ``reports``; nothing raises for a bad file.
+    A file whose bytes repeat another's (the same ``report_id``) is one report: the
+    first path in sorted order (among the copies that were read, if one failed) is
+    its ``reports`` row, the others are rows of ``corpus.duplicates``.
+
+    Loud errors: a folder (or file) that does not exist raises FileNotFoundError;
+    a folder with no file that could be read (no files at all, or every file
+    ``failed``) raises ValueError saying why, unless ``allow_empty=True``, which
+    returns that corpus (its ``reports`` say why each file failed).
 
     - ``jobs``: worker processes (default: all cores). Small batches (≤ 8 files)
       and ``jobs=1`` are parsed in this process.
@@ -535,6 +602,11 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
     """
     from .parallel import iter_parsed
 
+    if isinstance(source, (str, bytes, os.PathLike)) and not os.path.exists(source):
+        shown = text_path(source)
+        raise FileNotFoundError(f"no such folder or file: {shown}" + (
+            f" (in {text_path(Path(shown).parent)}: {', '.join(sorted(near))}?)"
+            if (near := _near_names(source)) else ""))
     files, root, unread = list_entries(source, follow_links)
     if manifest is None and root is not None:
         manifest = _find_manifest(root)
@@ -547,7 +619,8 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
         row = man.get(path.name)
         return row if row is not None else man.get(text_path(path.name))
 
-    tasks = [(path, display(path), man_row(path)) for path in files]
+    # in order of the paths as shown: the first copy of a report parsed is the kept one
+    tasks = sorted(((path, display(path), man_row(path)) for path in files), key=lambda t: t[1])
     limits = {"max_bytes": max_bytes, "max_uncompressed": max_uncompressed, "max_pages": max_pages}
     store = _cache_store(cache, root)
     cached, todo = store.split(tasks, limits) if store else ({}, tasks)
@@ -570,7 +643,37 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
         "manifest": manifest, "jobs": jobs, "timeout": timeout, "max_bytes": max_bytes,
         "max_uncompressed": max_uncompressed, "max_pages": max_pages, "cache": cache,
         "engine": engine, "follow_links": follow_links}
+    if root is not None and not allow_empty and (why := nothing_read(corpus, root)):
+        raise ValueError(f"{why}; pass allow_empty=True to get the corpus anyway")
     return corpus
+
+
+def _near_names(source) -> list[str]:
+    """Entries beside a missing path whose names are close to its name (a typo)."""
+    import difflib
+
+    path = Path(os.fsdecode(source))
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        names = [e.name for e in os.scandir(parent) if not e.name.startswith(".")]
+    except OSError:
+        return []
+    return difflib.get_close_matches(path.name, names, n=3, cutoff=0.75)
+
+
+def nothing_read(corpus: Corpus, where) -> str | None:
+    """Why no report of ``where`` (a folder) could be read: it holds no file, or every
+    file failed (the reasons, with counts); None when some file was read."""
+    r = corpus._reports_all
+    if len(r) == 0:
+        return (f"no report files in {text_path(where)}: the folder is empty "
+                "(hidden files and manifest.csv are not read)")
+    if (r["status"] == "failed").all():
+        counts = r["reason"].astype(str).value_counts()
+        why = ", ".join(f"{reason} {n}" for reason, n in counts.items())
+        every = "the only file" if len(r) == 1 else f"all {len(r)} files"
+        return f"no readable report in {text_path(where)}: {every} failed ({why})"
+    return None
 
 
 def _cache_store(cache, root):

@@ -303,10 +303,13 @@ class Report:
                 ("year", str(self.year) if self.year else "?"),
                 ("template", self.template if self.document else "unknown"),
                 ("status", f"{status} ({reason})"),
+                *([("message", message)] if status == "failed" and message else []),
                 ("failed checks", f"{len(failed)}" + (f": {names}" if names else ""))]
 
     def __repr__(self) -> str:
         s = dict(self._summary())
+        if "message" in s:  # a failed report: which file, and why, not just the reason code
+            return f"<Report {self.path or '-'} status={s['status']}: {s['message']}>"
         return (f"<Report {s['agency']} {s['year']} template={s['template']} "
                 f"status={s['status']} failed checks={s['failed checks']}>")
 

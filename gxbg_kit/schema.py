@@ -150,6 +150,8 @@ REASONS = {
     "undecodable": "the bytes are not text in any supported encoding",
     "not_a_report": "text, but no section or table of the annual-report template was found",
     "unsupported_format": "a file type the kit cannot read",
+    "missing_dependency": "a file type the kit reads with an optional extra that is not installed "
+                          "(the message names it, e.g. pip install 'gxbg_kit[pdf]')",
     "too_large": "the file is larger than the configured maximum size",
     "timed_out": "parsing took longer than the configured maximum time",
     "no_text_layer": "a PDF with no text layer (scanned images); OCR it first",
@@ -161,7 +163,6 @@ REASONS = {
     "link_not_followed": "a symbolic link that was not followed: it points outside the folder "
                          "(pass follow_links=True to read it) or to a folder read where it is",
     "parse_error": "an unexpected error inside the parser (a bug: please report it)",
-    "duplicate": "the same bytes as another file of the corpus; parsed once",
 }
 
 CHECKS = {
@@ -578,6 +579,7 @@ SECTIONS_TABLE = _table(Table(
     key=("report_id", "section"),
 ))
 
+
 def _codes_by_table(*groups: tuple[str, dict]) -> dict[str, str]:
     """One code list of several tables' code lists, each label prefixed with its table
     (``applications: （一）予以公开``); a code of two tables lists both labels. Codes
@@ -618,6 +620,24 @@ CHECKS_TABLE = _table(Table(
         _c("detail", "string", "说明", "a readable explanation"),
     ),
     key=("report_id", "check", "table", "row", "reason", "applicant"),
+))
+
+DUPLICATES = _table(Table(
+    "duplicates", "重复文件",
+    "one row per file whose bytes repeat a report's: it has no row of its own in reports "
+    "(the kept copy stands for it), so report_id is a key of reports",
+    (
+        _c("report_id", "string", "报告编号", "report_id of the kept copy (the same bytes: the same "
+           "SHA-256); join to reports on it"),
+        _c("path", "string", "文件路径", "path of this copy, relative to the corpus folder"),
+        _c("kept_path", "string", "保留文件路径", "path of the kept copy, the reports row: the first "
+           "path in sorted order (among copies that were read, if one copy failed)"),
+        _c("size_bytes", "Int64", "文件大小", "size of the file", unit="bytes"),
+        _c("agency_manifest", "string", "机关名称（清单）", "agency this copy has in the manifest "
+           "(may differ from the kept copy's)"),
+        _c("year_manifest", "Int64", "年度（清单）", "year this copy has in the manifest"),
+    ),
+    key=("path",),
 ))
 
 

@@ -31,7 +31,7 @@ def messy_folder(tmp_path):
 def test_every_file_is_one_row_with_status_and_reason(messy_folder):
     c = gx.load_corpus(messy_folder, progress=False)
     r = c.reports.set_index("path")
-    assert sorted(r.index) == sorted(["good.txt", "zz_copy_of_good.txt", "empty.txt", "binary.bin",
+    assert sorted(r.index) == sorted(["good.txt", "empty.txt", "binary.bin",
                                       "not_a_report.txt", "gbk.txt", "truncated.txt"])
     assert r.loc["empty.txt", ["status", "reason"]].tolist() == ["failed", "empty_file"]
     assert r.loc["binary.bin", ["status", "reason"]].tolist() == ["failed", "undecodable"]
@@ -39,9 +39,11 @@ def test_every_file_is_one_row_with_status_and_reason(messy_folder):
     assert r.loc["good.txt", ["status", "reason"]].tolist() == ["ok", "complete"]
     assert r.loc["gbk.txt", "encoding"] == "gb18030" and r.loc["gbk.txt", "status"] == "ok"
     assert r.loc["truncated.txt", ["status", "reason"]].tolist() == ["partial", "truncated"]
-    assert r.loc["zz_copy_of_good.txt", "reason"] == "duplicate"
-    assert "good.txt" in r.loc["zz_copy_of_good.txt", "message"]
     assert r["message"].notna().all()
+    # the byte-identical copy is not a report of its own: a row of duplicates
+    d = c.duplicates
+    assert d[["path", "kept_path"]].values.tolist() == [["zz_copy_of_good.txt", "good.txt"]]
+    assert d["report_id"].tolist() == [r.loc["good.txt", "report_id"]]
 
 
 def test_duplicates_counted_once(messy_folder):
@@ -49,6 +51,46 @@ def test_duplicates_counted_once(messy_folder):
     good = c.reports.set_index("path").loc["good.txt", "report_id"]
     # good.txt, its copy and gbk.txt hold the same report; the copy's tables are not repeated
     assert (c.applications["report_id"] == good).sum() == 25 * 7
+    # one row per report: joining a table to reports never repeats its rows
+    assert c.reports["report_id"].is_unique
+    assert len(c.applications.merge(c.reports, on="report_id")) == len(c.applications)
+    assert "duplicates: 1" in repr(c)
+
+
+def test_kept_copy_is_the_first_path_and_its_manifest_row(tmp_path):
+    shutil.copy(SEED, tmp_path / "b.txt")
+    shutil.copy(SEED, tmp_path / "a.txt")
+    shutil.copy(SEED, tmp_path / "c.txt")
+    (tmp_path / "manifest.csv").write_text("file,agency,year\na.txt,甲,2022\nb.txt,乙,2021\n",
+                                           encoding="utf-8")
+    c = gx.load_corpus(tmp_path, progress=False)
+    assert c.reports["path"].tolist() == ["a.txt"]
+    assert c.reports["agency_manifest"].tolist() == ["甲"]
+    d = c.duplicates
+    assert d["path"].tolist() == ["b.txt", "c.txt"] and set(d["kept_path"]) == {"a.txt"}
+    assert d["agency_manifest"].tolist()[0] == "乙" and pd.isna(d["agency_manifest"].iloc[1])
+    # the kept copy's tables: its manifest check says 甲, not 乙
+    man = c.checks[c.checks["check"] == "manifest"]
+    assert man["detail"].str.contains("甲").any() and not man["detail"].str.contains("乙").any()
+    assert c.report("b.txt").path == "b.txt"  # a duplicate's path still reads its file
+
+
+def test_a_copy_that_failed_is_not_the_kept_one(tmp_path, monkeypatch):
+    shutil.copy(SEED, tmp_path / "a.txt")
+    shutil.copy(SEED, tmp_path / "b.txt")
+    from gxbg_kit import parallel
+
+    real = parallel.parse_file
+
+    def first_times_out(path, *args):
+        if Path(path).name == "a.txt":
+            raise parallel._Timeout()
+        return real(path, *args)
+
+    monkeypatch.setattr(parallel, "parse_file", first_times_out)
+    c = gx.load_corpus(tmp_path, jobs=1, progress=False, timeout=5)
+    assert c.reports[["path", "status"]].values.tolist() == [["b.txt", "ok"]]
+    assert c.duplicates["path"].tolist() == ["a.txt"] and len(c.applications) > 0
 
 
 def test_truncated_report_keeps_what_it_has_and_rest_is_na(messy_folder):
@@ -108,7 +150,7 @@ def test_list_of_paths_and_reprs():
 def test_too_large_file_is_reported_not_read(tmp_path):
     f = tmp_path / "big.txt"
     shutil.copy(SEED, f)
-    c = gx.load_corpus(tmp_path, progress=False, max_bytes=100)
+    c = gx.load_corpus(tmp_path, progress=False, max_bytes=100, allow_empty=True)
     r = c.reports.iloc[0]
     assert (r["status"], r["reason"]) == ("failed", "too_large") and "100" in r["message"]
 
@@ -126,7 +168,7 @@ def test_parser_bug_becomes_a_row_not_a_crash(tmp_path, monkeypatch):
         return real(lines)
 
     monkeypatch.setattr(rmod, "recognise_reviews", boom)
-    c = gx.load_corpus(tmp_path, progress=False)
+    c = gx.load_corpus(tmp_path, progress=False, allow_empty=True)
     r = c.reports.set_index("path")
     assert r.loc["a.txt", "reason"] == "parse_error" and "injected failure" in r.loc["a.txt", "message"]
 
@@ -173,7 +215,8 @@ def test_docx_uncompressed_limit_and_pdf_page_limit_are_user_settings(tmp_path):
     shutil.copy(fixtures / "pdf" / "003_lo.pdf", tmp_path / "b.pdf")
     c = gx.load_corpus(tmp_path, progress=False)
     assert set(c.reports["status"]) == {"ok"}
-    c = gx.load_corpus(tmp_path, progress=False, max_uncompressed=1000, max_pages=1)
+    c = gx.load_corpus(tmp_path, progress=False, max_uncompressed=1000, max_pages=1,
+                       allow_empty=True)
     r = c.reports.set_index("path")
     assert r.loc["a.docx", "reason"] == "corrupt_archive"
     assert r.loc["b.pdf", "reason"] == "too_large"

@@ -163,14 +163,45 @@ def test_cache_rerun_after_files_removed_equals_a_fresh_load(tmp_path):
     assert len(gx.load_corpus(folder, cache=True, jobs=1, progress=False).reports) == 8
 
 
-def test_duplicate_added_after_caching_is_marked(tmp_path):
+def test_duplicate_added_after_caching_is_listed(tmp_path):
     folder = make_folder(tmp_path, copies=1)
     gx.load_corpus(folder, cache=True, jobs=1, progress=False)
     shutil.copy(folder / "000_a6689a29e53ae8de_0.txt", folder / "zz_again.txt")
     c = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
     r = c.reports.set_index("path")
-    assert r.loc["zz_again.txt", "reason"] == "duplicate"
+    assert "zz_again.txt" not in r.index and c.reports["report_id"].is_unique
+    assert c.duplicates[["path", "kept_path"]].values.tolist() == [
+        ["zz_again.txt", "000_a6689a29e53ae8de_0.txt"]]
     assert r.loc["000_a6689a29e53ae8de_0.txt", "reason"] == "cells_missing"
+    assert_same(frames(gx.load_corpus(folder, jobs=1, progress=False)), frames(c))
+
+
+def test_copy_added_before_a_cached_file_becomes_the_kept_one(tmp_path):
+    # the new copy sorts first: it is the reports row, and its tables (its own
+    # manifest check) replace the cached copy's, as in a fresh load
+    folder = make_folder(tmp_path, copies=1)
+    (folder / "manifest.csv").write_text("file,agency\n000_a6689a29e53ae8de_0.txt,乙\n"
+                                         "0.first.txt,甲\n", encoding="utf-8")
+    gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    shutil.copy(folder / "000_a6689a29e53ae8de_0.txt", folder / "0.first.txt")
+    c = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
+    assert c.duplicates[["path", "kept_path"]].values.tolist() == [
+        ["000_a6689a29e53ae8de_0.txt", "0.first.txt"]]
+    fresh = gx.load_corpus(folder, jobs=1, progress=False)
+    assert_same(frames(fresh), frames(c))
+    again = gx.load_corpus(folder, cache=True, jobs=1, progress=False)  # all from the cache
+    assert_same(frames(fresh), frames(again))
+
+
+def test_copies_across_worker_chunks_keep_one_row(tmp_path):
+    folder = make_folder(tmp_path, copies=2)
+    for k in range(3):
+        shutil.copy(folder / "002_323c267c87cacc94_0.txt", folder / f"zz_{k}.txt")
+    local = gx.load_corpus(folder, jobs=1, progress=False)
+    pooled = gx.load_corpus(folder, jobs=2, progress=False)
+    assert_same(frames(local), frames(pooled))
+    assert len(pooled.reports) == 10 and len(pooled.duplicates) == 3
+    assert set(pooled.duplicates["kept_path"]) == {"002_323c267c87cacc94_0.txt"}
 
 
 def test_dask_engine_on_a_local_cluster_gives_the_same_frames(tmp_path):

@@ -90,12 +90,14 @@ def test_limit_rows_are_not_cached_and_limits_are_keyed(tmp_path):
     folder = tmp_path / "r"
     folder.mkdir()
     shutil.copy(SEED, folder / "a.txt")
-    small = gx.load_corpus(folder, jobs=1, progress=False, cache=True, max_bytes=100)
+    small = gx.load_corpus(folder, jobs=1, progress=False, cache=True, max_bytes=100,
+                           allow_empty=True)
     assert small.reports["reason"].tolist() == ["too_large"]
     normal = gx.load_corpus(folder, jobs=1, progress=False, cache=True)
     assert normal.reports["status"].tolist() == ["ok"]  # not the cached too_large
     # a cached result is not served past a lower limit
-    again = gx.load_corpus(folder, jobs=1, progress=False, cache=True, max_bytes=100)
+    again = gx.load_corpus(folder, jobs=1, progress=False, cache=True, max_bytes=100,
+                           allow_empty=True)
     assert again.reports["reason"].tolist() == ["too_large"]
 
 
@@ -106,7 +108,7 @@ def test_page_and_archive_limits_are_part_of_the_cache_key(tmp_path):
     ok = gx.load_corpus(tmp_path, jobs=1, progress=False, cache=True)
     assert set(ok.reports["status"]) == {"ok"}
     low = gx.load_corpus(tmp_path, jobs=1, progress=False, cache=True, max_uncompressed=1000,
-                         max_pages=1)
+                         max_pages=1, allow_empty=True)
     r = low.reports.set_index("path")
     assert r.loc["a.docx", "reason"] == "corrupt_archive" and r.loc["b.pdf", "reason"] == "too_large"
     assert set(gx.load_corpus(tmp_path, jobs=1, progress=False, cache=True).reports["status"]) == {"ok"}
@@ -122,7 +124,7 @@ def test_timed_out_and_parse_error_rows_are_not_cached(tmp_path, monkeypatch):
         raise parallel._Timeout()  # what SIGALRM raises: no wall clock needed
 
     monkeypatch.setattr(parallel, "parse_file", slow)
-    first = gx.load_corpus(folder, jobs=1, progress=False, cache=True, timeout=5)
+    first = gx.load_corpus(folder, jobs=1, progress=False, cache=True, timeout=5, allow_empty=True)
     assert first.reports["reason"].tolist() == ["timed_out"]
     monkeypatch.setattr(parallel, "parse_file", real)
     second = gx.load_corpus(folder, jobs=1, progress=False, cache=True, timeout=5)
@@ -312,9 +314,11 @@ def test_special_entries_of_a_folder_each_get_a_row_with_a_reason(tmp_path):
     (folder / "sub" / "up").symlink_to("..")
     c = gx.load_corpus(folder, jobs=1, progress=False)
     r = c.reports.set_index("path")
-    assert sorted(r.index) == sorted(["good.txt", "pipe.txt", "loop.txt", "dangling.txt",
-                                      "null.txt", "out.txt", "outdir", "sub/in.txt", "sub/up"])
-    assert r.loc["good.txt", "status"] == "ok" and r.loc["sub/in.txt", "reason"] == "duplicate"
+    assert sorted([*r.index, *c.duplicates["path"]]) == sorted(
+        ["good.txt", "pipe.txt", "loop.txt", "dangling.txt", "null.txt", "out.txt", "outdir",
+         "sub/in.txt", "sub/up"])
+    assert r.loc["good.txt", "status"] == "ok" and "sub/in.txt" not in r.index
+    assert c.duplicates.set_index("path").loc["sub/in.txt", "kept_path"] == "good.txt"
     expect = {"pipe.txt": ("read_error", "FIFO"), "loop.txt": ("read_error", "loop"),
               "dangling.txt": ("read_error", "dangling"),
               "null.txt": ("link_not_followed", "outside the folder"),
@@ -327,9 +331,10 @@ def test_special_entries_of_a_folder_each_get_a_row_with_a_reason(tmp_path):
 
     followed = gx.load_corpus(folder, jobs=1, progress=False, follow_links=True)
     f = followed.reports.set_index("path")
-    assert f.loc["out.txt", "status"] == "ok" and f.loc["outdir/elsewhere.txt", "reason"] == "duplicate"
+    assert f.loc["out.txt", "status"] == "ok" and "outdir/elsewhere.txt" in set(followed.duplicates["path"])
     assert f.loc["null.txt", "reason"] == "read_error" and "character device" in f.loc["null.txt", "message"]
-    assert "outdir" not in f.index and len(f) == len(r)
+    assert "outdir" not in f.index
+    assert len(f) + len(followed.duplicates) == len(r) + len(c.duplicates)
 
 
 def test_read_report_on_a_fifo_or_a_too_large_file_reads_nothing(tmp_path):

@@ -556,9 +556,10 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
     _quiet()
     try:
         import pdfplumber
-    except ImportError as e:  # pragma: no cover
-        raise ReadError("unsupported_format",
-                        "reading PDF needs pdfplumber and camelot-py: pip install 'gxbg_kit[pdf]'") from e
+    except ImportError as e:  # the optional extra is not installed
+        raise ReadError("missing_dependency",
+                        f"reading a PDF needs the optional extra 'pdf' (pdfplumber, camelot-py, "
+                        f"playa-pdf), which is not installed ({e}): pip install 'gxbg_kit[pdf]'") from e
     if not data or not data.strip():
         raise ReadError("empty_file", "the file has no bytes")
     if b"%PDF" not in data[:1024]:
