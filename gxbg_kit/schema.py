@@ -484,7 +484,8 @@ def _table(t: Table) -> Table:
 
 
 REPORTS = _table(Table(
-    "reports", "报告", "one row per input file: metadata, status and why",
+    "reports", "报告", "one row per report (distinct bytes; other copies are in duplicates) and per "
+    "file that could not be read: metadata, status and why",
     (
         REPORT_ID,
         _c("path", "string", "文件路径", "path of the file, relative to the corpus folder"),
