@@ -142,7 +142,7 @@ _STRONG = (r"(?:下一步|下步|下一阶段|下阶段|今后|下一年度?|新
 _WEAK = (r"(?:我们|我[局委办厅部县区市镇乡院会司处署站所校]|本(?:局|单位|部门|机关))"
          r"(?:将|要|会|拟)")
 _STRONG_RE = re.compile(_START + r"(?P<m>" + _ENUM_PREFIX + _STRONG + ")")
-_WEAK_RE = re.compile(r"(?:^|(?<=\n))[ \t]*(?P<m>" + _ENUM_PREFIX + _WEAK + ")")
+_WEAK_RE = re.compile(r"(?:^|(?<=\n))[ \t]*+(?P<m>" + _ENUM_PREFIX + _WEAK + ")")
 _COMMIT_RE = re.compile(_START + r"(?P<m>(?:" + _STRONG + "|" + _WEAK + "))")
 _PROBLEM_SUBHEAD = re.compile(
     r"^[ \t]*+" + _ENUM_PREFIX + r"(?:存在的?(?:主要)?问题|主要问题|问题)[ \t]*[:：]?[ \t]*$", re.M)
