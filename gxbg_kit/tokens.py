@@ -144,16 +144,11 @@ def text_tokens(text: str, line: int, col=None, hard: bool = False, out: list[To
     return out
 
 
-def _cell_tokens(cell: str, line: int, col, out: list[Token]) -> None:
-    """A cell whose boundaries the layout printed: a value, or label text (which may
-    still have numbers glued to it, as PDF-to-Markdown tools leave them)."""
-    for kind, text, hard, gaps in _cell_kinds(cell) if len(cell) < 200 else _cell_kinds.__wrapped__(cell):
-        out.append(Token(kind, text, line, col, hard, gaps))
-
-
 @lru_cache(maxsize=65536)
 def _cell_kinds(cell: str) -> tuple[tuple[str, str, bool, bool], ...]:
-    """The tokens of a printed cell, without their place (cells repeat across reports)."""
+    """The tokens of a cell whose boundaries the layout printed, (kind, text, hard, gaps),
+    without their place (cells repeat across reports): a value, or label text (which
+    may still have numbers glued to it, as PDF-to-Markdown tools leave them)."""
     if is_value(cell) or looks_like_value(cell):
         return (("value", cell, True, False),)
     return tuple((t.kind, t.text, t.hard, t.gaps) for t in text_tokens(cell, 0, None, True))
@@ -266,12 +261,16 @@ def _line_shape(raw: str, borders: bool) -> tuple[tuple[str, str, int | None, bo
             # worth a token per cell: a hostile line of a million tabs)
             return (("prose", f"a line of {len(cells)} cells", None, True, False),)
         if cells is not None:
+            shape = []
             for col, c in enumerate(cells):
-                if c:
-                    _cell_tokens(c, 0, col, out)
+                if not c:
+                    shape.append(("blank", "", col, True, False))
+                elif len(c) < 200:
+                    shape += [(k, text, col, hard, gaps) for k, text, hard, gaps in _cell_kinds(c)]
                 else:
-                    out.append(Token("blank", "", 0, col, True))
-            return tuple((t.kind, t.text, t.col, t.hard, t.gaps) for t in out)
+                    shape += [(k, text, col, hard, gaps)
+                              for k, text, hard, gaps in _cell_kinds.__wrapped__(c)]
+            return tuple(shape)
     if not raw.strip():
         if raw.strip("\r\n") and "\f" not in raw:
             return (("blank", "", None, True, False),)  # white space only: a blank cell
