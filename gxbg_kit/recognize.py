@@ -179,8 +179,8 @@ def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None,
     (label-area cells, trailing borders); when they may be dropped from either end
     in more than one way, the column in which the table's complete rows start their
     values decides (``starts``: column -> rows, or a function giving it), else on its
-    label's line the blanks before the values are the label area, else ``cells`` holds only the cells on
-    which every way agrees.
+    label's line the blanks before the values are the label area, else ``cells``
+    holds only the cells on which every way agrees.
     Fewer tokens: a row of printed cells with visible blanks is cut short (the tail
     is NA); where a blank leaves no token (space runs, glued text) the missing
     cells cannot be located and the row is NA, unless glued digits may be cut."""
