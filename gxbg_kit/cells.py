@@ -33,7 +33,9 @@ from functools import lru_cache
 NIL_NONE = {"无"}  # explicit "none" → 0
 NIL_NA = {"-", "--", "—", "——", "–", "/", "／", "－", "N/A", "n/a", "NA", "/ ", "\\"}
 _GARBLED = re.compile(r"^(?:\?|？|\ufffd|□|■|\(cid:\d+\)|\s)+$")
-_UNIT = r"\s*(?P<unit>万元|元|件|条|个|项|篇|次|家|笔)?$"
+#: units a cell may print after its number (money units first); tokens.py reads the same list
+UNITS = ("万元", "元", "件", "条", "个", "项", "篇", "次", "家", "笔")
+_UNIT = r"\s*(?P<unit>" + "|".join(UNITS) + ")?$"
 # a number as read: ASCII digits (full-width ones are folded to them first), commas only
 # between groups of three after a first group of 1-3 digits
 _NUMBER = re.compile(

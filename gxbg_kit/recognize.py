@@ -205,10 +205,9 @@ def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None,
             # label area (merged label columns), then trailing cells are padding
             ways = ways[-1:]
         if len(ways) > 1:
-            texts = [[t.text for t in w] for w in ways]
-            cells = [c[0] if all(x == c[0] for x in c) else None for c in zip(*texts)]
-            return cells, ("blank cells at both ends of the row; cells that depend on which "
-                           "are padding left NA") if len(set(map(tuple, texts))) > 1 else None, None
+            texts = [tuple(t.text for t in w) for w in ways]
+            return agreed(texts, n), ("blank cells at both ends of the row; cells that depend on which "
+                           "are padding left NA") if len(set(texts)) > 1 else None, None
         if ways:
             toks = ways[0]
         else:
@@ -349,11 +348,8 @@ def _pieces_of(tokens):
 
 
 def _holds(cells, parts, total) -> bool:
-    a = [_count_value(cells[j]) for _, j in parts]
-    b = [_count_value(cells[j]) for _, j in total]
-    if any(x is None for x in a) or any(x is None for x in b):
-        return True
-    return abs(sum(a) - sum(b)) < 1e-9
+    return _splits.balanced([_count_value(cells[j]) for _, j in parts],
+                            [_count_value(cells[j]) for _, j in total])
 
 
 def _label(key) -> str:

@@ -51,8 +51,12 @@ class Piece:
     prefix: str = ""
 
 
-def is_digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()
+def balanced(parts: list, total: list) -> bool:
+    """Do ``parts`` and ``total`` (numbers) sum to the same? True when a number is
+    missing: an unknown cell neither confirms nor breaks a sum."""
+    if any(x is None for x in parts) or any(x is None for x in total):
+        return True
+    return abs(sum(parts) - sum(total)) < 1e-9
 
 
 _GLUED = re.compile(r"([增减]?) ?(\d+)(万元|元)?")
@@ -205,11 +209,7 @@ def decide(unknowns: list[Unknown], known: dict, equations: list, value) -> Deci
         parts, total, rows_in = eq
         if not rows_in <= assign.keys():
             return True
-        a = [num(k) for k in parts]
-        b = [num(k) for k in total]
-        if any(x is None for x in a) or any(x is None for x in b):
-            return True
-        return abs(sum(a) - sum(b)) < 1e-9
+        return balanced([num(k) for k in parts], [num(k) for k in total])
 
     by_row = {k: [eq for eq in eqs if k in eq[2]] for k in rows}
 

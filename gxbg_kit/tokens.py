@@ -28,7 +28,7 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cells import is_value, leading_borders, split_line
+from .cells import UNITS, is_value, leading_borders, split_line
 
 
 class Token(NamedTuple):
@@ -44,7 +44,7 @@ MAX_LABEL = 60  # longer text is narrative, not a table label
 MAX_LINE_CELLS = 256  # a template row has at most 15 cells (plus padding)
 _new = tuple.__new__  # builds a Token from a tuple without NamedTuple's argument handling
 
-_UNITS = "万元|元|件|条|个|项|篇|次|家|笔"
+_UNITS = "|".join(UNITS)
 # a number as printed in a cell: optional 增/减 sign, digits (with , or .), an optional unit
 _NUM = re.compile(r"(?:[增减][ ]?)?\d[\d,]*(?:\.\d+)?(?:[ ]?(?:" + _UNITS + r"))?")
 # where a label piece starts inside a run of label text: (一) / 一、 / 1. / 第二十条
@@ -209,7 +209,7 @@ def _space_line_tokens(line: str, i: int, out: list[Token]) -> None:
                     out.append(Token("value", w, i, None, False, True))
                 if ordinal:
                     buf.append(ordinal)
-            elif w in _UNITS.split("|") and out and out[-1].kind == "value" and not buf:
+            elif w in UNITS and out and out[-1].kind == "value" and not buf:
                 last = out.pop()
                 out.append(last._replace(text=last.text + w))
             else:
