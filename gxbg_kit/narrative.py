@@ -133,14 +133,51 @@ _MARKER_RES = {k: re.compile(v) for k, v in _MARKERS.items()}
 _BARE_SHI = re.compile(r"(?<![^\n。；;：:])[ \t]*(?P<m>是)(?=[^\s，,。；;、是的])")
 
 _ENUM_PREFIX = rf"(?:[（(][{_CN}\d]{{1,3}}[）)]|[{_CN}]{{1,3}}[、.．]|\d{{1,2}}[.．、])?[ \t]*+"
-_STRONG = (r"(?:下一步|下步|下一阶段|下阶段|今后|下一年度?|新的一年|接下来|"
-           r"改进措施|整改措施|改进方向|改进情况|改进计划|工作打算|工作计划|"
-           r"针对(?:上述|以上|这些|存在的|此类|前述|该|这一?)|为此|对此|"
-           r"在(?:今后|下一步|新的一年)|(?:\d{4}年|明年)[，,]?[ \t]*(?:我们|我[^\s，,。]{1,3}?)(?:将|要)|"
-           # a purpose clause first: 为规范我局信息公开工作，下阶段我局将…
-           r"为[^。；;，,：:\n]{1,20}[，,][ \t]*(?:下一步|下步|下一阶段|下阶段|今后|接下来))")
-_WEAK = (r"(?:我们|我[局委办厅部县区市镇乡院会司处署站所校]|本(?:局|单位|部门|机关))"
-         r"(?:将|要|会|拟)")
+MEASURE_RULES = ("next_step", "subheading", "subject", "commit", "opener", "action_adverb",
+                 "action_verb", "deficit")
+
+
+def _data_file(name: str):
+    return importlib.resources.files("gxbg_kit").joinpath("data", name)
+
+
+def load_measure_rules(path: str | Path | None = None) -> pd.DataFrame:
+    """The wording rules that tell measures from problems, one row per variant.
+
+    Columns: ``rule`` (one of :data:`MEASURE_RULES`), ``pattern`` (a regular
+    expression fragment; ``<rule>`` stands for the alternation of that rule's
+    patterns), ``example`` (text the pattern must match at its start) and ``source``
+    (where the variant was seen). None loads ``gxbg_kit/data/measure_rules.csv``.
+    The rules are read once when the module is imported; see ``docs/themes.md``.
+    """
+    if path is None:
+        with _data_file("measure_rules.csv").open("r", encoding="utf-8") as f:
+            df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    else:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    unknown = sorted(set(df["rule"]) - set(MEASURE_RULES))
+    if unknown:
+        raise ValueError(f"measure rules: unknown rule(s) {unknown}")
+    return df
+
+
+def measure_patterns(rules: pd.DataFrame | None = None) -> dict[str, str]:
+    """Each rule's alternation ``(?:a|b|…)`` with ``<rule>`` references expanded."""
+    rules = load_measure_rules() if rules is None else rules
+    out: dict[str, str] = {}
+    for rule in MEASURE_RULES:   # a rule refers only to rules listed before it
+        pats = rules.loc[rules["rule"] == rule, "pattern"]
+        alt = "(?:" + "|".join(pats) + ")"
+        out[rule] = re.sub(r"<(\w+)>", lambda m: out[m.group(1)] if m.group(1) in out else m.group(0),
+                           alt)
+    return out
+
+
+_RULES = measure_patterns()
+# where the measures part starts, at a sentence start (下一步, 改进措施, 针对上述问题 …)
+_STRONG = _RULES["opener"]
+# who commits and how (我局将), only at a paragraph start
+_WEAK = _RULES["subject"] + _RULES["commit"]
 _STRONG_RE = re.compile(_START + r"(?P<m>" + _ENUM_PREFIX + _STRONG + ")")
 _WEAK_RE = re.compile(r"(?:^|(?<=\n))[ \t]*+(?P<m>" + _ENUM_PREFIX + _WEAK + ")")
 _COMMIT_RE = re.compile(_START + r"(?P<m>(?:" + _STRONG + "|" + _WEAK + "))")
@@ -151,17 +188,11 @@ _PROBLEM_SUBHEAD_INLINE = re.compile(
     _START + _ENUM_PREFIX + r"(?:存在的?(?:主要)?问题|主要问题)[ \t]*[。.:：][ \t]*(?=\S)")
 # a measures sub-heading at the start of the measures part: （二）改进措施。…
 _MEASURE_SUBHEAD = re.compile(
-    r"^[ \t]*+" + _ENUM_PREFIX + r"(?:改进措施|整改措施|改进方向|改进情况|改进计划|工作打算|工作计划)"
-    r"[ \t]*[。.:：]?\s*(?=\S)")
+    r"^[ \t]*+" + _ENUM_PREFIX + _RULES["subheading"] + r"[ \t]*[。.:：]?\s*(?=\S)")
 
 # item headings: how a list that mixes problems and measures is told apart
-_DEFICIT = (r"不够|不足|不强|不高|不及时|不到位|不全面|不规范|不完善|不健全|不平衡|不深入|不明显|"
-            r"不严|不准|不畅|不紧|有待|欠缺|缺乏|缺少|较少|较弱|较低|偏少|偏低|单一|滞后|薄弱|"
-            r"尚未|仍需|还需|亟需|亟待|问题|差距|短板|不理想|未能|没有")
-_MEASURE_VERB = (r"(?:进一步|持续|继续|切实|着力|全面|不断|大力)?"
-                 r"(?:加强|加快|加大|完善|提高|提升|推进|推动|强化|健全|深化|拓展|拓宽|丰富|规范|"
-                 r"做好|做实|落实|建立|优化|创新|抓好|注重|坚持|严格|扩大|增强|夯实|狠抓|"
-                 r"构建|打造|统一|以.{1,8}为)")
+_DEFICIT = _RULES["deficit"]
+_MEASURE_VERB = _RULES["action_adverb"] + "?" + _RULES["action_verb"]
 _GENERIC_ADMISSION = re.compile(
     r"(?:存在|有)[^。]*?(?:差距|不足|问题|短板|薄弱环节|不足之处)(?:[和与及](?:差距|不足|问题|短板))?"
     r"[，,]?(?:主要(?:表现|体现)[为在]?|具体(?:表现|体现)[为在]?|主要有|如下)?[:：]?$")
@@ -199,7 +230,9 @@ def _markers(text: str) -> list[_Marker]:
 def _chain(markers: list[_Marker], text: str, a: int, b: int) -> list[_Marker]:
     """The top-level enumeration inside text[a:b]: markers numbered 1, 2, 3 …
 
-    For each marker type the longest run 1, 2, 3 … (in text order) is built; the
+    For each marker type the longest run 1, 2, 3 … (in text order) is built (a
+    number printed twice with no other marker of the type between, 三是…三是, is
+    the next item: pingtan_czj_2019); the
     run that starts first wins (runs of two or more before single markers). A
     一是-list whose first marker was lost (``是…。二是…``) gets the bare 是.
     """
@@ -212,9 +245,17 @@ def _chain(markers: list[_Marker], text: str, a: int, b: int) -> list[_Marker]:
             bare = _BARE_SHI.search(text, a, two.start) if two else None
             if bare:
                 chain.append(_Marker(bare.start("m"), bare.end("m"), "shi", 1))
+        skipped = False   # a marker of this type passed over since the chain's last one
         for m in ms:
-            if m.num == len(chain) + 1 and (not chain or m.start > chain[-1].start):
+            if chain and m.start <= chain[-1].start:
+                continue
+            # a number printed twice in a row (一是…二是…三是…三是…) is the next item
+            if (not chain and m.num == 1) or (chain and m.num == chain[-1].num + 1) or \
+                    (chain and m.num == chain[-1].num and not skipped):
                 chain.append(m)
+                skipped = False
+            elif chain:
+                skipped = True
         if chain:
             chains.append(chain)
     if not chains:
@@ -375,10 +416,6 @@ CODEBOOK_COLUMNS = ["theme", "label_zh", "label_en", "description", "patterns", 
                     "counter_examples"]
 # clauses that say what is to be prevented (杜绝…不及时) are not problem statements
 _PREVENTION = re.compile(r"(?:杜绝|防止|避免|严防|防范|谨防|确保不|不得)[^,;。!?]*")
-
-
-def _data_file(name: str):
-    return importlib.resources.files("gxbg_kit").joinpath("data", name)
 
 
 def load_codebook(path: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
@@ -772,6 +809,98 @@ def theme_cooccurrence(problems: pd.DataFrame, level: str = "item", kind: str | 
         "theme_b": pd.Categorical.from_codes(b.ravel(), dtype=cat),
         "count": pd.array(c.ravel(), dtype="Int64"),
     })
+
+
+# --------------------------------------------------------------------------
+# Agreement with hand-labelled items
+# --------------------------------------------------------------------------
+TRUTH_COLUMNS = ["kind", "n", "start", "end", "themes"]
+
+
+def _bare(text) -> str:
+    """Text after NFKC with white space, punctuation and symbols removed (what item
+    matching and :func:`shingles` compare)."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return "".join(c for c in unicodedata.normalize("NFKC", text)
+                   if unicodedata.category(c)[0] not in "PSZC")
+
+
+def _theme_set(s) -> frozenset[str]:
+    return frozenset(t for t in s.split(";") if t) if isinstance(s, str) else frozenset()
+
+
+def compare_items(items: pd.DataFrame, truth: pd.DataFrame, key: str = "report") -> pd.DataFrame:
+    """Match the kit's items to hand-labelled ones, report by report.
+
+    ``truth``: one row per hand-labelled item with ``key``, kind, n, ``start`` and
+    ``end`` (text the item begins and ends with, as printed) and themes (``;``-joined,
+    problems only); e.g. ``tests/truth/narrative_items.csv``. ``items``: a problems
+    frame with ``key`` (kind, n, text, themes). Texts are compared bare (NFKC, no
+    white space or punctuation). In text order, each hand-labelled item is matched to
+    the first unmatched item of the same report whose text contains its start and
+    ends with its end (a lead-in before the start is tolerated, text after the end
+    is not: an item that swallows the next one matches only the next).
+
+    Returns one row per hand-labelled item and one per unmatched kit item (``kind``
+    NA): key, kind, n, themes, found_kind, found_n, found_themes, ``found``,
+    ``kind_ok`` (found with the same kind) and ``themes_ok`` (same theme set; NA
+    unless a found problem).
+    """
+    rows = []
+    for rep, want in truth.groupby(key, sort=True):
+        got = items[items[key] == rep].sort_values(["kind", "n"], kind="stable")
+        got = [(r.kind, r.n, _bare(r.text), getattr(r, "themes", pd.NA))
+               for r in got.itertuples(index=False)]
+        used: set[int] = set()
+        for t in want.itertuples(index=False):
+            a, b = _bare(t.start), _bare(t.end)
+            j = next((j for j, g in enumerate(got) if j not in used and a in g[2] and g[2].endswith(b)),
+                     None)
+            hit = got[j] if j is not None else (pd.NA, pd.NA, "", pd.NA)
+            if j is not None:
+                used.add(j)
+            themes_ok = _theme_set(t.themes) == _theme_set(hit[3]) \
+                if j is not None and t.kind == "problem" else pd.NA
+            rows.append((rep, t.kind, t.n, t.themes, hit[0], hit[1], hit[3], j is not None,
+                         hit[0] == t.kind if j is not None else pd.NA, themes_ok))
+        rows += [(rep, pd.NA, pd.NA, pd.NA, g[0], g[1], g[3], False, pd.NA, pd.NA)
+                 for j, g in enumerate(got) if j not in used]
+    out = pd.DataFrame(rows, columns=[key, "kind", "n", "themes", "found_kind", "found_n",
+                                      "found_themes", "found", "kind_ok", "themes_ok"])
+    return out.astype({"n": "Int64", "found_n": "Int64", "themes": "string", "found_themes": "string",
+                       "found": "boolean", "kind_ok": "boolean", "themes_ok": "boolean",
+                       "kind": "string", "found_kind": "string"})
+
+
+def agreement(comparison: pd.DataFrame, by=None) -> pd.DataFrame:
+    """Agreement figures of a :func:`compare_items` frame, per group of ``by``.
+
+    ``items``: hand-labelled items; ``found``: matched by a kit item; ``kind_ok``:
+    matched with the right kind (the problem/measure split right); ``extra``: kit
+    items that match no hand-labelled item; ``problems``: hand-labelled problems
+    found; ``themes_ok``: of those, how many got exactly the hand-labelled theme set;
+    ``theme_precision`` / ``theme_recall``: over (item, theme) pairs of the found
+    problems, the share of the kit's themes that the hand labels have, and of the
+    hand-labelled themes that the kit gives.
+    """
+    g = _cols(by)
+    df = comparison.assign(_all="all") if not g else comparison
+    rows = []
+    for k, d in df.groupby(g or ["_all"], sort=True, dropna=False):
+        truth = d[d["kind"].notna()]
+        probs = truth[truth["found"] & (truth["kind"] == "problem")]
+        pairs = [(_theme_set(a), _theme_set(b)) for a, b in zip(probs["themes"], probs["found_themes"])]
+        tp = sum(len(a & b) for a, b in pairs)
+        given, wanted = sum(len(b) for _, b in pairs), sum(len(a) for a, _ in pairs)
+        rows.append((*(k if isinstance(k, tuple) else (k,)), len(truth), int(truth["found"].sum()), int(truth["kind_ok"].fillna(False).sum()),
+                     int(d["kind"].isna().sum()), len(probs), int(probs["themes_ok"].sum()),
+                     tp / given if given else np.nan, tp / wanted if wanted else np.nan))
+    out = pd.DataFrame(rows, columns=(g or ["_all"]) + ["items", "found", "kind_ok", "extra", "problems",
+                                                          "themes_ok", "theme_precision", "theme_recall"])
+    return out.drop(columns="_all", errors="ignore").astype(
+        {c: "Int64" for c in ("items", "found", "kind_ok", "extra", "problems", "themes_ok")}
+        | {"theme_precision": "Float64", "theme_recall": "Float64"})
 
 
 # --------------------------------------------------------------------------
