@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 _TITLE = re.compile(r"(政府信息公开|政务公开|信息公开).{0,8}(年度报告|年报)")
 _YEAR = re.compile(r"(20[0-4]\d|199\d)\s*年")
@@ -90,3 +92,79 @@ def agency_level(agency: str | None) -> str | None:
     if re.search(r"省", name):
         return "province"
     return None
+
+
+# --------------------------------------------------------------------------
+# agency_key: one organ across years
+# --------------------------------------------------------------------------
+
+#: the levels below a city, whose names are qualified with the manifest's city
+_BELOW_CITY = frozenset({"county", "township"})
+_CITY_SUFFIX = re.compile(r"(?:市|州|盟|地区)$")
+
+
+@cache
+def _name_rules() -> tuple[tuple[re.Pattern, str], ...]:
+    """The rewriting rules of ``data/agency_names.csv``, in order."""
+    from .sections import _csv
+
+    return tuple((re.compile(r["pattern"]), r["replacement"]) for r in _csv("agency_names.csv"))
+
+
+def _plain(text) -> str:
+    """NFKC (full-width letters, digits and brackets as half-width), no white space;
+    "" for None or NA."""
+    if not isinstance(text, str):
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def normalise_agency(name: str | None) -> str | None:
+    """An agency's name in one spelling: NFKC (full-width letters, digits and brackets
+    as half-width), no white space, then every rule of ``data/agency_names.csv`` in
+    turn (a bracketed alias, the year and the report's title words, punctuation,
+    管理委员会 → 管委会, 海坛片区管理局 → 海坛片区, 洪泽区政府 → 洪泽区人民政府 …).
+    None (or NA) when nothing is left."""
+    out = _plain(name)
+    for pattern, replacement in _name_rules():
+        out = pattern.sub(replacement, out)
+    return out or None
+
+
+def agency_key(agency: str | None, *, province: str | None = None, city: str | None = None,
+               county: str | None = None, level: str | None = None) -> str | None:
+    """A key that is the same for one organ in every year: its normalised name
+    (:func:`normalise_agency`) written from the city down, with the places the
+    manifest gives (``province``, ``city``, ``county``) and the agency's ``level``.
+
+    - A city written without its suffix gets it (淮安洪泽区… → 淮安市洪泽区…).
+    - A leading province is dropped when the city follows it, or when the agency
+      is below the city (江苏省淮安市洪泽区人民政府 → 淮安市洪泽区人民政府).
+    - Below the city (level county or township) a name that does not start with
+      the city gets it in front, and a township's name the county too
+      (洪泽区人民政府 with city 淮安市 → 淮安市洪泽区人民政府), so two 西湖区 of
+      two cities never share a key and a name printed with or without its city is
+      one key.
+
+    None when there is no agency: a key is never made up from the place alone.
+    A manifest's ``agency_key`` column overrides this (see ``Report``)."""
+    name = normalise_agency(agency)
+    if name is None:
+        return None
+    province, city, county = (_plain(p) for p in (province, city, county))
+    below = level in _BELOW_CITY
+    if province and name.startswith(province) and (below or (city and name[len(province):]
+                                                                 .startswith(city))):
+        name = name[len(province):]
+    if city:
+        stem = _CITY_SUFFIX.sub("", city)
+        if len(stem) >= 2 and stem != city and name.startswith(stem) and not name.startswith(city):
+            name = city + name[len(stem):]
+    if below:
+        prefix = ""
+        for place in (city, county if level == "township" else None):
+            if place:
+                name = name.removeprefix(place)
+                prefix += place
+        name = prefix + name
+    return name

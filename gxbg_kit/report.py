@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import checks as _checks
 from .errors import ReadError
-from .metadata import Meta, agency_level, read_meta
+from .metadata import Meta, agency_key, agency_level, read_meta
 from .read import (
     DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED, Document, format_from_suffix, read_bytes, to_document,
 )
@@ -276,7 +276,11 @@ class Report:
             "source_format": (doc.source_format if doc
                               else format_from_suffix(self.path) or "unknown"),
             "encoding": doc.encoding if doc else None, "sha256": self.sha256,
-            "size_bytes": self.size_bytes, "agency": self.agency, "year": self.year,
+            "size_bytes": self.size_bytes, "agency": self.agency,
+            "agency_key": _none(m.get("agency_key")) or agency_key(
+                self.agency, province=_none(m.get("province")), city=_none(m.get("city")),
+                county=_none(m.get("county")), level=level),
+            "year": self.year,
             "template": self.template if doc else "unknown", "status": status, "reason": reason,
             "message": message, "province": _none(m.get("province")), "city": _none(m.get("city")),
             "county": _none(m.get("county")), "region": region, "level": level,

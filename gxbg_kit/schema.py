@@ -496,6 +496,10 @@ REPORTS = _table(Table(
         _c("sha256", "string", "SHA-256", "hash of the file's bytes"),
         _c("size_bytes", "Int64", "文件大小", "size of the file", unit="bytes"),
         _c("agency", "string", "机关名称", "reporting agency: from the text, else from the manifest"),
+        _c("agency_key", "string", "机关标识", "one key for one organ in every year: the agency's "
+           "name normalised (data/agency_names.csv: no year or title words, 管理委员会 → 管委会, "
+           "片区管理局 → 片区, …) and written from the manifest's city down; the manifest's "
+           "agency_key where it gives one; NA when no agency is known"),
         _c("year", "Int64", "报告年度", "year the report covers: from the text, else the manifest"),
         _c("template", "category", "模板版本", "which national template the tables follow", TEMPLATES),
         _c("status", "category", "解析状态", "how far parsing got", STATUSES),
