@@ -1,4 +1,4 @@
-"""Command line: gxbg build data/reports --out build/tables."""
+"""Command line: gxbg build data/reports --out build/tables; gxbg notebooks --data DIR --out DIR."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +14,7 @@ examples:
   gxbg build data/reports --out build/tables    parse a folder, write Parquet and CSV
   gxbg build data/reports --strict              exit 3 if any file could not be read
   gxbg dictionary applications                  the columns of one table, as CSV
+  gxbg notebooks --data my/reports --out my/run the notebooks on another folder
 """
 
 BUILD_EPILOG = """\
@@ -21,6 +22,14 @@ exit status: 0 tables written; 1 nothing written (no such folder, or no file
 could be read); 2 wrong arguments; 3 with --strict, tables written but some
 files failed. Every file that is not ok (and every manifest row without a file)
 is listed in <out>/failures.csv.
+"""
+
+NOTEBOOKS_EPILOG = """\
+Each notebook is copied to <out> with its parameters cell set (DATA, LANG, FIGURES,
+TABLES) and executed there with papermill; figures go to <out>/figures and tables to
+<out>/tables. The committed notebooks, figures/ and build/ are never written.
+exit status: 0 every notebook ran; 1 a folder is wrong or some notebook failed (its
+copy in <out> shows the traceback); 2 wrong arguments.
 """
 
 #: what ``gxbg dictionary`` can print besides the tables: see schema.dictionary
@@ -70,7 +79,27 @@ def _parser() -> argparse.ArgumentParser:
                        "or that of one table, or a list of codes.")
     d.add_argument("table", nargs="?", default=None, choices=names, metavar="TABLE",
                    help="one of: " + ", ".join(names) + " (default: every table)")
+    _notebooks_parser(sub)
     return parser
+
+
+def _notebooks_parser(sub) -> None:
+    n = sub.add_parser("notebooks", help="run the notebooks on another folder of reports",
+                       description="Execute copies of the curated notebooks on another folder "
+                       "of reports, writing them with their figures and tables into an output "
+                       "folder.", epilog=NOTEBOOKS_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    n.add_argument("names", nargs="*", metavar="NOTEBOOK",
+                   help="notebooks to run: 03, 03_outcome_mixes or a path (default: all)")
+    n.add_argument("--data", required=True, help="folder of reports to read")
+    n.add_argument("--out", required=True, help="output folder: executed notebooks, "
+                   "figures/ and tables/")
+    n.add_argument("--lang", choices=["zh", "en"], default=None,
+                   help="chart labels (default: the notebook's, zh)")
+    n.add_argument("--notebooks", default=None, dest="source", metavar="DIR",
+                   help="folder of notebooks to copy (default: notebooks/ of this checkout)")
+    n.add_argument("--timeout", type=float, default=900, help="seconds one cell may run "
+                   "(default 900)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,12 +125,32 @@ def _main(argv: list[str] | None) -> int:
 
         dictionary(args.table).to_csv(sys.stdout, index=False)
         return 0
+    if args.command == "notebooks":
+        return _notebooks(args)
     return _build(args)
 
 
 def _fail(message: str) -> int:
     print(f"gxbg: error: {message}", file=sys.stderr)
     return 1
+
+
+def _notebooks(args) -> int:
+    from .notebooks import run_copies
+
+    try:
+        results = run_copies(args.data, args.out, lang=args.lang, names=args.names,
+                             source=args.source, timeout=args.timeout,
+                             echo=lambda line: print(line, flush=True))
+    except (FileNotFoundError, ValueError) as exc:
+        return _fail(str(exc))
+    failed = {name: error for name, error in results.items() if error}
+    for name, error in failed.items():
+        print(f"gxbg: error: {name}: {error}", file=sys.stderr)
+    out = Path(args.out)
+    print(f"{len(results) - len(failed)} of {len(results)} notebooks ran; notebooks in {out}, "
+          f"figures in {out / 'figures'}, tables in {out / 'tables'}")
+    return 1 if failed else 0
 
 
 def _build(args) -> int:

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from gxbg_kit.cli import main
 
@@ -31,3 +32,16 @@ def test_build_with_cache_and_partitioned_dataset(tmp_path, capsys):
     out = capsys.readouterr().out
     summary = [line for line in out.splitlines() if line.startswith(f"{N_FILES} reports: ok ")]
     assert len(summary) == 2 and summary[0] == summary[1] and ", failed 0" in summary[0]
+
+
+def test_notebooks_command_refuses_wrong_folders(tmp_path, capsys):
+    assert main(["notebooks", "--data", str(DATA.parent / "reportz"), "--out", str(tmp_path)]) == 1
+    assert "no such data folder" in capsys.readouterr().err
+    notebooks = DATA.parents[1] / "notebooks"
+    assert main(["notebooks", "--data", str(DATA), "--out", str(notebooks / "run")]) == 1
+    assert "is inside" in capsys.readouterr().err and not (notebooks / "run").exists()
+    assert main(["notebooks", "--data", str(DATA), "--out", str(tmp_path), "99"]) == 1
+    assert "no notebook '99'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["notebooks", "--data", str(DATA)])
+    assert exc.value.code == 2 and "--out" in capsys.readouterr().err
