@@ -14,7 +14,7 @@ examples:
   gxbg build data/reports --out build/tables    parse a folder, write Parquet and CSV
   gxbg build data/reports --strict              exit 3 if any file could not be read
   gxbg dictionary applications                  the columns of one table, as CSV
-  gxbg notebooks --data my/reports --out my/run the notebooks on another folder
+  gxbg notebooks --data mine/ --out run/        run the notebooks on another folder
 """
 
 BUILD_EPILOG = """\
@@ -84,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _notebooks_parser(sub) -> None:
+    from .notebooks import TIMEOUT
+
     n = sub.add_parser("notebooks", help="run the notebooks on another folder of reports",
                        description="Execute copies of the curated notebooks on another folder "
                        "of reports, writing them with their figures and tables into an output "
@@ -98,8 +100,8 @@ def _notebooks_parser(sub) -> None:
                    help="chart labels (default: the notebook's, zh)")
     n.add_argument("--notebooks", default=None, dest="source", metavar="DIR",
                    help="folder of notebooks to copy (default: notebooks/ of this checkout)")
-    n.add_argument("--timeout", type=float, default=900, help="seconds one cell may run "
-                   "(default 900)")
+    n.add_argument("--timeout", type=float, default=TIMEOUT,
+                   help=f"seconds one cell may run (default {TIMEOUT:g})")
 
 
 def main(argv: list[str] | None = None) -> int:
