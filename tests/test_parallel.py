@@ -91,13 +91,23 @@ def test_file_deaf_to_sigalrm_ends_its_worker_not_the_whole_chunk_wait(tmp_path,
     assert (r.drop(index="hang.txt")["status"] != "failed").all()
 
 
-def test_watchdog_is_armed_only_for_the_file_being_parsed():
+def test_watchdog_is_armed_only_for_the_file_being_parsed(monkeypatch):
     # armed once per half limit, cancelled when the chunk ends: nothing is left
     # to end the process afterwards
+    calls = []
+    fh = parallel.faulthandler
+    arm, cancel = fh.dump_traceback_later, fh.cancel_dump_traceback_later
+    monkeypatch.setattr(fh, "dump_traceback_later",
+                        lambda limit, **kw: (calls.append(("arm", limit)), arm(limit, **kw)))
+    monkeypatch.setattr(fh, "cancel_dump_traceback_later",
+                        lambda: (calls.append(("cancel", None)), cancel()))
     with parallel._watchdog(0.6) as beat:
         for _ in range(5):
             beat()
             time.sleep(0.1)  # 0.5 s in all: under the limit
+    # five beats over 0.5 s re-arm only once 0.3 s (half the limit) have passed
+    assert calls[0] == ("arm", 0.6) and calls[-1] == ("cancel", None)
+    assert 1 <= calls.count(("arm", 0.6)) <= 2 and len(calls) <= 3, calls
     time.sleep(0.8)  # had the watchdog outlived the chunk, it would have ended pytest
 
 

@@ -59,7 +59,7 @@ CHROME_LINES = st.sampled_from([
 GAPS = st.sampled_from(["", " ", "\t", "\u3000", "\xa0", "\r", "\u2003"])
 
 
-def _chrome_case(lines, final_break):
+def _assert_chrome_case(lines, final_break):
     text = "\n".join(gap + line for gap, line in lines) + ("\n" if final_break else "")
     assert strip_chrome(text) == _strip_chrome_line_by_line(text)
 
@@ -70,7 +70,7 @@ def test_chrome_probe_finds_every_chrome_line_and_only_whole_lines_go(lines, fin
     # which lines may be chrome is decided by looking only at the first character
     # of each line (a regex anchored on line breaks); the lines removed must be
     # exactly those a line-by-line match removes
-    _chrome_case(lines, final_break)
+    _assert_chrome_case(lines, final_break)
 
 
 @settings(max_examples=300, derandomize=True)
@@ -83,7 +83,7 @@ def test_chrome_probe_without_first_characters_is_exact_too(lines, final_break):
     sections._chrome_probes.cache_clear()
     try:
         assert "来源" in sections._chrome_probes()[1].pattern
-        _chrome_case(lines, final_break)
+        _assert_chrome_case(lines, final_break)
     finally:
         sections.first_chars = real
         sections._chrome_probes.cache_clear()
