@@ -101,9 +101,10 @@ def save_figure(fig, name: str, notebook: str | None = None, data=None,
                 dpi: int = SAVE_DPI) -> list[Path]:
     """Write ``fig`` as ``outdir/name.{png,svg,pdf}`` and record it in the manifest.
 
-    The files carry no creation date or other varying metadata; SVG ids come
-    from ``svg.hashsalt`` (set by :mod:`gxbg_kit.plot`), so saving the same
-    figure twice gives byte-identical SVG and PDF.  The manifest row for
+    The files carry no creation date or other varying metadata and are saved
+    under :func:`gxbg_kit.plot.style` (text as paths in SVG, TrueType fonts in
+    PDF, SVG ids from a fixed ``svg.hashsalt``), so saving the same figure
+    twice gives byte-identical SVG and PDF whatever the global rcParams.  The manifest row for
     ``name`` (figure, notebook, files, data_fingerprint) is added or replaced;
     rows stay sorted by figure name.  ``data`` is what fed the chart (see
     :func:`data_fingerprint`).  Returns the paths written.
@@ -115,10 +116,12 @@ def save_figure(fig, name: str, notebook: str | None = None, data=None,
         raise ValueError(f"unsupported formats {sorted(unknown)}; use {list(_METADATA)}")
     import matplotlib
 
+    from .plot import style
+
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     paths = []
-    with matplotlib.rc_context({"svg.hashsalt": f"gxbg_kit:{name}"}):
+    with matplotlib.rc_context({**style(), "svg.hashsalt": f"gxbg_kit:{name}"}):
         for fmt in formats:
             path = outdir / f"{name}.{fmt}"
             fig.savefig(path, format=fmt, dpi=dpi, metadata=dict(_METADATA[fmt]))

@@ -14,11 +14,24 @@ Language
     Agency names stay as printed (Chinese) in both languages.
 
 Font
-    Importing this module registers the CJK font shipped in
+    Importing this module changes no matplotlib setting.  Each chart is drawn
+    under :func:`style` (``matplotlib.rc_context``): the CJK font shipped in
     ``gxbg_kit/fonts/`` (a GB2312 subset of Noto Sans CJK SC, SIL Open Font
-    License) with matplotlib and puts it first in ``font.sans-serif``, so
-    Chinese renders on machines without Chinese system fonts; see
-    :func:`setup_fonts`.
+    License), registered with matplotlib's font manager on the first chart, so
+    Chinese renders on machines without Chinese system fonts.
+    :func:`setup_fonts` makes the font the global default for your own figures.
+
+Aggregation
+    Every chart of reports takes ``by=``: ``None`` (default) draws one bar or
+    row per report for at most :data:`MAX_REPORTS` reports and groups by year
+    above that; ``"report"`` forces the per-report view (small selections
+    only); ``"all"`` pools every report; any other value is a column of
+    ``reports`` (``"year"``, ``"level"``, ``"province"``, ``"template"``,
+    ``"agency_key"``, …), at most :data:`MAX_GROUPS` groups.  Grouped charts show
+    distributions across reports (strip plots with medians), pooled shares and
+    rates with Wilson 95 % intervals (:func:`wilson_interval`); each tick says
+    how many reports it stands for ("2021 (n=12)") and every title gives n.
+    Tick labels that would overlap are turned, shrunk or thinned.
 
 Determinism
     Fixed figure sizes and DPI, fixed ordering (the order of the analyse
@@ -30,13 +43,16 @@ Determinism
 Missing values
     A value that is NA gets no bar and a small grey "NA" mark where the bar
     would be (a 0 gets an empty bar and no mark); in heatmaps NA cells are
-    light grey.
+    light grey, explained by a swatch under the colour bar.
 """
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib
 import numpy as np
@@ -44,6 +60,7 @@ import pandas as pd
 from matplotlib import font_manager, ticker
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from . import analyse
 from .schema import (
@@ -54,8 +71,8 @@ from .schema import (
 )
 
 __all__ = [
-    "FONT_FILE", "FONT_FAMILY", "FIGSIZE", "DPI", "LABELS", "TEXT",
-    "setup_fonts", "set_language", "get_language", "label", "text", "labels_table",
+    "FONT_FILE", "FONT_FAMILY", "FIGSIZE", "DPI", "LABELS", "TEXT", "MAX_REPORTS", "MAX_GROUPS",
+    "style", "setup_fonts", "wilson_interval", "set_language", "get_language", "label", "text", "labels_table",
     "normative_documents", "enforcement_decisions", "fees", "disclosure_volumes",
     "requests_by_applicant", "outcome_mix", "grant_rate", "refusal_reasons", "backlog",
     "review_correction_rate", "theme_frequencies", "theme_cooccurrence", "top_keywords",
@@ -76,41 +93,76 @@ FIGSIZE = (8.0, 4.5)
 WIDE = (10.0, 5.0)
 SQUARE = (7.0, 6.0)
 DPI = 100
+#: per-report views (one bar or row per report) up to this many reports; above, charts aggregate
+MAX_REPORTS = 30
+#: at most this many groups per chart; the smallest ones beyond are pooled as "other"
+MAX_GROUPS = 20
+
+_SYSTEM_FALLBACK = [False]
 
 
-def setup_fonts(system_fallback: bool = False) -> str:
-    """Register the shipped CJK font with matplotlib and make it the default.
-
-    Idempotent. Sets ``font.family`` to the shipped font, then DejaVu Sans
-    (matplotlib's own font) for symbols the subset lacks. Installed system CJK
-    fonts are *not* used by default, so charts (and notebook outputs) are the
-    same on every machine; pass ``system_fallback=True`` to append the system
-    CJK fonts of ``_SYSTEM_CJK`` that are present, for characters outside GB2312.
-    Sets the rcParams that make SVG and PDF output deterministic and
-    self-contained: ``svg.hashsalt``, ``svg.fonttype = "path"``,
-    ``pdf.fonttype = 42``, ``ps.fonttype = 42``. Returns the font's family name.
-    """
+def _register_font() -> None:
+    """Add the shipped font to matplotlib's font manager (once; no rcParams changed)."""
     manager = font_manager.fontManager
     if not any(Path(f.fname) == FONT_FILE for f in manager.ttflist):
         if not FONT_FILE.exists():
             raise FileNotFoundError(f"{FONT_FILE} is missing: the package was installed without "
                                     "its fonts/ folder (run scripts/make_font_subset.py)")
         manager.addfont(str(FONT_FILE))
-    # regular-weight upright faces only: matplotlib logs a warning for others
-    names = {f.name for f in manager.ttflist
-             if f.weight in (400, "normal", "regular") and f.style == "normal"
-             and Path(f.fname).exists()}
-    rc = matplotlib.rcParams
-    system = [n for n in _SYSTEM_CJK if n in names] if system_fallback else []
+
+
+def style(system_fallback: bool | None = None) -> dict:
+    """The rcParams every chart is drawn with (and :func:`save_figure` saves with).
+
+    The shipped font first, then DejaVu Sans (matplotlib's own font) for symbols
+    the subset lacks, then, with ``system_fallback`` (default: as last given to
+    :func:`setup_fonts`), the installed system CJK fonts of ``_SYSTEM_CJK``; and
+    the settings that make SVG and PDF output deterministic and self-contained
+    (``svg.hashsalt``, ``svg.fonttype = "path"``, TrueType fonts in PDF/PS).
+    Registers the shipped font with matplotlib's font manager (which changes no
+    setting).  Use it as ``with matplotlib.rc_context(plot.style()): ...``.
+    """
+    _register_font()
+    if system_fallback is None:
+        system_fallback = _SYSTEM_FALLBACK[0]
+    system = []
+    if system_fallback:
+        names = {f.name for f in font_manager.fontManager.ttflist
+                 if f.weight in (400, "normal", "regular") and f.style == "normal"
+                 and Path(f.fname).exists()}  # other faces make matplotlib log warnings
+        system = [n for n in _SYSTEM_CJK if n in names]
     front = [FONT_FAMILY, "DejaVu Sans", *system]
-    rc["font.family"] = front
-    rc["font.sans-serif"] = front + [f for f in rc["font.sans-serif"] if f not in front]
-    rc["axes.unicode_minus"] = True  # the shipped font has U+2212
-    rc["svg.hashsalt"] = "gxbg_kit"
-    rc["svg.fonttype"] = "path"
-    rc["pdf.fonttype"] = 42
-    rc["ps.fonttype"] = 42
+    rest = [f for f in matplotlib.rcParamsDefault["font.sans-serif"] if f not in front]
+    return {"font.family": front, "font.sans-serif": front + rest,
+            "axes.unicode_minus": True,  # the shipped font has U+2212
+            "svg.hashsalt": "gxbg_kit", "svg.fonttype": "path",
+            "pdf.fonttype": 42, "ps.fonttype": 42}
+
+
+def setup_fonts(system_fallback: bool = False) -> str:
+    """Make the shipped CJK font matplotlib's default for *every* figure (global).
+
+    Charts of this module do not need it: each applies :func:`style` while it
+    is drawn, and importing the module changes no matplotlib setting.  Call it
+    to use the font in your own figures; it updates ``matplotlib.rcParams``
+    with :func:`style`.  Installed system CJK fonts are *not* used by default,
+    so charts (and notebook outputs) are the same on every machine; pass
+    ``system_fallback=True`` to append those present, for characters outside
+    GB2312 (charts drawn afterwards use them too).  Returns the font's family
+    name.
+    """
+    _SYSTEM_FALLBACK[0] = bool(system_fallback)
+    matplotlib.rcParams.update(style(system_fallback))
     return FONT_FAMILY
+
+
+def _styled(fn):
+    """Draw the chart under :func:`style` (fonts, deterministic output), restoring rcParams."""
+    @functools.wraps(fn)
+    def chart(*args, **kwargs):
+        with matplotlib.rc_context(style()):
+            return fn(*args, **kwargs)
+    return chart
 
 
 # --------------------------------------------------------------------------
@@ -304,6 +356,17 @@ TEXT: dict[str, dict[str, str]] = {
     "pooled": {"zh": "全部（合并）", "en": "All (pooled)"},
     "no_data": {"zh": "无数据", "en": "No data"},
     "cosine": {"zh": "相似度", "en": "Similarity"},
+    "all": {"zh": "全部报告", "en": "All reports"},
+    "unknown": {"zh": "未知", "en": "Unknown"},
+    "other_groups": {"zh": "其他", "en": "Other"},
+    "na_cell": {"zh": "无法计算（缺失）", "en": "Not computable (NA)"},
+    "reports": {"zh": "各报告", "en": "Reports"},
+    "pooled_ci": {"zh": "合并值（95% Wilson 区间）", "en": "Pooled (95% Wilson interval)"},
+    "median_iqr": {"zh": "中位数与四分位距", "en": "Median and interquartile range"},
+    "failed_share": {"zh": "未通过报告占比", "en": "Share of reports failing"},
+    "share_reports": {"zh": "提及该主题的报告占比", "en": "Share of reports raising the theme"},
+    "carried_forward_share": {"zh": "结转下年度占比：结转下年度／（本年新收＋上年结转）",
+                              "en": "Carried forward / (new + carried over)"},
 }
 
 
@@ -337,6 +400,8 @@ def labels_table() -> pd.DataFrame:
 _PALETTE = list(matplotlib.colormaps["tab10"].colors) + list(matplotlib.colormaps["Set2"].colors)
 _PALETTE_20 = list(matplotlib.colormaps["tab20"].colors) + list(matplotlib.colormaps["tab20b"].colors)
 _NA_COLOR = "0.6"
+_NA_CELL = "0.9"
+_Z95 = 1.959963984540054
 
 
 def _color(domain: str, code: str):
@@ -348,7 +413,6 @@ def _color(domain: str, code: str):
 
 
 def _figure(ax=None, figsize=FIGSIZE):
-    setup_fonts()
     if ax is not None:
         return ax.figure, ax
     fig, ax = plt.subplots(figsize=figsize, dpi=DPI)
@@ -359,18 +423,8 @@ def _short(s: str, n: int = 14) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _report_labels(df: pd.DataFrame) -> dict[str, str]:
-    """report_id -> "agency year" (agency shortened) or the first 8 digits of the id."""
-    out = {}
-    for row in df.drop_duplicates("report_id").itertuples(index=False):
-        rid = str(row.report_id)
-        agency = getattr(row, "agency", pd.NA)
-        year = getattr(row, "year", pd.NA)
-        parts = [_short(str(agency))] if not pd.isna(agency) else [rid[:8]]
-        if not pd.isna(year):
-            parts.append(str(year))
-        out[rid] = " ".join(parts)
-    return out
+def _known(v) -> bool:
+    return not (v is None or (not isinstance(v, str) and pd.isna(v)))
 
 
 def _ids(df: pd.DataFrame) -> list[str]:
@@ -380,6 +434,184 @@ def _ids(df: pd.DataFrame) -> list[str]:
 def _floats(values) -> np.ndarray:
     return pd.array(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
 
+
+def wilson_interval(k, n, z: float = _Z95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of the proportion ``k / n`` (95 % by default).
+
+    ``k`` and ``n`` are counts (scalars or arrays); the bounds are NaN where
+    either is NA or ``n`` is 0.  Unlike the normal approximation it stays inside
+    [0, 1] and is wide for small ``n`` (1 of 1 gives 0.21–1.00).
+    """
+    k, n = np.atleast_1d(_floats(np.atleast_1d(k))), np.atleast_1d(_floats(np.atleast_1d(n)))
+    ok = ~np.isnan(k) & ~np.isnan(n) & (np.nan_to_num(n) > 0)
+    nn = np.where(ok, n, 1.0)
+    p = np.where(ok, k, 0.0) / nn
+    denom = 1 + z ** 2 / nn
+    centre = (p + z ** 2 / (2 * nn)) / denom
+    half = z * np.sqrt(np.clip(p * (1 - p) / nn + z ** 2 / (4 * nn ** 2), 0, None)) / denom
+    return np.where(ok, centre - half, np.nan), np.where(ok, centre + half, np.nan)
+
+
+# -- reports: labels and groups ----------------------------------------------
+
+def _meta(df: pd.DataFrame, reports: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per report of ``df`` (in its order): the ``reports`` columns, else df's agency/year."""
+    ids = _ids(df)
+    if reports is not None and "report_id" in reports.columns:
+        meta = reports.drop_duplicates("report_id")
+    else:
+        meta = df[["report_id"] + [c for c in ("agency", "year") if c in df.columns]]
+        meta = meta.drop_duplicates("report_id")
+    meta = meta.set_index(meta["report_id"].astype(str)).drop(columns="report_id")
+    return meta.reindex(ids)
+
+
+def _stem(path: str) -> str:
+    name = re.split(r"[\\/]", path.strip())[-1]
+    return name.rsplit(".", 1)[0] if "." in name[1:] else name
+
+
+def _report_names(meta: pd.DataFrame) -> dict[str, str]:
+    """report_id -> a readable label, unique within the chart.
+
+    The agency as printed (shortened) and the year; without an agency the file
+    name's stem (from ``reports.path``), else the first 8 digits of the id.
+    Reports that would share a label get " (1)", " (2)", … in chart order.
+    """
+    names = {}
+    for rid, row in zip(meta.index, meta.to_dict("records")):
+        agency, path, year = row.get("agency"), row.get("path"), row.get("year")
+        if _known(agency) and str(agency).strip():
+            base = _short(str(agency).strip())
+        elif _known(path) and str(path).strip():
+            base = _short(_stem(str(path)), 20)
+        else:
+            base = rid[:8]
+        names[rid] = f"{base} {int(year)}" if _known(year) else base
+    counts, seen = Counter(names.values()), Counter()
+    for rid, name in names.items():
+        if counts[name] > 1:
+            seen[name] += 1
+            names[rid] = f"{name} ({seen[name]})"
+    return names
+
+
+_NA_KEY, _OTHER_KEY = "\0na", "\0other"
+_CODED_BY = ("level", "template", "status")
+
+
+class _Groups(NamedTuple):
+    """How a chart splits its reports: ``by`` is "report", "all" or a reports column."""
+
+    by: str
+    key: pd.Series            # report_id -> group key
+    names: dict[str, str]     # group key -> label (without n)
+    order: list[str]          # group keys in chart order
+
+    @property
+    def per_report(self) -> bool:
+        return self.by == "report"
+
+    def ticks(self, n: pd.Series | None = None) -> list[str]:
+        """Group labels, with "(n=…)" from ``n`` (group key -> reports) unless per report."""
+        if self.per_report or n is None:
+            return [self.names[k] for k in self.order]
+        return [f"{self.names[k]} (n={int(n.get(k, 0))})" for k in self.order]
+
+    def positions(self, ids) -> np.ndarray:
+        """The category position of each report of ``ids``."""
+        pos = pd.Series(np.arange(len(self.order)), index=self.order)
+        return pos.reindex(self.key.reindex(list(ids)).to_numpy()).to_numpy(dtype=float)
+
+    def count(self, mask: pd.Series) -> pd.Series:
+        """Reports per group where ``mask`` (indexed by report_id) is True."""
+        key = self.key[mask.reindex(self.key.index).fillna(False).astype(bool).to_numpy()]
+        return key.value_counts().reindex(self.order, fill_value=0)
+
+
+def _groups(df: pd.DataFrame, reports: pd.DataFrame | None, by: str | None,
+            lang: str) -> _Groups:
+    """Resolve ``by`` for the reports of ``df``.
+
+    None: one bar or row per report when there are at most :data:`MAX_REPORTS`,
+    else by year (when years are known), else all reports as one group.
+    "report": per report (a ValueError above MAX_REPORTS); "all": one group;
+    any other value: a column of ``reports`` (year, level, province, template,
+    agency_key, …).
+    """
+    meta = _meta(df, reports)
+    ids = list(meta.index)
+    if by is None:
+        has_year = "year" in meta.columns and meta["year"].notna().any()
+        by = "report" if len(ids) <= MAX_REPORTS else ("year" if has_year else "all")
+    if by == "report":
+        if len(ids) > MAX_REPORTS:
+            raise ValueError(f"by='report' draws one bar per report: {len(ids)} reports are more "
+                             f"than MAX_REPORTS={MAX_REPORTS}; pass by='year', 'level', 'province'"
+                             ", 'template', 'agency_key' or 'all', or select fewer reports")
+        return _Groups("report", pd.Series(ids, index=ids, dtype=object), _report_names(meta), ids)
+    if by == "all":
+        return _Groups("all", pd.Series("all", index=ids, dtype=object),
+                       {"all": text("all", lang)}, ["all"])
+    if by not in meta.columns:
+        hint = "" if reports is not None else " (pass reports=)"
+        raise ValueError(f"by={by!r} is not a column of reports{hint}; use None, 'report', 'all' "
+                         "or a column such as 'year', 'level', 'province', 'template', 'agency_key'")
+    return _column_groups(meta[by], by, lang)
+
+
+def _group_key(v) -> str:
+    if not _known(v) or str(v).strip() == "":
+        return _NA_KEY
+    if isinstance(v, (int, float, np.integer, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _column_groups(values: pd.Series, by: str, lang: str) -> _Groups:
+    """Groups from one reports column: sorted (numbers numerically, codes in code order, NA
+    last); beyond :data:`MAX_GROUPS` the smallest are pooled as "other"."""
+    codes = list(LABELS[by]) if by in _CODED_BY else None
+    key = values.map(_group_key).astype(object)
+
+    def order_key(k):
+        if k == _NA_KEY:
+            return (3, 0.0, "")
+        if codes is not None:
+            return (0, float(codes.index(k) if k in codes else len(codes)), k)
+        try:
+            return (1, float(k), k)
+        except ValueError:
+            return (2, 0.0, k)
+
+    order = sorted(set(key), key=order_key)
+    if len(order) > MAX_GROUPS:
+        size = key.value_counts()
+        keep = set(sorted(order, key=lambda k: (-size[k], order_key(k)))[:MAX_GROUPS - 1])
+        key = key.where(key.isin(keep), _OTHER_KEY)
+        order = [k for k in order if k in keep] + [_OTHER_KEY]
+    special = {_NA_KEY: text("unknown", lang), _OTHER_KEY: text("other_groups", lang)}
+    names = {k: special.get(k) or (label(by, k, lang) if codes is not None else k) for k in order}
+    return _Groups(by, key, names, order)
+
+
+def _pooled(parts: pd.DataFrame, den: pd.Series, groups: _Groups):
+    """Per group: the parts and ``den`` summed over its reports where all are known.
+
+    ``parts`` (report_id × parts) and ``den`` are indexed by report_id.  Returns
+    (shares: group × parts, NA where the summed den is 0 or no report is
+    complete; sums: group × parts; n: complete reports per group).
+    """
+    ok = parts.notna().all(axis=1) & den.reindex(parts.index).notna()
+    key = groups.key.reindex(parts.index)[ok.to_numpy()]
+    sums = parts[ok.to_numpy()].astype(float).groupby(key.to_numpy()).sum()
+    dsum = den.reindex(parts.index)[ok.to_numpy()].astype(float).groupby(key.to_numpy()).sum()
+    sums, dsum = sums.reindex(groups.order), dsum.reindex(groups.order)
+    shares = sums.div(dsum.where(dsum > 0), axis=0)
+    return shares, sums, groups.count(ok)
+
+
+# -- drawing ------------------------------------------------------------------
 
 def _mark_na(ax, positions, *, horizontal=False):
     """A small grey "NA" where a bar would start."""
@@ -405,6 +637,35 @@ def _bars(ax, x, heights, *, horizontal=False, bottom=None, **kw):
     return container
 
 
+def _interval(ax, x, p, lo, hi, **kw):
+    """Error bars from ``lo`` to ``hi`` around ``p`` where all three are known."""
+    x, p, lo, hi = (np.asarray(v, dtype=float) for v in (x, p, lo, hi))
+    ok = ~(np.isnan(p) | np.isnan(lo) | np.isnan(hi))
+    if ok.any():
+        yerr = np.vstack([p[ok] - lo[ok], hi[ok] - p[ok]]).clip(0)
+        ax.errorbar(x[ok], p[ok], yerr=yerr, **{"fmt": "none", "ecolor": "0.2",
+                                                "elinewidth": 1, "capsize": 2, **kw})
+
+
+def _strip(ax, pos, values, *, width=0.5, **kw):
+    """A strip plot (one scatter): values at ``pos`` with a fixed jitter of ±width/2."""
+    pos, values = np.asarray(pos, dtype=float), _floats(values)
+    ok = ~(np.isnan(pos) | np.isnan(values))
+    jitter = (np.random.default_rng(0).random(int(ok.sum())) - 0.5) * width
+    ax.scatter(pos[ok] + jitter, values[ok], **{"s": 9, "alpha": 0.45, "linewidths": 0, **kw})
+
+
+def _median_iqr(ax, pos, values, groups: _Groups, **kw):
+    """Median (marker) and interquartile range (bar) of ``values`` per group at ``pos``."""
+    v = pd.Series(_floats(values), index=groups.key.index)
+    q = v.groupby(groups.key.to_numpy()).quantile([0.25, 0.5, 0.75]).unstack()
+    q = q.reindex(groups.order)
+    if q.empty or q.shape[1] < 3:
+        return
+    _interval(ax, pos, q[0.5], q[0.25], q[0.75], **{"fmt": "_", "ms": 10, "mew": 2,
+                                                    "capsize": 0, "elinewidth": 2, **kw})
+
+
 def _grouped(ax, wide: pd.DataFrame, domain: str, lang: str, *, width=0.8):
     """Grouped bars: one group per row of ``wide``, one bar per column (a code)."""
     n = max(len(wide.columns), 1)
@@ -415,169 +676,6 @@ def _grouped(ax, wide: pd.DataFrame, domain: str, lang: str, *, width=0.8):
               label=label(domain, code, lang), color=_color(domain, code))
     return x
 
-
-def _set_categories(ax, x, labels, *, horizontal=False, rotate=True):
-    """Category ticks, and limits that keep a slot for every category (NA ones too)."""
-    n = len(labels)
-    if horizontal:
-        ax.set_yticks(x, labels)
-        ax.set_ylim(n - 0.5, -0.5)  # first category on top
-    else:
-        ax.set_xlim(-0.5, n - 0.5)
-        ax.set_xticks(x, labels, rotation=30 if rotate and len(labels) > 3 else 0,
-                      ha="right" if rotate and len(labels) > 3 else "center")
-
-
-def _empty(ax, lang):
-    ax.text(0.5, 0.5, text("no_data", lang), ha="center", va="center", transform=ax.transAxes,
-            color=_NA_COLOR)
-
-
-def _no_data(fig, ax, title, lang):
-    _empty(ax, lang)
-    return _finish(fig, ax, title, lang)
-
-
-def _finish(fig, ax, title, lang, legend=True):
-    ax.set_title(text(title, lang))
-    if legend and ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout()
-    return fig
-
-
-def _metric(df: pd.DataFrame, marker: str, fn, **kw) -> pd.DataFrame:
-    """``df`` itself when it already is the analyse output (has ``marker``), else fn(df)."""
-    return df if marker in df.columns else fn(df, **kw)
-
-
-def _heatmap(ax, mat: pd.DataFrame, row_labels, col_labels, *, cmap="Blues", vmin=None,
-             vmax=None, fmt="{:.0f}", colorbar_label=None, annotate=None):
-    values = np.ma.masked_invalid(mat.astype("Float64").to_numpy(dtype=float, na_value=np.nan))
-    cm = matplotlib.colormaps[cmap].with_extremes(bad="0.9")
-    im = ax.imshow(values, cmap=cm, vmin=vmin, vmax=vmax, aspect="auto",
-                   interpolation="nearest")
-    long_labels = any(len(str(c)) > 4 for c in col_labels)
-    ax.set_xticks(np.arange(values.shape[1]), col_labels, rotation=45 if long_labels else 0,
-                  ha="right" if long_labels else "center")
-    ax.set_yticks(np.arange(values.shape[0]), row_labels)
-    annotate = values.size <= 400 if annotate is None else annotate
-    if annotate:
-        for (i, j), v in np.ndenumerate(values.filled(np.nan)):
-            if not np.isnan(v):
-                r, g, b, _ = im.cmap(im.norm(v))
-                dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
-                        color="white" if dark else "black")
-    cbar = ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
-    if fmt == "{:.0f}":  # counts
-        cbar.locator = ticker.MaxNLocator(integer=True)
-        cbar.update_ticks()
-    elif fmt.endswith("%}"):
-        cbar.formatter = ticker.PercentFormatter(1.0)
-        cbar.update_ticks()
-    if colorbar_label:
-        cbar.set_label(colorbar_label)
-    return im
-
-
-# --------------------------------------------------------------------------
-# active disclosure
-# --------------------------------------------------------------------------
-
-def _active_wide(active, reports, item_measures: list[tuple[str, str]]) -> tuple[pd.DataFrame, dict]:
-    vol = analyse.active_volumes(active, reports=reports)
-    labels = _report_labels(vol) if len(vol) else {}
-    ids = _ids(vol)
-    cols = {}
-    for item, measure in item_measures:
-        sel = vol[(vol["item"] == item) & (vol["measure"] == measure)]
-        cols[(item, measure)] = sel.set_index(sel["report_id"].astype(str))["value"].reindex(ids)
-    wide = pd.DataFrame(cols, index=ids)
-    return wide, labels
-
-
-def _active_grouped(active, reports, pairs: list[tuple[str, str]], domain: str,
-                    codes: list[str], lang, ax, figsize):
-    """Grouped bars per report of the (item, measure) ``pairs``, labelled by ``codes``."""
-    fig, ax = _figure(ax, figsize)
-    wide, labels = _active_wide(active, reports, pairs)
-    wide.columns = codes
-    if wide.empty:
-        _empty(ax, lang)
-    else:
-        x = _grouped(ax, wide, domain, lang)
-        _set_categories(ax, x, [labels[r] for r in wide.index])
-    return fig, ax
-
-
-def normative_documents(active: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-                        lang: str | None = None, ax=None, figsize=FIGSIZE) -> Figure:
-    """规范性文件 per report: issued (制发), repealed (废止) and in force (现行有效).
-
-    Grouped bars, one group per report, in the order of
-    :func:`gxbg_kit.analyse.active_volumes`; the 2021-template measures.
-    """
-    lang = _check_lang(lang)
-    measures = ["issued", "repealed", "in_force"]
-    fig, ax = _active_grouped(active, reports, [("normative_documents", m) for m in measures],
-                              "measure", measures, lang, ax, figsize)
-    ax.set_ylabel(text("documents", lang))
-    return _finish(fig, ax, "normative_documents", lang)
-
-
-def enforcement_decisions(active: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-                          lang: str | None = None, ax=None, log: bool = True,
-                          figsize=FIGSIZE) -> Figure:
-    """行政许可, 行政处罚, 行政强制: decisions (处理决定数量) per report, log scale.
-
-    Grouped bars, one group per report; the y axis is logarithmic (``log``)
-    because the numbers span orders of magnitude; a 0 has no visible bar.
-    """
-    lang = _check_lang(lang)
-    items = ["licensing", "penalty", "coercion"]
-    fig, ax = _active_grouped(active, reports, [(i, "decisions") for i in items],
-                              "item", items, lang, ax, figsize)
-    if log:
-        ax.set_yscale("log")
-    ax.set_ylabel(text("decisions_log" if log else "count", lang))
-    return _finish(fig, ax, "enforcement_decisions", lang)
-
-
-def fees(active: pd.DataFrame, reports: pd.DataFrame | None = None, *, lang: str | None = None,
-         ax=None, figsize=FIGSIZE) -> Figure:
-    """行政事业性收费: fee amount (万元) per report, one bar each."""
-    lang = _check_lang(lang)
-    fig, ax = _figure(ax, figsize)
-    wide, labels = _active_wide(active, reports, [("fees", "fee_amount")])
-    if wide.empty:
-        _empty(ax, lang)
-    else:
-        x = np.arange(len(wide))
-        _bars(ax, x, wide.iloc[:, 0], width=0.6, color=_color("item", "fees"),
-              label=label("item", "fees", lang))
-        _set_categories(ax, x, [labels[r] for r in wide.index])
-    ax.set_ylabel(text("wan_yuan", lang))
-    return _finish(fig, ax, "fees", lang, legend=False)
-
-
-def disclosure_volumes(active: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-                       lang: str | None = None, figsize=(10.0, 11.0)) -> Figure:
-    """The three volume charts stacked: 规范性文件, enforcement decisions (log), fees."""
-    lang = _check_lang(lang)
-    setup_fonts()
-    fig, axes = plt.subplots(3, 1, figsize=figsize, dpi=DPI)
-    normative_documents(active, reports, lang=lang, ax=axes[0])
-    enforcement_decisions(active, reports, lang=lang, ax=axes[1])
-    fees(active, reports, lang=lang, ax=axes[2])
-    fig.suptitle(text("disclosure_volumes", lang))
-    fig.tight_layout()
-    return fig
-
-
-# --------------------------------------------------------------------------
-# requests
-# --------------------------------------------------------------------------
 
 def _stacked(ax, wide: pd.DataFrame, domain: str, lang: str, *, horizontal=False, width=0.7):
     """Stacked bars; a row with any NA part gets no bar and an "NA" mark."""
@@ -597,13 +695,311 @@ def _stacked(ax, wide: pd.DataFrame, domain: str, lang: str, *, horizontal=False
     return x
 
 
-def requests_by_applicant(applications: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-                          share: bool = False, lang: str | None = None, ax=None,
-                          figsize=FIGSIZE) -> Figure:
-    """New requests (本年新收) per report, stacked by applicant type.
+def _set_categories(ax, x, labels, *, horizontal=False, rotate=True):
+    """Category ticks, and limits that keep a slot for every category (NA ones too)."""
+    n = len(labels)
+    if horizontal:
+        ax.set_yticks(x, labels)
+        ax.set_ylim(n - 0.5, -0.5)  # first category on top
+    else:
+        turn = rotate and n > 3
+        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_xticks(x, labels, rotation=(90 if n > 12 else 30) if turn else 0,
+                      ha="right" if turn and n <= 12 else "center",
+                      rotation_mode="anchor" if turn and n <= 12 else "default")
 
-    Horizontal stacked bars of counts (or, with ``share=True``, of shares of
-    the printed 总计).  A report with any NA applicant cell has no bar.
+
+def _integer_ticks(axis) -> None:
+    """Count axes: ticks at whole numbers only."""
+    axis.set_major_locator(ticker.MaxNLocator(integer=True))
+
+
+def _empty(ax, lang):
+    ax.text(0.5, 0.5, text("no_data", lang), ha="center", va="center", transform=ax.transAxes,
+            color=_NA_COLOR)
+
+
+def _no_data(fig, ax, title, lang):
+    _empty(ax, lang)
+    return _finish(fig, ax, title, lang)
+
+
+def _title(key: str, lang: str, n: int | None) -> str:
+    if n is None:
+        return text(key, lang)
+    return f"{text(key, lang)}（n={n}）" if lang == "zh" else f"{text(key, lang)} (n={n})"
+
+
+def _finish(fig, ax, title, lang, legend=True, n: int | None = None):
+    """Title (with n, the reports behind the chart), legend, layout, readable tick labels."""
+    ax.set_title(_title(title, lang, n))
+    if legend and ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    _declutter(fig)
+    return fig
+
+
+def _overlapping(labels, renderer) -> bool:
+    """Whether two neighbouring tick labels' boxes overlap (by more than half a pixel)."""
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    return any(min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5
+               for a, b in zip(boxes, boxes[1:]))
+
+
+def _declutter(fig) -> None:
+    """Make overlapping category tick labels readable: turn x labels upright, shrink the
+    font (down to 6 pt), and only then label every k-th category."""
+    renderer = fig.canvas.get_renderer()
+    for _ in range(2):
+        changed = False
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                labels = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+                if len(labels) < 2 or not _overlapping(labels, renderer):
+                    continue
+                changed = True
+                if axis is ax.xaxis:
+                    for t in labels:
+                        t.set(rotation=90, ha="center", rotation_mode="default")
+                size = labels[0].get_fontsize()
+                while size > 6 and _overlapping(labels, renderer):
+                    size -= 1
+                    for t in labels:
+                        t.set_fontsize(size)
+                step = 1
+                while _overlapping([t for t in labels if t.get_visible()], renderer):
+                    step += 1
+                    for i, t in enumerate(labels):
+                        t.set_visible(i % step == 0)
+        if not changed:
+            return
+        fig.tight_layout()
+
+
+def _metric(df: pd.DataFrame, marker: str, fn, **kw) -> pd.DataFrame:
+    """``df`` itself when it already is the analyse output (has ``marker``), else fn(df)."""
+    return df if marker in df.columns else fn(df, **kw)
+
+
+def _na_legend(cbar, lang) -> None:
+    """A grey swatch under the colour bar: grey cells could not be computed."""
+    handle = Patch(facecolor=_NA_CELL, edgecolor="0.7", label=text("na_cell", lang))
+    cbar.ax.legend(handles=[handle], loc="upper right", bbox_to_anchor=(1.0, -0.03),
+                   frameon=False, fontsize=7, handlelength=1, handleheight=1, borderaxespad=0)
+
+
+def _heatmap(ax, mat: pd.DataFrame, row_labels, col_labels, *, cmap="Blues", vmin=None,
+             vmax=None, fmt="{:.0f}", colorbar_label=None, annotate=None, diagonal=False,
+             lang="zh"):
+    """A heat map; NA cells grey (with a legend); ``diagonal``: the diagonal is left out of the
+    colour scale and drawn white (annotated in black)."""
+    values = np.ma.masked_invalid(mat.astype("Float64").to_numpy(dtype=float, na_value=np.nan))
+    diag = np.zeros(values.shape, dtype=bool)
+    if diagonal:
+        np.fill_diagonal(diag, True)
+        off = values[~diag].compressed()
+        vmin = vmin if vmin is not None else (off.min() if off.size else None)
+        vmax = vmax if vmax is not None else (off.max() if off.size else None)
+        if vmin is not None and vmax is not None and vmax <= vmin:
+            vmax = vmin + 1
+    cm = matplotlib.colormaps[cmap].with_extremes(bad=_NA_CELL)
+    im = ax.imshow(values, cmap=cm, vmin=vmin, vmax=vmax, aspect="auto", interpolation="nearest")
+    if diagonal:
+        ax.imshow(np.where(diag[..., None], 1.0, np.zeros(4)), aspect="auto",
+                  interpolation="nearest")  # white diagonal over the colours, transparent elsewhere
+    long_labels = any(len(str(c)) > 4 for c in col_labels)
+    ax.set_xticks(np.arange(values.shape[1]), col_labels, rotation=45 if long_labels else 0,
+                  ha="right" if long_labels else "center",
+                  rotation_mode="anchor" if long_labels else "default")
+    ax.set_yticks(np.arange(values.shape[0]), row_labels)
+    if values.size <= 150 if annotate is None else annotate:
+        _annotate(ax, im, values, diag, fmt)
+    cbar = ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+    if fmt == "{:.0f}":  # counts
+        cbar.locator = ticker.MaxNLocator(integer=True)
+        cbar.update_ticks()
+    elif fmt.endswith("%}"):
+        cbar.formatter = ticker.PercentFormatter(1.0)
+        cbar.update_ticks()
+    if colorbar_label:
+        cbar.set_label(colorbar_label)
+    if (np.ma.getmaskarray(values) & ~diag).any():
+        _na_legend(cbar, lang)
+    return im
+
+
+def _annotate(ax, im, values, diag, fmt) -> None:
+    for (i, j), v in np.ndenumerate(values.filled(np.nan)):
+        if not np.isnan(v):
+            r, g, b, _ = im.cmap(im.norm(v))
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5 and not diag[i, j]
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
+                    color="white" if dark else "black")
+
+
+# --------------------------------------------------------------------------
+# active disclosure
+# --------------------------------------------------------------------------
+
+def _active_wide(active, reports, item_measures: list[tuple[str, str]]) -> pd.DataFrame:
+    """One row per report (analyse order), one column per (item, measure): the values."""
+    vol = analyse.active_volumes(active, reports=reports)
+    ids = _ids(vol)
+    vol = vol.assign(report_id=vol["report_id"].astype(str))
+    cols = {}
+    for item, measure in item_measures:
+        sel = vol[(vol["item"] == item) & (vol["measure"] == measure)]
+        cols[(item, measure)] = sel.set_index("report_id")["value"].reindex(ids)
+    return pd.DataFrame(cols, index=pd.Index(ids, name="report_id"))
+
+
+def _distributions(ax, wide: pd.DataFrame, groups: _Groups, domain: str, lang: str,
+                   *, width=0.8) -> pd.Series:
+    """Per group, per column (a code): a strip of the reports' values and their median and
+    interquartile range, side by side.  Returns the reports with any known value per group."""
+    m = max(len(wide.columns), 1)
+    w = width / m
+    base = groups.positions(wide.index)
+    x = np.arange(len(groups.order))
+    for i, code in enumerate(wide.columns):
+        shift = -width / 2 + w * (i + 0.5)
+        color = _color(domain, code)
+        _strip(ax, base + shift, wide[code], width=w * 0.8, color=color,
+               label=label(domain, code, lang))
+        _median_iqr(ax, x + shift, wide[code].reindex(groups.key.index), groups, color="black")
+    return groups.count(wide.notna().any(axis=1))
+
+
+def _active_chart(active, reports, pairs: list[tuple[str, str]], domain: str, codes: list[str],
+                  by, lang, ax, figsize):
+    """Grouped bars per report, or strips with medians per group, of the (item, measure)
+    ``pairs``, labelled by ``codes``.  Returns (fig, ax, groups or None, n reports)."""
+    fig, ax = _figure(ax, figsize)
+    wide = _active_wide(active, reports, pairs)
+    wide.columns = codes
+    if wide.empty:
+        _empty(ax, lang)
+        return fig, ax, None, 0
+    groups = _groups(wide.reset_index(), reports, by, lang)
+    n = int(wide.notna().any(axis=1).sum())
+    if groups.per_report:
+        x = _grouped(ax, wide, domain, lang) if len(codes) > 1 else np.arange(len(wide))
+        if len(codes) == 1:
+            _bars(ax, x, wide.iloc[:, 0], width=0.6, color=_color(domain, codes[0]),
+                  label=label(domain, codes[0], lang))
+        _set_categories(ax, x, groups.ticks())
+    else:
+        counts = _distributions(ax, wide, groups, domain, lang)
+        _set_categories(ax, np.arange(len(groups.order)), groups.ticks(counts))
+        ax.margins(y=0.05)
+    return fig, ax, groups, n
+
+
+@_styled
+def normative_documents(active: pd.DataFrame, reports: pd.DataFrame | None = None, *,
+                        by: str | None = None, lang: str | None = None, ax=None,
+                        figsize=FIGSIZE) -> Figure:
+    """规范性文件: issued (制发), repealed (废止) and in force (现行有效).
+
+    Per report (at most :data:`MAX_REPORTS`, ``by="report"``): grouped bars in
+    the order of :func:`gxbg_kit.analyse.active_volumes`.  Per group (``by`` a
+    reports column such as "year", "level", "province", "template",
+    "agency_key", or "all"; by default by year above MAX_REPORTS reports): a
+    strip of the reports' values per measure with their median and interquartile
+    range; tick labels give n, the reports with a value.  The title's n counts
+    the reports with any value.  The 2021-template measures.
+    """
+    lang = _check_lang(lang)
+    measures = ["issued", "repealed", "in_force"]
+    fig, ax, _, n = _active_chart(active, reports,
+                                  [("normative_documents", m) for m in measures],
+                                  "measure", measures, by, lang, ax, figsize)
+    _integer_ticks(ax.yaxis)
+    ax.set_ylabel(text("documents", lang))
+    return _finish(fig, ax, "normative_documents", lang, n=n)
+
+
+@_styled
+def enforcement_decisions(active: pd.DataFrame, reports: pd.DataFrame | None = None, *,
+                          by: str | None = None, lang: str | None = None, ax=None,
+                          log: bool = True, figsize=FIGSIZE) -> Figure:
+    """行政许可, 行政处罚, 行政强制: decisions (处理决定数量), log scale.
+
+    Per report: grouped bars (a 0 has no visible bar on the log axis).  Per
+    group (``by``, as :func:`normative_documents`): strips with median and
+    interquartile range on a symmetric log axis, so 0 is drawn.  ``log=False``
+    gives a linear axis.
+    """
+    lang = _check_lang(lang)
+    items = ["licensing", "penalty", "coercion"]
+    fig, ax, groups, n = _active_chart(active, reports, [(i, "decisions") for i in items],
+                                       "item", items, by, lang, ax, figsize)
+    if log and groups is not None:
+        if groups.per_report:
+            ax.set_yscale("log")
+        else:
+            ax.set_yscale("symlog", linthresh=1)
+    ax.set_ylabel(text("decisions_log" if log else "count", lang))
+    return _finish(fig, ax, "enforcement_decisions", lang, n=n)
+
+
+@_styled
+def fees(active: pd.DataFrame, reports: pd.DataFrame | None = None, *, by: str | None = None,
+         lang: str | None = None, ax=None, figsize=FIGSIZE) -> Figure:
+    """行政事业性收费: fee amount (万元); one bar per report, or a strip with median and
+    interquartile range per group (``by``, as :func:`normative_documents`)."""
+    lang = _check_lang(lang)
+    fig, ax, _, n = _active_chart(active, reports, [("fees", "fee_amount")], "item", ["fees"],
+                                  by, lang, ax, figsize)
+    ax.set_ylabel(text("wan_yuan", lang))
+    return _finish(fig, ax, "fees", lang, legend=False, n=n)
+
+
+@_styled
+def disclosure_volumes(active: pd.DataFrame, reports: pd.DataFrame | None = None, *,
+                       by: str | None = None, lang: str | None = None,
+                       figsize=(10.0, 11.0)) -> Figure:
+    """The three volume charts stacked: 规范性文件, enforcement decisions (log), fees."""
+    lang = _check_lang(lang)
+    fig, axes = plt.subplots(3, 1, figsize=figsize, dpi=DPI)
+    normative_documents(active, reports, by=by, lang=lang, ax=axes[0])
+    enforcement_decisions(active, reports, by=by, lang=lang, ax=axes[1])
+    fees(active, reports, by=by, lang=lang, ax=axes[2])
+    fig.suptitle(text("disclosure_volumes", lang))
+    fig.tight_layout()
+    _declutter(fig)
+    return fig
+
+# --------------------------------------------------------------------------
+# requests
+# --------------------------------------------------------------------------
+
+def _wide(df: pd.DataFrame, columns: str, values: str, codes) -> pd.DataFrame:
+    """report_id × codes of ``values`` (reports in the frame's order)."""
+    wide = df.pivot_table(index=df["report_id"].astype(str), columns=columns, values=values,
+                          aggfunc="first", observed=True, dropna=False)
+    return wide.reindex(index=_ids(df), columns=list(codes))
+
+
+def _per_report(df: pd.DataFrame, column: str) -> pd.Series:
+    """A per-report value of a long frame (first row of each report), indexed by report_id."""
+    first = df.drop_duplicates("report_id")
+    return pd.Series(_floats(first[column]), index=first["report_id"].astype(str).to_numpy())
+
+
+@_styled
+def requests_by_applicant(applications: pd.DataFrame, reports: pd.DataFrame | None = None, *,
+                          share: bool = False, by: str | None = None, lang: str | None = None,
+                          ax=None, figsize=FIGSIZE) -> Figure:
+    """New requests (本年新收) by applicant type.
+
+    Per report (at most :data:`MAX_REPORTS`): horizontal stacked bars of counts
+    (or, with ``share=True``, of shares of the printed 总计); a report with any
+    NA applicant cell has no bar.  Per group (``by``: "year", "level",
+    "province", "template", "agency_key", … or "all"; by default by year above
+    MAX_REPORTS reports): the counts summed (or pooled shares) over the group's
+    reports whose six applicant cells and 总计 are known, n of them on each tick.
     Accepts the applications table or the per-report output of
     :func:`gxbg_kit.analyse.requests_by_applicant`.
     """
@@ -612,167 +1008,303 @@ def requests_by_applicant(applications: pd.DataFrame, reports: pd.DataFrame | No
     df = _metric(applications, "share", analyse.requests_by_applicant, reports=reports)
     if df.empty:
         return _no_data(fig, ax, "requests_by_applicant", lang)
-    labels = _report_labels(df)
-    wide = df.pivot_table(index="report_id", columns="applicant",
-                          values="share" if share else "count", aggfunc="first",
-                          observed=True, dropna=False)
-    wide = wide.reindex(index=_ids(df), columns=APPLICANT_PARTS)
+    groups = _groups(df, reports, by, lang)
+    counts = _wide(df, "applicant", "count", APPLICANT_PARTS)
+    complete = counts.notna().all(axis=1) & _per_report(df, "total").reindex(counts.index).notna()
+    if groups.per_report:
+        wide = _wide(df, "applicant", "share" if share else "count", APPLICANT_PARTS)
+        ticks = groups.ticks()
+    else:
+        shares, sums, n = _pooled(counts, _per_report(df, "total"), groups)
+        wide, ticks = (shares if share else sums), groups.ticks(n)
     x = _stacked(ax, wide, "applicant", lang, horizontal=True)
-    _set_categories(ax, x, [labels[r] for r in wide.index], horizontal=True)
+    _set_categories(ax, x, ticks, horizontal=True)
     if share:
         ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0))
+    else:
+        _integer_ticks(ax.xaxis)
     ax.set_xlabel(text("share" if share else "requests", lang))
-    return _finish(fig, ax, "requests_by_applicant", lang)
+    return _finish(fig, ax, "requests_by_applicant", lang, n=int(complete.sum()))
 
 
+@_styled
 def outcome_mix(applications: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-                pooled: bool = True, lang: str | None = None, ax=None,
+                pooled: bool = True, by: str | None = None, lang: str | None = None, ax=None,
                 figsize=FIGSIZE) -> Figure:
-    """Share of each outcome of the requests processed, per report and pooled.
+    """Share of each outcome of the requests processed.
 
-    Stacked bars of :func:`gxbg_kit.analyse.outcome_shares` (outcome rows
-    as a whole): 予以公开, 部分公开, 不予公开, 无法提供, 不予处理, 其他处理 as
-    shares of 办理结果总计.  With ``pooled`` (and the applications table
-    given), a last bar shows the pooled shares.  A report with any NA share
-    has no bar.
+    Stacked bars of :func:`gxbg_kit.analyse.outcome_shares` (outcome rows as a
+    whole): 予以公开, 部分公开, 不予公开, 无法提供, 不予处理, 其他处理 as shares
+    of 办理结果总计.  Per report (at most :data:`MAX_REPORTS`): one bar each (a
+    report with any NA share has none) and, with ``pooled`` (and the
+    applications table given), a last bar of the pooled shares.  Per group
+    (``by``: "year", "level", "province", "template", "agency_key", … or "all";
+    by default by year above MAX_REPORTS reports): the shares pooled over the
+    group's reports whose six outcomes and 总计 are known, n of them on each
+    tick.  The title's n counts the reports with a complete mix.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
     is_metric = "share" in applications.columns
     per = applications if is_metric else analyse.outcome_shares(applications, reports=reports)
     per = per[per["reason"].isna()]
-    labels = _report_labels(per) if len(per) else {}
-    wide = per.pivot_table(index="report_id", columns="outcome", values="share", aggfunc="first",
-                           observed=True, dropna=False)
-    wide = wide.reindex(index=_ids(per), columns=OUTCOME_ROWS)
-    names = [labels[r] for r in wide.index]
-    if pooled and not is_metric:
-        pool = analyse.outcome_shares(applications, pooled=True)
-        pool = pool[pool["reason"].isna()].set_index("outcome")["share"]
-        wide.loc["__pooled__"] = pool.reindex(OUTCOME_ROWS).to_numpy()
-        names.append(text("pooled", lang))
-    if wide.empty:
+    if per.empty:
         return _no_data(fig, ax, "outcome_mix", lang)
+    groups = _groups(per, reports, by, lang)
+    counts = _wide(per, "outcome", "count", OUTCOME_ROWS)
+    shares, _, n = _pooled(counts, _per_report(per, "processed_total"), groups)
+    if groups.per_report:
+        wide = _wide(per, "outcome", "share", OUTCOME_ROWS)
+        names = groups.ticks()
+        if pooled and not is_metric:
+            pool = analyse.outcome_shares(applications, pooled=True)
+            pool = pool[pool["reason"].isna()].set_index("outcome")["share"]
+            wide.loc["__pooled__"] = pool.reindex(OUTCOME_ROWS).to_numpy()
+            names.append(text("pooled", lang))
+    else:
+        wide, names = shares, groups.ticks(n)
     x = _stacked(ax, wide, "row", lang)
     _set_categories(ax, x, names)
     ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0))
     ax.set_ylabel(text("share", lang))
-    return _finish(fig, ax, "outcome_mix", lang)
+    return _finish(fig, ax, "outcome_mix", lang, n=int(n.sum()))
 
 
+def _rate_chart(ax, ids, num, den, rate, groups: _Groups, lang: str, color) -> int:
+    """Rates with Wilson 95 % intervals.  Per report: bars with their interval.  Per group:
+    a strip of the reports' rates and the pooled rate (Σ num / Σ den over the reports where
+    both are known) with its interval; ticks give n.  Returns the reports with a rate."""
+    num, den = pd.Series(_floats(num), index=ids), pd.Series(_floats(den), index=ids)
+    rate = pd.Series(_floats(rate), index=ids)
+    if groups.per_report:
+        x = np.arange(len(ids))
+        _bars(ax, x, rate, width=0.6, color=color, label=text("rate", lang))
+        _interval(ax, x, rate, *wilson_interval(num, den))
+        _set_categories(ax, x, groups.ticks())
+        return int(rate.notna().sum())
+    _strip(ax, groups.positions(ids), rate, color=color, label=text("reports", lang))
+    known = num.notna() & den.notna()
+    key = groups.key.reindex(ids)[known.to_numpy()].to_numpy()
+    k = num[known].groupby(key).sum().reindex(groups.order)
+    n = den[known].groupby(key).sum().reindex(groups.order)
+    x = np.arange(len(groups.order))
+    p = (k / n.where(n > 0)).to_numpy(dtype=float)
+    _interval(ax, x, p, *wilson_interval(k, n), fmt="o", color="black", ecolor="black", ms=4,
+              capsize=3, label=text("pooled_ci", lang))
+    _set_categories(ax, x, groups.ticks(groups.count(rate.notna())))
+    return int(rate.notna().sum())
+
+
+@_styled
 def grant_rate(applications: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-               lang: str | None = None, ax=None, figsize=FIGSIZE) -> Figure:
-    """Grant rate per report: (予以公开 + 部分公开) / 办理结果总计, one bar each.
+               by: str | None = None, lang: str | None = None, ax=None,
+               figsize=FIGSIZE) -> Figure:
+    """Grant rate: (予以公开 + 部分公开) / 办理结果总计, with Wilson 95 % intervals.
 
-    Accepts the applications table or :func:`gxbg_kit.analyse.grant_rate`.
+    Per report (at most :data:`MAX_REPORTS`): one bar each with the interval of
+    its requests.  Per group (``by``: "year", "level", "province", "template",
+    "agency_key", … or "all"; by default by year above MAX_REPORTS reports): a
+    strip of the reports' rates and the pooled rate of the group (requests
+    summed) with its interval; n (reports with a rate) on each tick and in the
+    title.  Accepts the applications table or :func:`gxbg_kit.analyse.grant_rate`.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
     df = _metric(applications, "grant_rate", analyse.grant_rate, reports=reports)
     if df.empty:
-        _empty(ax, lang)
-    else:
-        x = np.arange(len(df))
-        _bars(ax, x, df["grant_rate"], width=0.6, color=_color("row", "granted"),
-              label=text("rate", lang))
-        _set_categories(ax, x, list(_report_labels(df).values()))
+        return _no_data(fig, ax, "grant_rate", lang)
+    groups = _groups(df, reports, by, lang)
+    n = _rate_chart(ax, _ids(df), df["granted"] + df["partly_granted"], df["processed_total"],
+                    df["grant_rate"], groups, lang, _color("row", "granted"))
     ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0))
     ax.set_ylim(0, 1)
     ax.set_ylabel(text("rate", lang))
-    return _finish(fig, ax, "grant_rate", lang, legend=False)
+    return _finish(fig, ax, "grant_rate", lang, legend=not groups.per_report, n=n)
 
 
+def _refusal_pooled_bars(ax, df: pd.DataFrame, lang: str) -> int:
+    """Horizontal bars of the pooled refusal-reason shares, coloured by outcome row."""
+    y = np.arange(len(df))
+    for row in analyse.REFUSAL_ROWS:
+        sel = (df["row"].astype(str) == row).to_numpy()
+        if sel.any():
+            _bars(ax, y[sel], df.loc[sel, "share"], horizontal=True, height=0.7,
+                  color=_color("row", row), label=label("row", row, lang))
+    _set_categories(ax, y, [label("reason", r, lang) for r in df["reason"].astype(str)],
+                    horizontal=True)
+    ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0))
+    ax.set_xlabel(text("share", lang))
+    return int(df["n_reports"].max()) if len(df) and df["n_reports"].notna().any() else 0
+
+
+@_styled
 def refusal_reasons(applications: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-                    pooled: bool = True, lang: str | None = None, ax=None,
-                    figsize=FIGSIZE) -> Figure:
-    """Mix of the reasons for 不予公开, 无法提供 and 不予处理.
+                    pooled: bool = True, by: str | None = None, lang: str | None = None,
+                    ax=None, figsize=FIGSIZE) -> Figure:
+    """Mix of the reasons for 不予公开, 无法提供 and 不予处理 (shares of all such refusals).
 
-    ``pooled=True``: horizontal bars, one per sub-reason in template order, of
-    the pooled share of all such refusals (:func:`gxbg_kit.analyse.refusal_reasons`
-    with ``pooled=True``), coloured by outcome row.  ``pooled=False``: one
-    horizontal bar per report, stacked by sub-reason (shares of the report's
-    refusals; a report with any NA sub-reason has no bar).  Accepts the
-    applications table or the matching analyse frame.
+    ``pooled=True`` and no ``by`` (or ``by="all"``): horizontal bars, one per
+    sub-reason in template order, of the pooled share
+    (:func:`gxbg_kit.analyse.refusal_reasons` with ``pooled=True``), coloured
+    by outcome row; n = reports pooled.  ``pooled=False`` with at most
+    :data:`MAX_REPORTS` reports (or ``by="report"``): one stacked bar per report
+    (a report with any NA sub-reason has no bar).  ``by`` a reports column
+    ("year", "level", "province", "template", "agency_key", …; also the default
+    of ``pooled=False`` above MAX_REPORTS): a heat map sub-reason × group of the
+    shares pooled over the group's reports whose sub-reasons are all known, n of
+    them on each tick.  Accepts the applications table or the matching analyse
+    frame.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
-    df = _metric(applications, "share", analyse.refusal_reasons, pooled=pooled, reports=reports)
+    if by == "all" or (pooled and by is None) or "report_id" not in applications.columns:
+        df = _metric(applications, "share", analyse.refusal_reasons, pooled=True)
+        if df.empty or df["share"].isna().all():
+            return _no_data(fig, ax, "refusal_reasons", lang)
+        n = _refusal_pooled_bars(ax, df, lang)
+        return _finish(fig, ax, "refusal_reasons", lang, n=n)
+    df = _metric(applications, "share", analyse.refusal_reasons, reports=reports)
     if df.empty:
         return _no_data(fig, ax, "refusal_reasons", lang)
-    codes = [r for row in analyse.REFUSAL_ROWS for r in REASONS_BY_ROW[row]]
-    if "report_id" in df.columns:
-        wide = df.pivot_table(index="report_id", columns="reason", values="share",
-                              aggfunc="first", observed=True, dropna=False)
-        wide = wide.reindex(index=_ids(df), columns=codes)
-        labels = _report_labels(df)
+    pairs = [(row, r) for row in analyse.REFUSAL_ROWS for r in REASONS_BY_ROW[row]]
+    df = df.assign(pair=df["row"].astype(str) + "/" + df["reason"].astype(str))
+    codes = [f"{row}/{r}" for row, r in pairs]
+    counts = _wide(df, "pair", "count", codes)
+    groups = _groups(df, reports, by, lang)
+    shares, _, n = _pooled(counts, _per_report(df, "refusals"), groups)
+    if groups.per_report:
+        wide = _wide(df, "pair", "share", codes)
+        wide.columns = [r for _, r in pairs]
         y = _stacked(ax, wide, "reason", lang, horizontal=True)
-        _set_categories(ax, y, [labels[r] for r in wide.index], horizontal=True)
-    else:
-        y = np.arange(len(df))
-        for row in analyse.REFUSAL_ROWS:
-            sel = (df["row"].astype(str) == row).to_numpy()
-            if sel.any():
-                _bars(ax, y[sel], df.loc[sel, "share"], horizontal=True, height=0.7,
-                      color=_color("row", row), label=label("row", row, lang))
-        _set_categories(ax, y, [label("reason", r, lang) for r in df["reason"].astype(str)],
-                        horizontal=True)
-    ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0))
-    ax.set_xlabel(text("share", lang))
-    return _finish(fig, ax, "refusal_reasons", lang)
+        _set_categories(ax, y, groups.ticks(), horizontal=True)
+        ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0))
+        ax.set_xlabel(text("share", lang))
+        return _finish(fig, ax, "refusal_reasons", lang, n=int(n.sum()))
+    _heatmap(ax, shares.T, [label("reason", r, lang) for _, r in pairs], groups.ticks(n),
+             cmap="Oranges", vmin=0, fmt="{:.0%}", colorbar_label=text("share", lang), lang=lang)
+    return _finish(fig, ax, "refusal_reasons", lang, legend=False, n=int(n.sum()))
 
 
+@_styled
 def backlog(applications: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-            lang: str | None = None, ax=None, figsize=FIGSIZE) -> Figure:
+            by: str | None = None, lang: str | None = None, ax=None,
+            figsize=FIGSIZE) -> Figure:
     """Requests carried over from last year (上年结转) and forward (结转下年度).
 
-    Grouped bars per report, from :func:`gxbg_kit.analyse.backlog`.
+    Per report (at most :data:`MAX_REPORTS`): grouped bars of the two counts,
+    from :func:`gxbg_kit.analyse.backlog`.  Per group (``by``: "year", "level",
+    "province", "template", "agency_key", … or "all"; by default by year above
+    MAX_REPORTS reports): the share of the year's workload carried forward,
+    结转下年度 / (本年新收 + 上年结转), as a strip of the reports' shares and the
+    pooled share with its Wilson 95 % interval; n on each tick.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
     df = _metric(applications, "carried_forward_share", analyse.backlog, reports=reports)
     if df.empty:
-        _empty(ax, lang)
-    else:
+        return _no_data(fig, ax, "backlog", lang)
+    groups = _groups(df, reports, by, lang)
+    if groups.per_report:
         wide = df.set_index(df["report_id"].astype(str))[["carried_over", "carried_forward"]]
         x = _grouped(ax, wide, "row", lang)
-        _set_categories(ax, x, list(_report_labels(df).values()))
-    ax.set_ylabel(text("requests", lang))
-    return _finish(fig, ax, "backlog", lang)
+        _set_categories(ax, x, groups.ticks())
+        _integer_ticks(ax.yaxis)
+        ax.set_ylabel(text("requests", lang))
+        n = int(wide.notna().any(axis=1).sum())
+        return _finish(fig, ax, "backlog", lang, n=n)
+    n = _rate_chart(ax, _ids(df), df["carried_forward"], df["received"] + df["carried_over"],
+                    df["carried_forward_share"], groups, lang, _color("row", "carried_forward"))
+    ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0))
+    ax.set_ylim(0, 1)
+    ax.set_ylabel(text("carried_forward_share", lang))
+    return _finish(fig, ax, "backlog", lang, n=n)
 
 
+def _correction_groups(ax, df: pd.DataFrame, groups: _Groups, lang: str) -> pd.Series:
+    """Pooled correction rate per group and proceeding with Wilson intervals, side by side.
+    Returns the reports per group with any decided case."""
+    procs = list(PROCEEDINGS)
+    x = np.arange(len(groups.order))
+    known = df["corrected"].notna() & df["decided"].notna()
+    sub = df[known.to_numpy()]
+    key = groups.key.reindex(sub["report_id"].astype(str)).to_numpy()
+    for i, p in enumerate(procs):
+        sel = (sub["proceeding"].astype(str) == p).to_numpy()
+        k = sub.loc[sel, "corrected"].astype(float).groupby(key[sel]).sum().reindex(groups.order)
+        n = sub.loc[sel, "decided"].astype(float).groupby(key[sel]).sum().reindex(groups.order)
+        shift = (i - (len(procs) - 1) / 2) * 0.25
+        _interval(ax, x + shift, (k / n.where(n > 0)).to_numpy(dtype=float),
+                  *wilson_interval(k, n), fmt="o", ms=5, capsize=3,
+                  color=_color("proceeding", p), ecolor=_color("proceeding", p),
+                  label=label("proceeding", p, lang))
+    decided = sub[sub["decided"].astype(float) > 0]
+    return groups.count(pd.Series(True, index=pd.unique(decided["report_id"].astype(str))))
+
+
+@_styled
 def review_correction_rate(reviews: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-                           pooled: bool = False, lang: str | None = None, ax=None,
-                           figsize=FIGSIZE) -> Figure:
-    """Correction rate 纠正 / (总计 − 尚未审结) of reviews and lawsuits.
+                           pooled: bool = False, by: str | None = None,
+                           lang: str | None = None, ax=None, figsize=FIGSIZE) -> Figure:
+    """Correction rate 纠正 / (总计 − 尚未审结) of reviews and lawsuits, Wilson 95 % intervals.
 
-    Per report: grouped bars, one per proceeding (行政复议, 行政诉讼 without
-    and after review).  ``pooled=True``: one bar per proceeding, pooled over
-    reports.  From :func:`gxbg_kit.analyse.review_correction_rate`.
+    Per report (at most :data:`MAX_REPORTS`): grouped bars, one per proceeding
+    (行政复议, 行政诉讼 without and after review), each with the interval of its
+    decided cases (a rate from one case spans 21–100 %).  ``pooled=True`` (or
+    ``by="all"``): one bar per proceeding, pooled over reports.  ``by`` a
+    reports column ("year", "level", "province", "template", "agency_key", …;
+    by default by year above MAX_REPORTS reports): the pooled rate per group and
+    proceeding with its interval; n (reports with a decided case) on each tick.
+    From :func:`gxbg_kit.analyse.review_correction_rate`.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
-    df = _metric(reviews, "correction_rate", analyse.review_correction_rate,
-                 pooled=pooled, reports=reports)
+    df = _metric(reviews, "correction_rate", analyse.review_correction_rate, reports=reports)
     procs = list(PROCEEDINGS)
     if df.empty:
-        _empty(ax, lang)
-    elif "report_id" not in df.columns:  # pooled
-        rate = df.set_index(df["proceeding"].astype(str))["correction_rate"].reindex(procs)
-        x = np.arange(len(procs))
-        for i, p in enumerate(procs):
-            _bars(ax, x[i:i + 1], rate.iloc[i:i + 1], width=0.6, color=_color("proceeding", p),
-                  label=label("proceeding", p, lang))
-        _set_categories(ax, x, [label("proceeding", p, lang) for p in procs], rotate=False)
+        return _no_data(fig, ax, "review_correction_rate", lang)
+    if pooled or by == "all" or "report_id" not in df.columns:
+        n = _correction_pooled(ax, df, lang)
     else:
-        wide = df.pivot_table(index="report_id", columns="proceeding", values="correction_rate",
-                              aggfunc="first", observed=True, dropna=False)
-        wide = wide.reindex(index=_ids(df), columns=procs)
-        x = _grouped(ax, wide, "proceeding", lang)
-        _set_categories(ax, x, [_report_labels(df)[r] for r in wide.index])
+        groups = _groups(df, reports, by, lang)
+        if groups.per_report:
+            wide = _wide(df, "proceeding", "correction_rate", procs)
+            x = _grouped(ax, wide, "proceeding", lang)
+            w = 0.8 / len(procs)
+            corr = _wide(df, "proceeding", "corrected", procs)
+            dec = _wide(df, "proceeding", "decided", procs)
+            for i, p in enumerate(procs):
+                _interval(ax, x - 0.4 + w * (i + 0.5), wide[p], *wilson_interval(corr[p], dec[p]))
+            _set_categories(ax, x, groups.ticks())
+            n = int(wide.notna().any(axis=1).sum())
+        else:
+            counts = _correction_groups(ax, df, groups, lang)
+            _set_categories(ax, np.arange(len(groups.order)), groups.ticks(counts))
+            n = int(counts.sum())
     ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0))
     ax.set_ylim(0, 1)
     ax.set_ylabel(text("rate", lang))
-    return _finish(fig, ax, "review_correction_rate", lang)
+    return _finish(fig, ax, "review_correction_rate", lang, n=n)
+
+
+def _correction_pooled(ax, df: pd.DataFrame, lang: str) -> int:
+    """One bar per proceeding of the pooled correction rate, with Wilson intervals."""
+    procs = list(PROCEEDINGS)
+    if "report_id" in df.columns:
+        known = df[df["corrected"].notna() & df["decided"].notna()]
+        sums = known.groupby(known["proceeding"].astype(str))[["corrected", "decided"]].sum()
+        n = int(known.loc[known["decided"].astype(float) > 0, "report_id"].nunique())
+    else:
+        sums = df.set_index(df["proceeding"].astype(str))[["corrected", "decided"]]
+        n = int(df["n_reports"].max()) if "n_reports" in df.columns else 0
+    sums = sums.reindex(procs).astype("Float64")
+    rate = sums["corrected"] / sums["decided"].where(sums["decided"] > 0)
+    x = np.arange(len(procs))
+    for i, p in enumerate(procs):
+        _bars(ax, x[i:i + 1], rate.iloc[i:i + 1], width=0.6, color=_color("proceeding", p),
+              label=label("proceeding", p, lang))
+    _interval(ax, x, _floats(rate), *wilson_interval(sums["corrected"], sums["decided"]))
+    _set_categories(ax, x, [label("proceeding", p, lang) for p in procs], rotate=False)
+    return n
 
 
 # --------------------------------------------------------------------------
@@ -792,58 +1324,89 @@ def _theme_labels(codebook, lang: str) -> dict[str, str]:
     return {str(t): str(v) for t, v in zip(codebook["theme"], codebook[col]) if str(v)}
 
 
+def _theme_shares(problem_themes, kind, reports, by, lang):
+    """theme × group: the share of the group's reports (with any coded item of ``kind``)
+    that raise the theme; the groups; reports per group."""
+    pt = analyse._themes_long(problem_themes, kind)[["report_id", "theme"]]
+    pt = pt.assign(report_id=pt["report_id"].astype(str)).drop_duplicates()
+    groups = _groups(pt, reports, by, lang)
+    pt = pt.assign(group=groups.key.reindex(pt["report_id"]).to_numpy())
+    base = pt.groupby("group")["report_id"].nunique().reindex(groups.order, fill_value=0)
+    raised = pt.groupby(["theme", "group"])["report_id"].nunique().unstack("group")
+    raised = raised.reindex(columns=groups.order).fillna(0)
+    return raised.div(base.where(base > 0), axis=1), groups, base
+
+
+@_styled
 def theme_frequencies(problem_themes: pd.DataFrame, *, kind: str | None = "problem",
                       by_year: bool = False, reports: pd.DataFrame | None = None,
                       codebook: pd.DataFrame | None = None, top: int | None = None,
-                      lang: str | None = None, ax=None, figsize=FIGSIZE) -> Figure:
-    """How many problem items raise each theme.
+                      by: str | None = None, lang: str | None = None, ax=None,
+                      figsize=FIGSIZE) -> Figure:
+    """Which themes the self-reported problems (or measures) raise.
 
-    Horizontal bars of ``n_items`` per theme, most frequent first
-    (:func:`gxbg_kit.analyse.theme_frequencies`); ``top`` keeps the first
-    themes.  ``by_year=True`` (needs ``reports``) draws a theme × year heatmap
-    of item counts instead.  Theme labels come from the codebook's
+    No ``by``: horizontal bars of ``n_items`` per theme, most frequent first
+    (:func:`gxbg_kit.analyse.theme_frequencies`); n in the title counts the
+    reports with any coded item.  ``by`` a reports column ("year", "level",
+    "province", "template", "agency_key", …; ``by_year=True`` is ``by="year"``;
+    needs ``reports``): a theme × group heat map of the *share of the group's
+    reports* (those with any coded item) raising each theme, n per group on the
+    ticks, so years with more reports do not look busier.  ``top`` keeps the
+    most frequent themes.  Theme labels come from the codebook's
     label_zh/label_en (the shipped one unless ``codebook`` is given).
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
     names = _theme_labels(codebook, lang)
-    freq = analyse.theme_frequencies(problem_themes, kind=kind, by_year=by_year, reports=reports)
+    by = "year" if by_year and by is None else by
+    freq = analyse.theme_frequencies(problem_themes, kind=kind)
     if freq.empty:
         return _no_data(fig, ax, "theme_frequencies", lang)
-    if by_year:
-        overall = freq.groupby("theme")["n_items"].sum()
-        themes = sorted(overall.index, key=lambda t: (-overall[t], t))[:top]
-        mat = freq.pivot_table(index="theme", columns="year", values="n_items", aggfunc="sum",
-                               observed=True).reindex(themes).fillna(0)
-        _heatmap(ax, mat, [names.get(t, t) for t in themes], [str(y) for y in mat.columns],
-                 colorbar_label=text("items", lang))
-        ax.set_xlabel(text("year", lang))
-        return _finish(fig, ax, "theme_by_year", lang, legend=False)
+    themes = list(freq["theme"].astype(str))[:top]
+    if by is not None:
+        if reports is None:
+            raise ValueError(f"by={by!r} needs reports")
+        shares, groups, base = _theme_shares(problem_themes, kind, reports, by, lang)
+        _heatmap(ax, shares.reindex(themes), [names.get(t, t) for t in themes],
+                 groups.ticks(base), vmin=0, vmax=1, fmt="{:.0%}",
+                 colorbar_label=text("share_reports", lang), lang=lang)
+        ax.set_xlabel(text("year", lang) if by == "year" else "")
+        return _finish(fig, ax, "theme_by_year" if by == "year" else "theme_frequencies", lang,
+                       legend=False, n=int(base.sum()))
     freq = freq.head(top) if top else freq
+    n = analyse._themes_long(problem_themes, kind)["report_id"].nunique()
     y = np.arange(len(freq))
     _bars(ax, y, freq["n_items"], horizontal=True, height=0.7, color=_PALETTE[0])
     _set_categories(ax, y, [names.get(t, t) for t in freq["theme"]], horizontal=True)
+    _integer_ticks(ax.xaxis)
     ax.set_xlabel(text("items", lang))
     return _finish(fig, ax, "theme_frequencies_measure" if kind == "measure"
-                   else "theme_frequencies", lang, legend=False)
+                   else "theme_frequencies", lang, legend=False, n=int(n))
 
 
+@_styled
 def theme_cooccurrence(problem_themes: pd.DataFrame, *, kind: str | None = "problem",
-                       codebook: pd.DataFrame | None = None, lang: str | None = None, ax=None,
-                       figsize=SQUARE) -> Figure:
-    """Heatmap of theme co-occurrence: items coded with both themes (diagonal: with the theme).
+                       codebook: pd.DataFrame | None = None, top: int | None = 20,
+                       lang: str | None = None, ax=None, figsize=SQUARE) -> Figure:
+    """Heatmap of theme co-occurrence: items coded with both themes.
 
-    From :func:`gxbg_kit.analyse.theme_cooccurrence`, themes by frequency.
+    From :func:`gxbg_kit.analyse.theme_cooccurrence`, themes by frequency (the
+    ``top`` most frequent).  The diagonal (items with the theme) is printed but
+    left out of the colour scale, which it would otherwise swamp.  n in the
+    title counts the reports with any coded item.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
     mat = analyse.theme_cooccurrence(problem_themes, kind=kind)
     if mat.empty:
         return _no_data(fig, ax, "theme_cooccurrence", lang)
+    mat = mat.iloc[:top, :top]
     names = _theme_labels(codebook, lang)
     tl = [names.get(t, t) for t in mat.index]
-    _heatmap(ax, mat, tl, tl, colorbar_label=text("items", lang))
-    return _finish(fig, ax, "theme_cooccurrence", lang, legend=False)
+    _heatmap(ax, mat, tl, tl, vmin=0, colorbar_label=text("items", lang), diagonal=True,
+             lang=lang)
+    n = analyse._themes_long(problem_themes, kind)["report_id"].nunique()
+    return _finish(fig, ax, "theme_cooccurrence", lang, legend=False, n=int(n))
 
 
 def _pick(df: pd.DataFrame, given: str | None, candidates: Sequence[str], what: str) -> str:
@@ -855,9 +1418,10 @@ def _pick(df: pd.DataFrame, given: str | None, candidates: Sequence[str], what: 
     raise ValueError(f"no {what} column among {list(candidates)}; pass it explicitly")
 
 
+@_styled
 def top_keywords(keywords: pd.DataFrame, *, n: int = 20, term: str | None = None,
-                 value: str | None = None, lang: str | None = None, ax=None,
-                 figsize=FIGSIZE) -> Figure:
+                 value: str | None = None, n_reports: int | None = None,
+                 lang: str | None = None, ax=None, figsize=FIGSIZE) -> Figure:
     """The ``n`` keywords with the highest value (count, document frequency or TF-IDF weight).
 
     ``keywords``: a frame with a term column (``term``, ``keyword``, ``token``
@@ -865,13 +1429,16 @@ def top_keywords(keywords: pd.DataFrame, *, n: int = 20, term: str | None = None
     ``count``, ``df`` or ``n``), e.g. :func:`gxbg_kit.narrative.term_frequencies`
     of the whole corpus, or :func:`gxbg_kit.narrative.keywords` of one group.
     Rows with the same term are added up.  Horizontal bars, highest first,
-    ties by term.
+    ties by term.  The title gives ``n_reports`` (the reports the keywords come
+    from) when passed, or the distinct ``report_id`` of the frame.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
     term = _pick(keywords, term, ("term", "keyword", "token", "word"), "term")
     value = _pick(keywords, value, ("weight", "score", "tfidf", "tf", "count", "df", "n"),
                   "value")
+    if n_reports is None and "report_id" in keywords.columns:
+        n_reports = int(keywords["report_id"].nunique())
     kw = keywords.groupby(keywords[term].astype(str))[value].sum().reset_index()
     kw = kw.sort_values([value, term], ascending=[False, True], kind="stable").head(n)
     if kw.empty:
@@ -879,66 +1446,95 @@ def top_keywords(keywords: pd.DataFrame, *, n: int = 20, term: str | None = None
     y = np.arange(len(kw))
     _bars(ax, y, kw[value], horizontal=True, height=0.7, color=_PALETTE[0])
     _set_categories(ax, y, list(kw[term]), horizontal=True)
-    ax.set_xlabel(text("count" if value in ("tf", "count", "df", "n") else "weight", lang))
-    return _finish(fig, ax, "top_keywords", lang, legend=False)
+    counts = value in ("tf", "count", "df", "n")
+    if counts:
+        _integer_ticks(ax.xaxis)
+    ax.set_xlabel(text("count" if counts else "weight", lang))
+    return _finish(fig, ax, "top_keywords", lang, legend=False, n=n_reports)
 
 
+def _similarity_long(sim, a, b, value) -> pd.DataFrame:
+    """Pairs (a, b, value) both ways, without self pairs, from a square or long frame."""
+    if sim.shape[0] == sim.shape[1] and set(map(str, sim.index)) == set(map(str, sim.columns)):
+        sq = sim.copy()
+        sq.index, sq.columns = sq.index.astype(str), sq.columns.astype(str)
+        sq.index.name, sq.columns.name = "a", "b"
+        long = sq.reset_index().melt(id_vars="a", var_name="b", value_name="value")
+    else:
+        a = _pick(sim, a, ("report_id_a", "report_id", "report_a", "a"), "first report")
+        b = _pick(sim, b, ("report_id_b", "other_report_id", "report_b", "b"), "second report")
+        value = _pick(sim, value, ("similarity", "cosine", "score", "value"), "similarity")
+        long = sim[[a, b, value]].astype({a: str, b: str})
+        long.columns = ["a", "b", "value"]
+        long = pd.concat([long, long.rename(columns={"a": "b", "b": "a"})], ignore_index=True)
+    long["value"] = _floats(long["value"])
+    return long[long["a"] != long["b"]]
+
+
+@_styled
 def similarity(sim: pd.DataFrame, reports: pd.DataFrame | None = None, *,
                a: str | None = None, b: str | None = None, value: str | None = None,
-               lang: str | None = None, ax=None, figsize=SQUARE) -> Figure:
+               by: str | None = None, lang: str | None = None, ax=None,
+               figsize=SQUARE) -> Figure:
     """Heatmap of text similarity between reports (0-1), to spot boilerplate.
 
     ``sim``: a square frame (index and columns report ids) or a long frame
     with two report-id columns and a similarity column, such as
     :func:`gxbg_kit.narrative.narrative_similarity` (report_id_a,
     report_id_b, similarity; other names can be given as ``a``, ``b``,
-    ``value``).  Report order: that of ``reports``
-    (year, agency, id) when given, else sorted ids.  Missing pairs are grey.
+    ``value``).  Per report (at most :data:`MAX_REPORTS`): report × report, in
+    the order of ``reports`` (year, agency, id) when given, else sorted ids; the
+    diagonal (1) is white and left out of the colour scale, which spans the
+    other pairs.  Per group (``by`` a reports column, by default year above
+    MAX_REPORTS reports): the mean similarity of pairs of distinct reports
+    between (and, on the diagonal, within) groups.  Missing pairs are grey.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
-    if sim.shape[0] == sim.shape[1] and set(map(str, sim.index)) == set(map(str, sim.columns)):
-        mat = sim.copy()
-        mat.index = mat.index.astype(str)
-        mat.columns = mat.columns.astype(str)
-    else:
-        a = _pick(sim, a, ("report_id_a", "report_id", "report_a", "a"), "first report")
-        b = _pick(sim, b, ("report_id_b", "other_report_id", "report_b", "b"), "second report")
-        value = _pick(sim, value, ("similarity", "cosine", "score", "value"), "similarity")
-        long = sim[[a, b, value]].astype({a: str, b: str})
-        both = pd.concat([long, long.rename(columns={a: b, b: a})], ignore_index=True)
-        mat = both.pivot_table(index=a, columns=b, values=value, aggfunc="max")
-    ids = sorted(set(mat.index) | set(mat.columns))
-    names = {i: i[:8] for i in ids}
+    long = _similarity_long(sim, a, b, value)
+    ids = sorted(set(long["a"]) | set(long["b"]))
+    if not ids:
+        return _no_data(fig, ax, "similarity", lang)
     if reports is not None:
         rep = analyse._labelled(reports[["report_id"]].astype("string").drop_duplicates(),
                                 reports, [])
         order = [r for r in rep["report_id"].astype(str) if r in set(ids)]
         ids = order + [i for i in ids if i not in set(order)]
-        names.update({k: v for k, v in _report_labels(rep).items()})
-    mat = mat.reindex(index=ids, columns=ids).astype("Float64")
-    for i in ids:
-        if pd.isna(mat.loc[i, i]):
+    groups = _groups(pd.DataFrame({"report_id": ids}), reports, by, lang)
+    known = long.dropna(subset=["value"])
+    ga = groups.key.reindex(known["a"]).to_numpy()
+    gb = groups.key.reindex(known["b"]).to_numpy()
+    mat = known["value"].groupby([ga, gb]).mean().unstack()
+    mat = mat.reindex(index=groups.order, columns=groups.order).astype("Float64")
+    if groups.per_report:
+        for i in ids:
             mat.loc[i, i] = 1.0
-    if not ids:
-        return _no_data(fig, ax, "similarity", lang)
-    tl = [names[i] for i in ids]
-    _heatmap(ax, mat, tl, tl, cmap="viridis", vmin=0, vmax=1, fmt="{:.2f}",
-             colorbar_label=text("cosine", lang))
-    return _finish(fig, ax, "similarity", lang, legend=False)
+        tl = groups.ticks()
+    else:
+        tl = groups.ticks(groups.key.value_counts())
+    _heatmap(ax, mat, tl, tl, cmap="viridis", fmt="{:.2f}", colorbar_label=text("cosine", lang),
+             diagonal=groups.per_report, lang=lang,
+             vmin=None if groups.per_report else 0, vmax=None if groups.per_report else 1)
+    return _finish(fig, ax, "similarity", lang, legend=False, n=len(ids))
 
 
 # --------------------------------------------------------------------------
 # data quality
 # --------------------------------------------------------------------------
 
+@_styled
 def check_failures(checks: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-                   lang: str | None = None, ax=None, figsize=WIDE) -> Figure:
-    """Heatmap of failed checks: reports (rows) × checks (columns), cells = failures.
+                   by: str | None = None, lang: str | None = None, ax=None,
+                   figsize=WIDE) -> Figure:
+    """Heatmap of failed checks, from :func:`gxbg_kit.analyse.check_failures`.
 
-    From :func:`gxbg_kit.analyse.check_failures`; a cell where the check never
-    ran, or could only be evaluated as NA, is grey; only checks that ran for
-    some report are shown.
+    Per report (at most :data:`MAX_REPORTS`): reports (rows) × checks
+    (columns), cells = failures; a cell where the check never ran, or could
+    only be evaluated as NA, is grey ("not computable").  Per group (``by``:
+    "year", "level", "province", "template", "agency_key", … or "all"; by
+    default by year above MAX_REPORTS reports): the share of the group's
+    reports where the check was evaluated that failed it at least once; n
+    (reports) on each tick.  Only checks that ran for some report are shown.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
@@ -947,22 +1543,40 @@ def check_failures(checks: pd.DataFrame, reports: pd.DataFrame | None = None, *,
     cols = [c for c in CHECKS if c in ran.index and ran[c] > 0]
     if df.empty or not cols:
         return _no_data(fig, ax, "check_failures", lang)
-    evaluated = df["n_checks"] - df["n_na"]
-    df = df.assign(cell=df["n_failed"].astype("Float64").mask(evaluated == 0))
-    mat = df.pivot_table(index="report_id", columns="check", values="cell", aggfunc="first",
-                         observed=True, dropna=False).reindex(index=_ids(df), columns=cols)
-    labels = _report_labels(df)
-    _heatmap(ax, mat, [labels[r] for r in mat.index], [label("check", c, lang) for c in cols],
-             cmap="Reds", vmin=0, colorbar_label=text("n_failed", lang))
-    return _finish(fig, ax, "check_failures", lang, legend=False)
+    evaluated = (df["n_checks"] - df["n_na"]) > 0
+    groups = _groups(df, reports, by, lang)
+    collabels = [label("check", c, lang) for c in cols]
+    if groups.per_report:
+        df = df.assign(cell=df["n_failed"].astype("Float64").mask(~evaluated))
+        mat = _wide(df, "check", "cell", cols)
+        _heatmap(ax, mat, groups.ticks(), collabels, cmap="Reds", vmin=0,
+                 colorbar_label=text("n_failed", lang), lang=lang)
+    else:
+        df = df.assign(failed=(df["n_failed"] > 0).astype(float).where(evaluated))
+        shares = _group_means(df, "check", "failed", cols, groups)
+        _heatmap(ax, shares, groups.ticks(groups.key.value_counts()), collabels, cmap="Reds",
+                 vmin=0, vmax=1, fmt="{:.0%}", colorbar_label=text("failed_share", lang),
+                 lang=lang)
+    return _finish(fig, ax, "check_failures", lang, legend=False, n=len(groups.key))
 
 
+def _group_means(df: pd.DataFrame, columns: str, values: str, codes, groups: _Groups):
+    """group × codes: the mean of ``values`` over the group's reports where it is known."""
+    wide = _wide(df, columns, values, codes).astype(float)
+    key = groups.key.reindex(wide.index).to_numpy()
+    return wide.groupby(key).mean().reindex(index=groups.order, columns=list(codes))
+
+
+@_styled
 def cell_completeness(checks: pd.DataFrame, reports: pd.DataFrame | None = None, *,
-                      lang: str | None = None, ax=None, figsize=FIGSIZE) -> Figure:
-    """Heatmap of the share of template cells found: reports × tables (0-100 %).
+                      by: str | None = None, lang: str | None = None, ax=None,
+                      figsize=FIGSIZE) -> Figure:
+    """Heatmap of the share of template cells found (0-100 %), per table.
 
     From :func:`gxbg_kit.analyse.cell_completeness` (the ``completeness``
-    checks).
+    checks).  Per report (at most :data:`MAX_REPORTS`): reports × tables.  Per
+    group (``by``, as :func:`check_failures`): cells found / template cells,
+    summed over the group's reports; n (reports) on each tick.
     """
     lang = _check_lang(lang)
     fig, ax = _figure(ax, figsize)
@@ -971,12 +1585,18 @@ def cell_completeness(checks: pd.DataFrame, reports: pd.DataFrame | None = None,
         return _no_data(fig, ax, "cell_completeness", lang)
     tables = [t for t in TABLES if t in set(df["table"].astype(str))]
     tables += sorted(set(df["table"].astype(str)) - set(tables))
-    mat = df.pivot_table(index="report_id", columns="table", values="share", aggfunc="first",
-                         dropna=False).reindex(index=_ids(df), columns=tables)
-    labels = _report_labels(df)
-    _heatmap(ax, mat, [labels[r] for r in mat.index], [label("table", t, lang) for t in tables],
-             cmap="Greens", vmin=0, vmax=1, fmt="{:.0%}", colorbar_label=text("share", lang))
-    return _finish(fig, ax, "cell_completeness", lang, legend=False)
-
-
-setup_fonts()
+    groups = _groups(df, reports, by, lang)
+    if groups.per_report:
+        mat, rows = _wide(df, "table", "share", tables), groups.ticks()
+    else:
+        actual = _wide(df, "table", "actual", tables).astype(float)
+        expected = _wide(df, "table", "expected", tables).astype(float)
+        ok = actual.notna() & expected.notna()
+        key = groups.key.reindex(actual.index).to_numpy()
+        sums_a = actual.where(ok).groupby(key).sum(min_count=1)
+        sums_e = expected.where(ok).groupby(key).sum(min_count=1)
+        mat = (sums_a / sums_e.where(sums_e > 0)).reindex(index=groups.order, columns=tables)
+        rows = groups.ticks(groups.key.value_counts())
+    _heatmap(ax, mat, rows, [label("table", t, lang) for t in tables], cmap="Greens", vmin=0,
+             vmax=1, fmt="{:.0%}", colorbar_label=text("share", lang), lang=lang)
+    return _finish(fig, ax, "cell_completeness", lang, legend=False, n=len(groups.key))

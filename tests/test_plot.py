@@ -13,6 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from fontTools.ttLib import TTFont  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
@@ -96,7 +97,9 @@ def test_font_file_is_small_truetype_and_licensed():
 
 def test_chinese_renders_with_shipped_font_and_no_warnings(frames, caplog):
     caplog.set_level("INFO", logger="matplotlib")
+    before = dict(matplotlib.rcParams)
     fig = plot.outcome_mix(frames["applications"], frames["reports"], lang="zh")
+    assert dict(matplotlib.rcParams) == before  # the chart's style is not left behind
     fig.canvas.draw()  # warnings are errors here: no "Glyph … missing"
     assert not [r for r in caplog.records if r.levelno >= 30]  # no findfont log noise
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
@@ -104,9 +107,21 @@ def test_chinese_renders_with_shipped_font_and_no_warnings(frames, caplog):
     for t in texts:
         path = font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)
         assert path == str(plot.FONT_FILE), (t.get_text(), path)
-    assert matplotlib.rcParams["font.sans-serif"][0] == plot.FONT_FAMILY
-    assert matplotlib.rcParams["svg.fonttype"] == "path"
-    assert matplotlib.rcParams["svg.hashsalt"]
+    assert plot.style()["font.sans-serif"][0] == plot.FONT_FAMILY
+    assert plot.style()["svg.fonttype"] == "path" and plot.style()["svg.hashsalt"]
+
+
+def test_import_changes_no_matplotlib_setting():
+    """Importing gxbg_kit.plot (in a fresh interpreter) leaves rcParams and the fonts alone."""
+    import subprocess
+    import sys
+    code = ("import matplotlib; from matplotlib import font_manager as fm; "
+            "before = dict(matplotlib.rcParams); n = len(fm.fontManager.ttflist); "
+            "import gxbg_kit.plot; "
+            "assert dict(matplotlib.rcParams) == before; "
+            "assert len(fm.fontManager.ttflist) == n; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
 def test_renders_on_a_machine_without_chinese_fonts(monkeypatch):
@@ -131,20 +146,20 @@ def test_renders_on_a_machine_without_chinese_fonts(monkeypatch):
 
 
 def test_every_label_renders_without_missing_glyphs():
-    fig, ax = plt.subplots(figsize=(4, 4))
-    words = [v["zh"] for codes in plot.LABELS.values() for v in codes.values()]
-    ax.set_title(" ".join(words[:40]))
-    ax.set_xlabel(" ".join(words[40:]))
-    ax.set_ylabel(" ".join(v["zh"] for v in plot.TEXT.values()))
-    fig.canvas.draw()
+    with matplotlib.rc_context(plot.style()):
+        fig, ax = plt.subplots(figsize=(4, 4))
+        words = [v["zh"] for codes in plot.LABELS.values() for v in codes.values()]
+        ax.set_title(" ".join(words[:40]))
+        ax.set_xlabel(" ".join(words[40:]))
+        ax.set_ylabel(" ".join(v["zh"] for v in plot.TEXT.values()))
+        fig.canvas.draw()
 
 
 def test_pdf_and_svg_embed_the_font(tmp_path):
     fig = plot.grant_rate(apps_frame({"a": full(A)}), REPORTS)
-    fig.savefig(tmp_path / "f.pdf", metadata={"CreationDate": None})
+    save_figure(fig, "f", outdir=tmp_path, formats=("pdf", "svg"))  # saves under plot.style()
     pdf = (tmp_path / "f.pdf").read_bytes()
     assert b"GxbgKitSansSC-Regular" in pdf and b"/FontFile2" in pdf  # TrueType embedded
-    fig.savefig(tmp_path / "f.svg", metadata={"Date": None})
     svg = (tmp_path / "f.svg").read_text(encoding="utf-8")
     assert "<text" not in svg  # glyphs as paths: no font needed to view
 
@@ -201,9 +216,20 @@ def test_grant_rate_bars(apps):
     same(heights(ax.containers[0]), rates["grant_rate"])
     same(heights(ax.containers[0]), [0.6, np.nan, np.nan])
     assert ticklabels(ax) == ["东城区财政局 2021", "西城区教育局 2021", "南山区人民政府 2022"]
-    assert ax.get_title() == plot.text("grant_rate", "zh")
+    assert ax.get_title() == plot.text("grant_rate", "zh") + "（n=1）"  # reports with a rate
+    a = rates.iloc[0]
+    low, high = plot.wilson_interval(a["granted"] + a["partly_granted"], a["processed_total"])
+    segments = ax.collections[0].get_segments()  # the interval drawn on a's bar
+    assert segments[0][:, 1] == pytest.approx([low[0], high[0]])
     assert sum(t.get_text() == "NA" for t in ax.texts) == 2
     assert ax.get_ylim() == (0, 1)
+
+
+def test_wilson_interval_textbook_values():
+    low, high = plot.wilson_interval([5, 0, 1, pd.NA, 3], [10, 10, 1, 4, 0])
+    assert low[:3] == pytest.approx([0.2366, 0.0, 0.2065], abs=1e-4)
+    assert high[:3] == pytest.approx([0.7634, 0.2775, 1.0], abs=1e-4)
+    assert np.isnan(low[3:]).all() and np.isnan(high[3:]).all()  # NA count, no cases
 
 
 def test_outcome_mix_stacks_shares_and_pools(apps):
@@ -218,7 +244,7 @@ def test_outcome_mix_stacks_shares_and_pools(apps):
     withheld = bars["Withheld"].patches[0]
     assert withheld.get_y() == pytest.approx(0.5 + 0.1)  # stacked on granted + partly
     assert ticklabels(ax)[-1] == "All (pooled)"
-    assert ax.get_title() == "Outcomes of requests processed"
+    assert ax.get_title() == "Outcomes of requests processed (n=2)"  # a and c are complete
     assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%"
 
 
@@ -287,7 +313,8 @@ def test_review_correction_rate_bars():
     same(heights(bars["Lawsuit without review"]), [0.0, 1.0])
     fig = plot.review_correction_rate(df, pooled=True)
     ax = fig.axes[0]
-    same([c.patches[0].get_height() for c in ax.containers], [0.4, 0.5, np.nan])
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    same([c.patches[0].get_height() for c in bars], [0.4, 0.5, np.nan])
     assert ticklabels(ax) == ["行政复议", "行政诉讼（未经复议）", "行政诉讼（复议后）"]
 
 
@@ -355,8 +382,10 @@ def test_theme_frequencies_bars():
     assert ticklabels(ax, "y") == ["Timeliness", "Interpretation", "Platforms"]
     fig = plot.theme_frequencies(PT, codebook=CODEBOOK, by_year=True, reports=REPORTS)
     img = fig.axes[0].images[0].get_array()
-    assert img.tolist() == [[3], [1], [1]]  # a and b are both 2021
-    assert fig.axes[0].get_title() == plot.text("theme_by_year", "zh")
+    # a and b (2021) both have coded problems: t1 in both, t2 and t3 in one each
+    assert img.tolist() == [[1.0], [0.5], [0.5]]
+    assert ticklabels(fig.axes[0]) == ["2021 (n=2)"]
+    assert fig.axes[0].get_title() == plot.text("theme_by_year", "zh") + "（n=2）"
 
 
 def test_theme_cooccurrence_heatmap():
