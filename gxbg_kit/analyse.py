@@ -29,6 +29,15 @@ appear in the table given; ``reports`` only adds labels.  Rows are ordered by
 ``report_id``, then by the template order of the codes; NA sorts first (so a
 row's whole value, with ``reason`` NA, comes before its sub-reasons).
 Agencies sort by code point, not pinyin.
+
+Groups (``by=``)
+----------------
+Functions that take ``reports`` also take ``by``: one or more columns of
+``reports`` (``year``, ``agency_key``, ``level``, ``province``, ``template`` …).
+Per-report frames get those columns, which lead the sort order; pooled frames
+(``pooled=True``) are pooled within each group, one block of rows per group
+(NA first), with ``n_reports`` per group.  :func:`panel` follows one organ
+(``agency_key``) over the years; :func:`year_over_year` gives its changes.
 """
 from __future__ import annotations
 
@@ -39,12 +48,13 @@ import pandas as pd
 from .schema import (
     ACTIVE, ACTIVE_ITEMS, ACTIVE_MEASURES, APPLICANT_PARTS, APPLICATION_ROWS, APPLICATIONS,
     CHECKS, CHECKS_TABLE, OUTCOME_ROWS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS, REVIEWS,
+    THEMES,
 )
 
 __all__ = [
     "outcome_shares", "grant_rate", "refusal_reasons", "backlog", "review_correction_rate",
     "requests_by_applicant", "active_volumes", "check_failures", "cell_completeness",
-    "theme_frequencies", "theme_cooccurrence", "REFUSAL_ROWS",
+    "theme_frequencies", "theme_cooccurrence", "panel", "year_over_year", "REFUSAL_ROWS",
 ]
 
 #: The outcome rows whose sub-reasons make up the refusal-reason mix.
@@ -79,25 +89,62 @@ def _coerce(df: pd.DataFrame, table) -> pd.DataFrame:
     return table.coerce(df)
 
 
-def _labelled(df: pd.DataFrame, reports: pd.DataFrame | None, keys: Sequence[str]) -> pd.DataFrame:
-    """Add agency/year from ``reports`` and sort (year, agency, report_id, *keys)."""
+def _by(by, reports: pd.DataFrame | None) -> list[str]:
+    """``by`` as a list of ``reports`` columns (checked): None → [], "level" → ["level"]."""
+    cols = [] if by is None else [by] if isinstance(by, str) else list(by)
+    if cols and reports is None:
+        raise ValueError(f"by={by!r} needs reports (the columns to group by are reports columns)")
+    unknown = [c for c in cols if c not in reports.columns] if cols else []
+    if unknown:
+        raise ValueError(f"by: {unknown} are not columns of reports "
+                         f"(e.g. year, agency_key, level, province, template)")
+    return list(dict.fromkeys(cols))
+
+
+def _labelled(df: pd.DataFrame, reports: pd.DataFrame | None, keys: Sequence[str],
+              by: Sequence[str] = ()) -> pd.DataFrame:
+    """Add agency/year (and the ``by`` columns) from ``reports`` and sort by
+    (*by, year, agency, report_id, *keys)."""
     df = df.copy()
     order = list(keys)
+    by = [c for c in by if c not in ("report_id", "agency", "year")]
     if reports is not None and "report_id" in df.columns:
-        labels = reports[["report_id", "agency", "year"]].drop_duplicates("report_id")
+        names = ["report_id", "agency", "year", *by]
+        labels = reports[names].drop_duplicates("report_id")
         labels = labels.astype({"report_id": "string", "agency": "string", "year": "Int64"})
         df["report_id"] = df["report_id"].astype("string")
         df = df.merge(labels, on="report_id", how="left")
-        cols = ["report_id", "agency", "year"] + [c for c in df.columns
-                                                  if c not in ("report_id", "agency", "year")]
-        df = df[cols]
-        order = ["year", "agency", "report_id"] + order
+        df = df[names + [c for c in df.columns if c not in names]]
+        order = [*by, "year", "agency", "report_id"] + order
     elif "report_id" in df.columns:
         order = ["report_id"] + order
     order = [c for c in order if c in df.columns]
     if order:
         df = df.sort_values(order, kind="stable", na_position="first")
     return df.reset_index(drop=True)
+
+
+def _per_group(metric, table: pd.DataFrame, reports: pd.DataFrame, by: list[str],
+               **kwargs) -> pd.DataFrame:
+    """``metric(part, **kwargs)`` on the rows of ``table`` of each group of reports
+    (the ``by`` columns of ``reports``; a report not in ``reports`` is in the NA
+    group), with the group's values as the first columns; groups in sorted order
+    (NA first), each group's rows in the metric's own order."""
+    groups = reports[["report_id", *by]].drop_duplicates("report_id")
+    groups = groups.astype({"report_id": "string"})
+    ids = table["report_id"].astype("string")
+    keyed = pd.DataFrame({"report_id": ids}).merge(groups, on="report_id", how="left")
+    frames = []
+    for values, part in keyed.groupby(by, dropna=False, sort=False, observed=True):
+        values = values if isinstance(values, tuple) else (values,)
+        out = metric(table[ids.isin(part["report_id"]).to_numpy()], **kwargs)
+        frames.append(out.assign(**dict(zip(by, values)))[[*by, *out.columns]])
+    if not frames:
+        out = metric(table, **kwargs)
+        return out.assign(**{c: reports[c].iloc[:0] for c in by})[[*by, *out.columns]]
+    out = pd.concat(frames, ignore_index=True)
+    out = out.astype({c: reports[c].dtype for c in by})
+    return out.sort_values(by, kind="stable", na_position="first").reset_index(drop=True)
 
 
 def _totals_column(applications: pd.DataFrame, applicant: str = "total") -> pd.DataFrame:
@@ -179,7 +226,7 @@ def _pool(long: pd.DataFrame, keys: list[str], eligible: pd.Index,
 
 def outcome_shares(applications: pd.DataFrame, pooled: bool = False,
                    reports: pd.DataFrame | None = None,
-                   by_reason: Sequence[str] = ("withheld",)) -> pd.DataFrame:
+                   by_reason: Sequence[str] = ("withheld",), by=None) -> pd.DataFrame:
     """Share of each outcome of the requests processed (办理结果).
 
     ``share = count / processed_total``, where ``count`` is the 总计 column of
@@ -200,7 +247,15 @@ def outcome_shares(applications: pd.DataFrame, pooled: bool = False,
     are all known, share = summed count / summed processed_total, and
     n_reports, the number of reports pooled (a sub-reason row pools those of
     them where the sub-reason is known).
+
+    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
+    level, province, template …): pooled figures per group (the group's columns first); per report, the
+    columns are added and lead the sort order.
     """
+    by = _by(by, reports)
+    if pooled and by:
+        return _per_group(outcome_shares, applications, reports, by, pooled=True,
+                          by_reason=by_reason)
     wide = _row_values(applications)
     long = wide[OUTCOME_ROWS].reset_index().melt(
         id_vars="report_id", var_name="outcome", value_name="count")
@@ -224,26 +279,30 @@ def outcome_shares(applications: pd.DataFrame, pooled: bool = False,
         return out[["outcome", "reason", "count", "processed_total", "share",
                     "n_reports"]].reset_index(drop=True)
     long["share"] = _ratio(long["count"], long["processed_total"])
-    return _labelled(long, reports, ["outcome", "reason"])
+    return _labelled(long, reports, ["outcome", "reason"], by)
 
 
-def grant_rate(applications: pd.DataFrame, reports: pd.DataFrame | None = None) -> pd.DataFrame:
+def grant_rate(applications: pd.DataFrame, reports: pd.DataFrame | None = None,
+               by=None) -> pd.DataFrame:
     """Grant rate per report: (予以公开 + 部分公开) / 办理结果总计.
 
     ``grant_rate = (granted + partly_granted) / processed_total`` on the 总计
     column; NA when any of the three is NA or processed_total is 0.
     Columns: report_id, [agency, year], granted, partly_granted,
     processed_total, grant_rate.
+
+    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
+    level, province, template …) added as columns that lead the sort order.
     """
     wide = _row_values(applications)
     out = wide[["granted", "partly_granted", "processed_total"]].reset_index()
     out["grant_rate"] = _ratio(out["granted"] + out["partly_granted"], out["processed_total"])
-    return _labelled(out, reports, [])
+    return _labelled(out, reports, [], _by(by, reports))
 
 
 def refusal_reasons(applications: pd.DataFrame, pooled: bool = False,
                     reports: pd.DataFrame | None = None,
-                    rows: Sequence[str] = REFUSAL_ROWS) -> pd.DataFrame:
+                    rows: Sequence[str] = REFUSAL_ROWS, by=None) -> pd.DataFrame:
     """Mix of the reasons for not disclosing: 不予公开, 无法提供, 不予处理 sub-rows.
 
     For each report and each sub-reason of the rows in ``rows`` (总计
@@ -256,7 +315,14 @@ def refusal_reasons(applications: pd.DataFrame, pooled: bool = False,
     Pooled: one row per (row, reason), summed over the reports whose
     sub-reasons of all ``rows`` are known: count, refusals, share =
     count / refusals, n_reports.
+
+    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
+    level, province, template …): pooled figures per group (the group's columns first); per report, the
+    columns are added and lead the sort order.
     """
+    by = _by(by, reports)
+    if pooled and by:
+        return _per_group(refusal_reasons, applications, reports, by, pooled=True, rows=rows)
     long = _reason_counts(applications, rows)
     row_tot = _strict_sum(long, ["report_id", "row"]).rename(columns={"count": "row_total"})
     long = long.merge(row_tot, on=["report_id", "row"], how="left")
@@ -281,10 +347,11 @@ def refusal_reasons(applications: pd.DataFrame, pooled: bool = False,
     long["share_in_row"] = _ratio(long["count"], long["row_total"])
     long["share"] = _ratio(long["count"], long["refusals"])
     long = long.astype({"row_total": "Int64", "refusals": "Int64"})
-    return _labelled(long, reports, ["row", "reason"])
+    return _labelled(long, reports, ["row", "reason"], by)
 
 
-def backlog(applications: pd.DataFrame, reports: pd.DataFrame | None = None) -> pd.DataFrame:
+def backlog(applications: pd.DataFrame, reports: pd.DataFrame | None = None,
+            by=None) -> pd.DataFrame:
     """Requests carried over from last year and forward to next year (总计 column).
 
     Columns: report_id, [agency, year], received (一、本年新收), carried_over
@@ -292,16 +359,19 @@ def backlog(applications: pd.DataFrame, reports: pd.DataFrame | None = None) -> 
     and ``carried_forward_share = carried_forward / (received + carried_over)``,
     the share of the year's workload left unfinished (NA when an input is NA or
     the workload is 0).
+
+    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
+    level, province, template …) added as columns that lead the sort order.
     """
     wide = _row_values(applications)
     out = wide[["received", "carried_over", "processed_total", "carried_forward"]].reset_index()
     out["carried_forward_share"] = _ratio(out["carried_forward"],
                                           out["received"] + out["carried_over"])
-    return _labelled(out, reports, [])
+    return _labelled(out, reports, [], _by(by, reports))
 
 
 def requests_by_applicant(applications: pd.DataFrame, pooled: bool = False,
-                          reports: pd.DataFrame | None = None) -> pd.DataFrame:
+                          reports: pd.DataFrame | None = None, by=None) -> pd.DataFrame:
     """Requests received (一、本年新收) by applicant type.
 
     Per report: one row per applicant type other than 总计: count, total (the
@@ -310,7 +380,14 @@ def requests_by_applicant(applications: pd.DataFrame, pooled: bool = False,
 
     Pooled: per applicant type, count and total summed over the reports whose
     six applicant columns and 总计 are all known; share; n_reports.
+
+    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
+    level, province, template …): pooled figures per group (the group's columns first); per report, the
+    columns are added and lead the sort order.
     """
+    by = _by(by, reports)
+    if pooled and by:
+        return _per_group(requests_by_applicant, applications, reports, by, pooled=True)
     apps = _coerce(applications, APPLICATIONS)
     rec = apps[(apps["row"] == "received") & apps["reason"].isna()]
     wide = rec.pivot_table(index="report_id", columns="applicant", values="count",
@@ -331,7 +408,7 @@ def requests_by_applicant(applications: pd.DataFrame, pooled: bool = False,
         out["n_reports"] = out["n_reports"].fillna(0).astype("Int64")
         return out[["applicant", "count", "total", "share", "n_reports"]]
     long["share"] = _ratio(long["count"], long["total"])
-    return _labelled(long, reports, ["applicant"])
+    return _labelled(long, reports, ["applicant"], by)
 
 
 # --------------------------------------------------------------------------
@@ -339,7 +416,7 @@ def requests_by_applicant(applications: pd.DataFrame, pooled: bool = False,
 # --------------------------------------------------------------------------
 
 def review_correction_rate(reviews: pd.DataFrame, pooled: bool = False,
-                           reports: pd.DataFrame | None = None) -> pd.DataFrame:
+                           reports: pd.DataFrame | None = None, by=None) -> pd.DataFrame:
     """Correction rate of 行政复议 and 行政诉讼: 纠正 / (总计 − 尚未审结).
 
     Per report and proceeding (review, suit_direct, suit_after_review): the
@@ -350,7 +427,14 @@ def review_correction_rate(reviews: pd.DataFrame, pooled: bool = False,
     Pooled: per proceeding, corrected and decided summed over the reports
     where corrected, total and pending are known; correction_rate;
     n_reports.
+
+    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
+    level, province, template …): pooled figures per group (the group's columns first); per report, the
+    columns are added and lead the sort order.
     """
+    by = _by(by, reports)
+    if pooled and by:
+        return _per_group(review_correction_rate, reviews, reports, by, pooled=True)
     rev = _coerce(reviews, REVIEWS)
     wide = rev.pivot_table(index=["report_id", "proceeding"], columns="result", values="count",
                            aggfunc="first", observed=True, dropna=False)
@@ -370,7 +454,7 @@ def review_correction_rate(reviews: pd.DataFrame, pooled: bool = False,
         out["n_reports"] = out["n_reports"].fillna(0).astype("Int64")
         return out[["proceeding", "corrected", "decided", "correction_rate", "n_reports"]]
     wide["correction_rate"] = _ratio(wide["corrected"], wide["decided"])
-    return _labelled(wide, reports, ["proceeding"])
+    return _labelled(wide, reports, ["proceeding"], by)
 
 
 # --------------------------------------------------------------------------
@@ -379,13 +463,16 @@ def review_correction_rate(reviews: pd.DataFrame, pooled: bool = False,
 
 def active_volumes(active: pd.DataFrame, reports: pd.DataFrame | None = None,
                    items: Sequence[str] | None = None,
-                   measures: Sequence[str] | None = None) -> pd.DataFrame:
+                   measures: Sequence[str] | None = None, by=None) -> pd.DataFrame:
     """Volumes of 主动公开 (section 二) by item and measure, optionally filtered.
 
     The values are those of the ``active`` table as they are (NA stays NA):
     counts of documents or decisions, 万元 for money.  Columns: report_id,
     [agency, year], item, measure, value, unit; sorted by report, then the
     template order of items and measures.
+
+    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
+    level, province, template …) added as columns that lead the sort order.
     """
     act = _coerce(active, ACTIVE)[["report_id", "item", "measure", "value", "unit"]]
     if items is not None:
@@ -399,14 +486,15 @@ def active_volumes(active: pd.DataFrame, reports: pd.DataFrame | None = None,
             raise ValueError(f"unknown measures {sorted(unknown)}")
         act = act[act["measure"].isin(list(measures))]
     act = act.sort_values(["report_id", "item", "measure"], kind="stable")
-    return _labelled(act, reports, ["item", "measure"])
+    return _labelled(act, reports, ["item", "measure"], _by(by, reports))
 
 
 # --------------------------------------------------------------------------
 # data quality
 # --------------------------------------------------------------------------
 
-def check_failures(checks: pd.DataFrame, reports: pd.DataFrame | None = None) -> pd.DataFrame:
+def check_failures(checks: pd.DataFrame, reports: pd.DataFrame | None = None,
+                   by=None) -> pd.DataFrame:
     """Per report and check: how many checks ran, failed, and could not be evaluated.
 
     Columns: report_id, [agency, year], check, n_checks, n_failed (ok is
@@ -414,6 +502,9 @@ def check_failures(checks: pd.DataFrame, reports: pd.DataFrame | None = None) ->
     report × check pair appears (0 where the check never ran); reports come
     from ``checks`` and, when given, ``reports`` (a report with no checks at
     all, e.g. a failed one, has zeros).
+
+    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
+    level, province, template …) added as columns that lead the sort order.
     """
     chk = _coerce(checks, CHECKS_TABLE)
     ids = list(pd.unique(chk["report_id"].dropna()))
@@ -430,16 +521,20 @@ def check_failures(checks: pd.DataFrame, reports: pd.DataFrame | None = None) ->
     out = flags.groupby(["report_id", "check"]).sum().reindex(idx, fill_value=0)
     out = out.astype("Int64").reset_index()
     out["check"] = out["check"].astype(pd.CategoricalDtype(list(CHECKS)))
-    return _labelled(out, reports, ["check"])
+    return _labelled(out, reports, ["check"], _by(by, reports))
 
 
-def cell_completeness(checks: pd.DataFrame, reports: pd.DataFrame | None = None) -> pd.DataFrame:
+def cell_completeness(checks: pd.DataFrame, reports: pd.DataFrame | None = None,
+                      by=None) -> pd.DataFrame:
     """Share of the template's cells found, per report and table.
 
     From the ``completeness`` rows of the checks table (expected = cells of
     the template, actual = cells found): ``share = actual / expected`` (NA when
     expected is NA or 0).  Columns: report_id, [agency, year], table,
     expected, actual, share.
+
+    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
+    level, province, template …) added as columns that lead the sort order.
     """
     chk = _coerce(checks, CHECKS_TABLE)
     chk = chk[chk["check"] == "completeness"]
@@ -448,7 +543,7 @@ def cell_completeness(checks: pd.DataFrame, reports: pd.DataFrame | None = None)
     out["share"] = _ratio(out["actual"], out["expected"])
     out = out.astype({"report_id": "string", "table": "string",
                       "expected": "Float64", "actual": "Float64"})
-    return _labelled(out, reports, ["table"])
+    return _labelled(out, reports, ["table"], _by(by, reports))
 
 
 # --------------------------------------------------------------------------
@@ -470,7 +565,8 @@ def _themes_long(problem_themes: pd.DataFrame, kind: str | None) -> pd.DataFrame
 
 
 def theme_frequencies(problem_themes: pd.DataFrame, kind: str | None = "problem",
-                      by_year: bool = False, reports: pd.DataFrame | None = None) -> pd.DataFrame:
+                      by_year: bool = False, reports: pd.DataFrame | None = None,
+                      by=None) -> pd.DataFrame:
     """How often each theme is raised.
 
     Takes the long ``problem_themes`` frame (report_id, kind, n, theme) or the
@@ -478,29 +574,28 @@ def theme_frequencies(problem_themes: pd.DataFrame, kind: str | None = "problem"
     the items (problems, or measures with ``kind="measure"``, or both with
     ``kind=None``) coded with the theme; ``n_reports``, the reports raising it;
     ``share_reports = n_reports / reports with any coded item``.  With
-    ``by_year=True`` (needs ``reports``) the same per year, the share taken
-    within the year.  Sorted by year, then n_items descending, then theme.
+    ``by`` (needs ``reports``: one or more of its columns, e.g. "year",
+    "agency_key", "level") the same per group, the share taken within the
+    group; ``by_year=True`` is ``by="year"``.  Sorted by the groups (NA first),
+    then n_items descending, then theme.
     """
-    pt = _themes_long(problem_themes, kind)
-    keys = ["theme"]
     if by_year:
         if reports is None:
             raise ValueError("by_year=True needs reports for the years")
-        years = reports[["report_id", "year"]].astype({"report_id": "string", "year": "Int64"})
-        pt = pt.merge(years.drop_duplicates("report_id"), on="report_id", how="left")
-        keys = ["year", "theme"]
-    g = pt.groupby(keys, dropna=False)
+        by = ["year", *([] if by is None else [by] if isinstance(by, str) else by)]
+    by = _by(by, reports)
+    pt = _themes_long(problem_themes, kind)
+    return _per_group(_theme_counts, pt, reports, by) if by else _theme_counts(pt)
+
+
+def _theme_counts(pt: pd.DataFrame) -> pd.DataFrame:
+    """n_items, n_reports and share_reports per theme of a long theme frame."""
+    g = pt.groupby("theme")
     out = pd.DataFrame({"n_items": g.size(), "n_reports": g["report_id"].nunique()})
     out = out.astype("Int64").reset_index()
-    if by_year:
-        base = pt.groupby("year", dropna=False)["report_id"].nunique()
-        out["share_reports"] = _ratio(out["n_reports"], out["year"].map(base))
-        out = out.sort_values(["year", "n_items", "theme"], ascending=[True, False, True],
-                              kind="stable", na_position="last")
-    else:
-        out["share_reports"] = _ratio(out["n_reports"],
-                                      pd.Series(pt["report_id"].nunique(), index=out.index))
-        out = out.sort_values(["n_items", "theme"], ascending=[False, True], kind="stable")
+    out["share_reports"] = _ratio(out["n_reports"],
+                                  pd.Series(pt["report_id"].nunique(), index=out.index))
+    out = out.sort_values(["n_items", "theme"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
 
 
@@ -525,3 +620,155 @@ def theme_cooccurrence(problem_themes: pd.DataFrame, kind: str | None = "problem
     mat.index.name = "theme"
     mat.columns.name = "theme"
     return mat
+
+
+# --------------------------------------------------------------------------
+# panel: one organ over the years
+# --------------------------------------------------------------------------
+
+#: the identifying columns of :func:`panel`; every other column is a measure
+PANEL_KEYS = ("agency_key", "year", "agency", "report_id", "n_reports")
+_REQUEST_ROWS = ["received", "carried_over", "processed_total", "carried_forward", *OUTCOME_ROWS]
+
+
+def _tables(data, reports, reviews, problems):
+    """The tables of a Corpus given as the first argument, else the arguments as given."""
+    if hasattr(data, "applications") and hasattr(data, "reports"):
+        return (data.applications, data.reports if reports is None else reports,
+                data.reviews if reviews is None else reviews,
+                data.problems if problems is None else problems)
+    return data, reports, reviews, problems
+
+
+def _review_columns(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Per report: <proceeding>_total and <proceeding>_corrected (as printed)."""
+    per = review_correction_rate(reviews)
+    wide = per.pivot_table(index="report_id", columns="proceeding", values=["total", "corrected"],
+                           aggfunc="first", observed=False, dropna=False)
+    cols = [(v, p) for p in PROCEEDINGS for v in ("total", "corrected")]
+    wide = wide.reindex(columns=pd.MultiIndex.from_tuples(cols)).astype("Int64")
+    wide.columns = [f"{p}_{v}" for v, p in cols]
+    return wide
+
+
+def _theme_columns(problems: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Per report: n_<kind>s (items of that kind) and theme_<code> (items coded with the
+    theme, 0 when none) for the themes raised anywhere, in codebook order."""
+    items = problems[problems["kind"] == kind] if "kind" in problems.columns else problems
+    ident = [c for c in ("report_id", "kind", "n") if c in items.columns]
+    n_items = items.drop_duplicates(ident).groupby(
+        items["report_id"].astype("string")).size().rename(f"n_{kind}s")
+    pt = _themes_long(problems, kind)
+    counts = pd.crosstab(pt["report_id"], pt["theme"]) if len(pt) else pd.DataFrame()
+    order = [t for t in THEMES if t in counts.columns]
+    order += sorted(c for c in counts.columns if c not in order)
+    counts = counts.reindex(index=n_items.index, columns=order).fillna(0)
+    counts.columns = [f"theme_{t}" for t in order]
+    return pd.concat([n_items, counts], axis=1).astype("Int64")
+
+
+def panel(applications, reports: pd.DataFrame | None = None,
+          reviews: pd.DataFrame | None = None, problems: pd.DataFrame | None = None, *,
+          agency_key=None, kind: str = "problem") -> pd.DataFrame:
+    """One row per organ (``reports.agency_key``) and year: what it received and
+    decided, its reviews and lawsuits, and the themes of its self-reported problems.
+
+    ``applications`` is the applications table or a whole Corpus (whose tables fill
+    the arguments not given). ``agency_key``: one key or a list of keys (default
+    every organ). Reports without an agency_key or a year are left out: they cannot
+    be followed over the years.
+
+    Columns: agency_key, year, agency (as printed), report_id, n_reports; then from
+    the 总计 column of section 三: received (一、本年新收), carried_over,
+    processed_total ((七)总计), carried_forward and the six outcome rows (granted …
+    other; a row printed only as its sub-rows is their sum, NA if one is NA, as in
+    :func:`outcome_shares`); ``share_<outcome> = outcome / processed_total`` and
+    ``grant_rate = (granted + partly_granted) / processed_total`` (NA when either
+    side is NA or processed_total is 0); with ``reviews``, ``<proceeding>_total`` and
+    ``<proceeding>_corrected`` for review, suit_direct and suit_after_review, as
+    printed; with ``problems`` (the problems frame, or problem_themes), ``n_problems``
+    (items of section 五 of ``kind``; ``n_measures`` with kind="measure") and
+    ``theme_<code>``, the items coded with each theme raised in the panel (NA for a
+    report with no item: its section 五 was not found or not split).
+
+    A year in which one organ has more than one report (two versions, or two organs
+    given one key) is one row with ``n_reports`` > 1, report_id NA and every measure
+    NA: the panel does not guess which report is right. Rows sorted by agency_key
+    (code point) and year.
+    """
+    applications, reports, reviews, problems = _tables(applications, reports, reviews, problems)
+    if reports is None or "agency_key" not in reports.columns:
+        raise ValueError("panel needs reports with an agency_key column (load_corpus makes one)")
+    rep = reports[["report_id", "agency_key", "year", "agency"]].drop_duplicates("report_id")
+    rep = rep.astype({"report_id": "string", "agency_key": "string", "year": "Int64",
+                      "agency": "string"})
+    rep = rep[rep["agency_key"].notna() & rep["year"].notna()]
+    if agency_key is not None:
+        keys = [agency_key] if isinstance(agency_key, str) else list(agency_key)
+        rep = rep[rep["agency_key"].isin(keys)]
+    per = rep.set_index("report_id").join(_row_values(applications)[_REQUEST_ROWS], how="left")
+    for outcome in OUTCOME_ROWS:
+        per[f"share_{outcome}"] = _ratio(per[outcome], per["processed_total"])
+    per["grant_rate"] = _ratio(per["granted"] + per["partly_granted"], per["processed_total"])
+    if reviews is not None:
+        per = per.join(_review_columns(reviews), how="left")
+    if problems is not None:
+        per = per.join(_theme_columns(problems, kind), how="left")
+    per = per.reset_index().sort_values(["agency_key", "year", "report_id"], kind="stable")
+    measures = [c for c in per.columns if c not in PANEL_KEYS]
+    per["n_reports"] = per.groupby(["agency_key", "year"])["report_id"].transform("size")
+    many = per["n_reports"] > 1
+    per.loc[many, "report_id"] = pd.NA
+    for col in measures:
+        per[col] = per[col].mask(many)
+    out = per.drop_duplicates(["agency_key", "year"])
+    out = out.astype({"n_reports": "Int64", **{c: "Int64" for c in _REQUEST_ROWS}})
+    return out[[*PANEL_KEYS, *measures]].reset_index(drop=True)
+
+
+def year_over_year(data, reports: pd.DataFrame | None = None,
+                   reviews: pd.DataFrame | None = None, problems: pd.DataFrame | None = None, *,
+                   agency_key=None, measures: Sequence[str] | None = None) -> pd.DataFrame:
+    """Changes of each organ between its consecutive available years.
+
+    ``data``: a frame made by :func:`panel`, or what :func:`panel` takes (the
+    applications table or a Corpus, with the other tables). For each organ and each
+    pair of its consecutive years in the panel (year_from → year_to) and each
+    measure (default every measure column of the panel, in its order): value_from,
+    value_to, ``change = value_to − value_from`` and ``relative_change = change /
+    value_from``. ``change`` is NA when either value is NA; ``relative_change``
+    also when value_from is 0. ``gap = year_to − year_from``: a gap above 1 means
+    the years between have no report (the change spans them). A change of a share
+    is in share points (0.1 = ten percentage points).
+
+    Columns: agency_key, year_from, year_to, gap, measure, value_from, value_to,
+    change, relative_change (Float64). Sorted by agency_key, year_to, then the
+    panel's column order of the measures.
+    """
+    is_panel = isinstance(data, pd.DataFrame) and set(PANEL_KEYS) <= set(data.columns)
+    p = data if is_panel else panel(data, reports, reviews, problems, agency_key=agency_key)
+    if is_panel and agency_key is not None:
+        keys = [agency_key] if isinstance(agency_key, str) else list(agency_key)
+        p = p[p["agency_key"].isin(keys)]
+    measures = list(measures or [c for c in p.columns if c not in PANEL_KEYS])
+    unknown = [m for m in measures if m not in p.columns]
+    if unknown:
+        raise ValueError(f"measures not in the panel: {unknown}")
+    p = p.sort_values(["agency_key", "year"], kind="stable").reset_index(drop=True)
+    prev = p.groupby("agency_key", sort=False)[["year", *measures]].shift(1)
+    pairs = prev["year"].notna()
+    ids = pd.DataFrame({"agency_key": p["agency_key"], "year_from": prev["year"],
+                        "year_to": p["year"]})[pairs]
+    frames = [ids.assign(measure=m, value_from=prev.loc[pairs, m].astype("Float64"),
+                         value_to=p.loc[pairs, m].astype("Float64")) for m in measures]
+    long = pd.concat(frames, ignore_index=True) if frames else ids.assign(
+        measure=pd.Series(dtype="string"), value_from=pd.Series(dtype="Float64"),
+        value_to=pd.Series(dtype="Float64"))
+    long = long.astype({"agency_key": "string", "year_from": "Int64", "year_to": "Int64"})
+    long["gap"] = (long["year_to"] - long["year_from"]).astype("Int64")
+    long["measure"] = long["measure"].astype(pd.CategoricalDtype(measures))
+    long["change"] = (long["value_to"] - long["value_from"]).astype("Float64")
+    long["relative_change"] = _ratio(long["change"], long["value_from"])
+    long = long.sort_values(["agency_key", "year_to", "measure"], kind="stable")
+    return long[["agency_key", "year_from", "year_to", "gap", "measure", "value_from",
+                 "value_to", "change", "relative_change"]].reset_index(drop=True)
