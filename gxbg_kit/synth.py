@@ -61,7 +61,7 @@ __all__ = [
     "LAYOUTS", "DEFECTS", "SCALES", "TEMPLATES", "STYLES", "EXTENSIONS", "Truth", "CorpusItem",
     "generate_truth", "generate_corpus", "iter_corpus", "render", "render_bytes", "render_html",
     "write_corpus", "BINARY_LAYOUTS", "ALL_LAYOUTS", "WRITER_LIBRARIES",
-    "expected_checks", "ENCODINGS", "EXTRA_LAYOUTS",
+    "expected_checks", "ENCODINGS", "EXTRA_LAYOUTS", "SCAN_LAYOUTS",
 ]
 
 LAYOUTS = ("tab", "pipe", "cells", "markdown", "html")
@@ -76,14 +76,19 @@ ALL_LAYOUTS = LAYOUTS + BINARY_LAYOUTS
 #: between lines of page chrome; ``broken_markdown`` = PDF-to-Markdown output (split rows,
 #: labels outside tables, header fragments as rows).
 EXTRA_LAYOUTS = ("spaced", "flattened", "broken_markdown")
+#: Layouts of scanned paper: ``scan`` = the ``pdf`` layout printed, scanned at
+#: :data:`SCAN_DPI` with a slight skew, blur and scanner noise, and saved as an
+#: image-only PDF (no text layer; read with OCR, ``gxbg_kit[ocr]``).  Not drawn by
+#: corpora unless asked for (OCR costs seconds a page).
+SCAN_LAYOUTS = ("scan",)
 #: The printer's random stream of a layout is seeded with its index here: new layouts are
 #: appended, never inserted, so a layout's renders do not change when a layout is added
 #: (or when an extra layout moves into :data:`LAYOUTS`).
 _LAYOUT_SEEDS = {name: i for i, name in enumerate(
-    ("tab", "pipe", "cells", "markdown", "html", "docx", "pdf", *EXTRA_LAYOUTS))}
+    ("tab", "pipe", "cells", "markdown", "html", "docx", "pdf", *EXTRA_LAYOUTS, *SCAN_LAYOUTS))}
 EXTENSIONS = {"tab": "txt", "pipe": "txt", "cells": "txt", "markdown": "md", "html": "html",
               "docx": "docx", "pdf": "pdf", "spaced": "txt", "flattened": "txt",
-              "broken_markdown": "md"}
+              "broken_markdown": "md", "scan": "pdf"}
 #: How merged cells of a text table are printed: ``grid`` repeats every covered
 #: position as a blank cell; ``rowspan_blank`` drops positions covered by a
 #: colspan and prints one blank for a cell spanning down from a row above (seed
@@ -91,7 +96,7 @@ EXTENSIONS = {"tab": "txt", "pipe": "txt", "cells": "txt", "markdown": "md", "ht
 STYLES = ("grid", "rowspan_blank", "compact")
 LAYOUT_STYLES = {"tab": ("grid", "rowspan_blank"), "pipe": ("compact", "grid"),
                  "cells": ("compact",), "markdown": ("grid",), "html": ("grid",),
-                 "docx": ("grid",), "pdf": ("grid",),
+                 "docx": ("grid",), "pdf": ("grid",), "scan": ("grid",),
                  # spaced always lays cells out on the full grid, whatever the style
                  "spaced": ("grid",), "flattened": ("compact",), "broken_markdown": ("grid", "compact")}
 DEFECTS = ("blank_cells", "broken_identity", "missing_rows", "narrative_disagrees",
@@ -1166,6 +1171,8 @@ def render_bytes(truth: Truth, layout: str = "tab", *, noise: bool = False, styl
         return _render_docx(truth, _Printer(truth, layout, noise, style))
     if layout == "pdf":
         return _render_pdf(truth, _Printer(truth, layout, noise, style))
+    if layout == "scan":
+        return _render_scan(truth, noise, style)
     return render(truth, layout, noise=noise, style=style).encode(encoding)
 
 
@@ -1266,6 +1273,48 @@ def _render_pdf(t: Truth, p: _Printer) -> bytes:
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=40, rightMargin=40, topMargin=50,
                       bottomMargin=50, title=t.agency, author=t.agency, invariant=1).build(story)
     return buf.getvalue()
+
+
+#: How the ``scan`` layout scans its paper: resolution (dpi), the largest skew (degrees,
+#: either way), the blur (Gaussian radius, pixels) and the scanner noise (standard
+#: deviation of the grey levels, 0..255).
+SCAN_DPI = 150
+SCAN_SKEW = 0.6
+SCAN_BLUR = 0.6
+SCAN_NOISE = 8.0
+
+
+def _render_scan(t: Truth, noise: bool, style: str | None) -> bytes:
+    """The ``pdf`` layout of ``t`` printed and scanned: every page rasterised at
+    :data:`SCAN_DPI` in grey, turned by a random angle within ±:data:`SCAN_SKEW`°,
+    blurred, given Gaussian noise and saved as an image-only PDF (one JPEG per
+    page, reportlab's invariant mode: the same truth gives the same bytes)."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageFilter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    printed = _render_pdf(t, _Printer(t, "pdf", noise, style))
+    rng = np.random.default_rng([t.seed, _LAYOUT_SEEDS["scan"], int(noise)])
+    doc = pdfium.PdfDocument(printed)
+    out = io.BytesIO()
+    c = canvas.Canvas(out, invariant=1)
+    for page in doc:
+        w, h = page.get_size()
+        img = page.render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
+        img = img.rotate(float(rng.uniform(-SCAN_SKEW, SCAN_SKEW)), resample=Image.BICUBIC,
+                         fillcolor=255).filter(ImageFilter.GaussianBlur(SCAN_BLUR))
+        pixels = np.asarray(img, dtype=np.float32) + rng.normal(0, SCAN_NOISE, (img.height, img.width))
+        img = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L")
+        buf = io.BytesIO()
+        img.save(buf, format="JPEG", quality=85)
+        buf.seek(0)
+        c.setPageSize((w, h))
+        c.drawImage(ImageReader(buf), 0, 0, width=w, height=h)
+        c.showPage()
+    doc.close()
+    c.save()
+    return out.getvalue()
 
 
 def render_html(truth: Truth, *, noise: bool = False) -> str:
@@ -1383,7 +1432,7 @@ def iter_corpus(n: int, seed: int, defect_share: float = 0.1, layouts=LAYOUTS,
         noise = bool(rng.random() < noise_share)
         # noisy text files come in the encodings real ones use; HTML pages declare UTF-8
         encoding = str(rng.choice(ENCODINGS, p=[0.4, 0.2, 0.3, 0.1]))
-        text = layout not in ("html", *BINARY_LAYOUTS)
+        text = layout not in ("html", *BINARY_LAYOUTS, *SCAN_LAYOUTS)
         yield CorpusItem(truth, layout, noise, encoding if noise and text else "utf-8")
 
 

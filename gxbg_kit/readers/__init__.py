@@ -34,17 +34,21 @@ class Extracted:
 
     ``text``: the whole document in reading order, tables as tab-separated rows.
     ``tables``: one dict per table, in order: ``engine`` (``"camelot-lattice"``,
-    ``"camelot-stream"``, ``"pdfplumber"`` or ``"docx"``), ``pages`` (1-based page
+    ``"camelot-stream"``, ``"pdfplumber"``, ``"ocr"`` or ``"docx"``), ``pages`` (1-based page
     numbers it spans; ``[]`` for .docx), ``n_rows``, ``n_cols``, ``score``
     (0..1, how well the cells fit the template skeleton and their own
     arithmetic), ``kind`` (``applications``, ``reviews``, ``active`` or ``other``)
     and ``candidates`` (score of every engine tried).
     ``pages``: number of pages (PDF), ``None`` for Word files.
+    ``ocr_pages``: the pages (1-based) read by OCR; ``ocr_confidence``: the mean
+    confidence (0..1) of the text boxes OCR recognised (``None`` without OCR).
     """
 
     text: str
     tables: list[dict] = field(default_factory=list)
     pages: int | None = None
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_confidence: float | None = None
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9%.]")

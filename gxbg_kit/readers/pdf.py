@@ -536,7 +536,8 @@ def _paragraphs(items: list) -> list[str]:
 # the reader
 # ---------------------------------------------------------------------------
 def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, ...] = (
-        "pdfplumber", "camelot"), always_compare: bool = False, backend: str = "playa") -> Extracted:
+        "pdfplumber", "camelot", "ocr"), always_compare: bool = False, backend: str = "playa"
+        ) -> Extracted:
     """Read a PDF report into text with its tables as tab-separated rows.
 
     ``max_pages``: a PDF with more pages is refused with ``too_large`` (annual
@@ -544,7 +545,12 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
     ``None`` (the default here; ``read_report`` defaults to 200) reads any length.
     Pages with a side over :data:`MAX_PAGE_SIDE` are not read by camelot (see
     the module's "Limits").
-    ``engines``: which table engines to try (``("pdfplumber",)`` skips camelot).
+    ``engines``: which table engines to try (``("pdfplumber",)`` skips camelot
+    and OCR).  ``"ocr"``: pages that are images without a text layer, or whose
+    text is mostly glyphs without a Unicode mapping, are read by OCR
+    (:mod:`gxbg_kit.readers.ocr`, the extra ``gxbg_kit[ocr]``); without the
+    extra such a PDF stays ``no_text_layer`` / ``undecodable``, the message
+    saying what to install.
     camelot is run only on pages where pdfplumber's reading of a table is not
     already perfect (see :func:`~gxbg_kit.readers.is_perfect`), unless
     ``always_compare`` is true.
@@ -574,6 +580,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             page_list = _playa_pages(data)
         except Exception:  # playa cannot read it: pdfminer's slower reading of the same file
             page_list = pdf.pages
+    ocr_info: dict = {}
     try:
         n_pages = len(page_list)
         if n_pages == 0:
@@ -581,6 +588,8 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         if max_pages is not None and n_pages > max_pages:
             raise ReadError("too_large", f"the PDF has {n_pages} pages, more than max_pages={max_pages} "
                             "(an annual report has a few pages; raise max_pages to read it)")
+        if "ocr" in engines:
+            page_list, ocr_info = _ocr_engine(data, list(page_list))
         heights: dict[int, float] = {}
         plumber_tabs: list[_Tab] = []
         lines: list[_Line] = []
@@ -617,17 +626,19 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
                 bad_pages.append(f"page {i} ({type(e).__name__}: {str(e)[:100]})")
         if len(bad_pages) == n_pages:
             raise ReadError("corrupt", "no page of the PDF can be read: " + "; ".join(bad_pages[:3]))
+        hint = _ocr_hint(engines, ocr_info)
         if n_chars == 0:
             what = f"{n_images} images" if n_images else "no text"
             raise ReadError("no_text_layer", f"the PDF has no text layer ({n_pages} pages, {what}): "
-                                             "it is scanned; run OCR on it first")
+                                             f"it is scanned; {hint}")
         if image_pages >= 0.8 * n_pages and n_chars < SCANNED_CHARS * n_pages:
             raise ReadError("no_text_layer", f"the PDF is page images with almost no text layer "
                                              f"({n_chars} characters on {n_pages} pages, such as page "
-                                             "numbers): it is scanned; run OCR on it first")
+                                             f"numbers): it is scanned; {hint}")
         if n_cid > CID_SHARE * n_chars:
             raise ReadError("undecodable", f"the PDF's fonts have no Unicode mapping: {n_cid} of "
-                                           f"{n_chars} characters extract as (cid:NN) glyph numbers")
+                                           f"{n_chars} characters extract as (cid:NN) glyph numbers"
+                                           + ("" if ocr_info.get("pages") else f"; {hint}"))
 
         lines = _drop_running(lines, heights, n_pages)
         # unruled tables: on pages with lines of numbers, the lines from the first to the
@@ -638,6 +649,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             stream_plumber += tabs
 
         candidates: dict[str, list[_Tab]] = {"pdfplumber": plumber_tabs + stream_plumber}
+        huge_pages |= set(ocr_info.get("pages", ()))  # no text in the file for camelot to read
         if "camelot" in engines:
             ruled_pages = sorted({t.page for t in plumber_tabs})
             if not always_compare:
@@ -680,7 +692,72 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
                            "score": best_score, "kind": kind, "candidates": cands})
     items.sort(key=lambda it: (it[0], it[1]))
     blocks = _paragraphs([it[2] for it in items])
-    return Extracted(fold_radicals("\n".join(blocks) + "\n"), table_info, n_pages)
+    ocr_pages = set(ocr_info.get("pages", ()))
+    for info in table_info:
+        if ocr_pages & set(info["pages"]):
+            info["engine"] = "ocr"
+    return Extracted(fold_radicals("\n".join(blocks) + "\n"), table_info, n_pages,
+                     sorted(ocr_pages), ocr_info.get("confidence"))
+
+
+def _needs_ocr(page) -> bool:
+    """A page that is an image with (almost) no text layer, or whose text is mostly
+    glyphs without a Unicode mapping."""
+    chars = page.chars
+    area = float(page.width) * float(page.height) or 1.0
+    covered = sum(max(0.0, min(im["x1"], page.width) - max(im["x0"], 0)) *
+                  max(0.0, min(im["bottom"], page.height) - max(im["top"], 0)) for im in page.images)
+    text = [c for c in chars if c["text"].strip() or not c["text"]]
+    if covered >= 0.5 * area and len(text) < SCANNED_CHARS:
+        return True
+    cid = sum(1 for c in text if not c["text"] or c["text"].startswith("(cid:"))
+    return len(text) >= SCANNED_CHARS and cid > CID_SHARE * len(text)
+
+
+def _ocr_engine(data: bytes, pages: list) -> tuple[list, dict]:
+    """Pages that need OCR (:func:`_needs_ocr`) replaced by their OCR reading: the
+    same characters and ruling lines a text page gives.  Returns the pages and
+    ``{"pages": [...], "confidence": mean box confidence}`` (``{"missing": True}``
+    when the OCR extra is not installed)."""
+    todo = []
+    for i, page in enumerate(pages, start=1):
+        try:
+            if _needs_ocr(page):
+                todo.append(i)
+        except Exception:  # a damaged page: the page loop reports it
+            continue
+    if not todo:
+        return pages, {}
+    from . import ocr
+
+    if not ocr.available():
+        return pages, {"missing": True}
+    read = ocr.ocr_pages(data, todo)
+    scores = []
+    doctop = 0.0
+    out = []
+    for i, page in enumerate(pages, start=1):
+        if i in read:
+            got = read[i]
+            for obj in got.chars + got.edges:
+                obj["doctop"] = doctop + obj["top"]
+            scores += got.scores
+            page = _Page(got.chars, got.edges, [], got.width, got.height)
+        doctop += float(page.height)
+        out.append(page)
+    conf = round(sum(scores) / len(scores), 4) if scores else None
+    return out, {"pages": todo, "confidence": conf}
+
+
+def _ocr_hint(engines, ocr_info: dict) -> str:
+    """What the failure message tells to do about a page without a usable text layer."""
+    if ocr_info.get("pages"):
+        return "OCR found no text on its pages"
+    if "ocr" in engines and ocr_info.get("missing"):
+        from .ocr import MISSING
+
+        return MISSING
+    return "run OCR on it first (pip install 'gxbg_kit[ocr]' reads it)"
 
 
 def _imperfect_pages(tabs: list[_Tab], lines: list[_Line]) -> list[int]:
