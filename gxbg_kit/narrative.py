@@ -38,8 +38,10 @@ from .sections import find_sections, strip_chrome
 __all__ = [
     "KINDS", "KIND_DTYPE", "PROBLEM_COLUMNS", "CODEBOOK_COLUMNS", "cn_number", "problems_section",
     "split_problems", "problems_frame", "load_codebook", "match_themes", "assign_themes",
-    "problem_themes", "tokenize", "domain_terms", "stopwords", "term_frequencies", "keywords",
-    "theme_cooccurrence", "shingles", "narrative_similarity", "SIMILARITY_SCOPES",
+    "problem_themes", "tokenize", "domain_terms", "stopwords", "form_words", "term_frequencies",
+    "keywords", "theme_cooccurrence", "shingles", "narrative_similarity", "SIMILARITY_SCOPES",
+    "MEASURE_RULES", "load_measure_rules", "measure_patterns", "compare_items", "agreement", "copied_sentences",
+    "boilerplate",
 ]
 
 # columns and dtypes of the problems, problem_themes and tokens tables: schema.py
@@ -146,7 +148,8 @@ def load_measure_rules(path: str | Path | None = None) -> pd.DataFrame:
 
     Columns: ``rule`` (one of :data:`MEASURE_RULES`), ``pattern`` (a regular
     expression fragment; ``<rule>`` stands for the alternation of that rule's
-    patterns), ``example`` (text the pattern must match at its start) and ``source``
+    patterns), ``example`` (text the pattern must match at its start; a ``deficit``
+    anywhere, as headings are searched for them) and ``source``
     (where the variant was seen). None loads ``gxbg_kit/data/measure_rules.csv``.
     The rules are read once when the module is imported; see ``docs/themes.md``.
     """
@@ -566,6 +569,14 @@ def stopwords() -> frozenset[str]:
         return frozenset(w for ln in f if (w := ln.strip()) and not w.startswith("#"))
 
 
+@functools.cache
+def form_words() -> frozenset[str]:
+    """The form words :func:`keywords` drops (``gxbg_kit/data/form_words.txt``): words
+    every report of the genre uses (政府信息公开, 政务公开, 信息, 公开, 网站 …)."""
+    with _data_file("form_words.txt").open("r", encoding="utf-8") as f:
+        return frozenset(w for ln in f if (w := ln.strip()) and not w.startswith("#"))
+
+
 def _is_junk(tok: str) -> bool:
     """White space, punctuation, symbols and numbers (2023, 2.8, ５０%, 一百)."""
     t = tok.strip()
@@ -719,7 +730,7 @@ def _textrank(seqs: list[tuple[np.ndarray, np.ndarray]], span: int, damping: flo
 def keywords(data: pd.DataFrame, by="report_id", method: str = "tfidf", topk: int = 10,
              reports: pd.DataFrame | None = None, kind: str | None = None,
              allow_pos: Iterable[str] | None = TEXTRANK_POS, span: int = 5,
-             damping: float = 0.85) -> pd.DataFrame:
+             damping: float = 0.85, drop: bool | Iterable[str] = True) -> pd.DataFrame:
     """The ``topk`` keywords of each group (report, year, …).
 
     ``data`` is a problems frame (with ``text``; tokenized with :func:`tokenize`)
@@ -733,6 +744,9 @@ def keywords(data: pd.DataFrame, by="report_id", method: str = "tfidf", topk: in
     (tokens of the same text within ``span`` positions are linked, PageRank with
     ``damping``, scores divided by the group's maximum), on tokens whose jieba
     part of speech is in ``allow_pos`` (when the tokens carry ``pos``).
+    ``drop``: words left out before scoring: True drops the form words of
+    :func:`form_words` (政府信息公开, 政务公开, 信息, 公开, 网站 …, which every report
+    uses), a collection drops those words, False keeps every token.
     Returns by…, ``rank`` (Int64, 1 = best), ``token``, ``score`` (Float64);
     ties are ranked by token.
     """
@@ -743,13 +757,16 @@ def keywords(data: pd.DataFrame, by="report_id", method: str = "tfidf", topk: in
         data = data[data["kind"].astype("string") == kind]
     if "token" not in data.columns:
         data = tokenize(data, pos=method == "textrank")
+    if "i" not in data.columns:   # a hand-made token frame: positions in row order
+        data = data.assign(i=data.groupby(_doc_cols(data, None), observed=True, dropna=False,
+                                          sort=False).cumcount())
+    dropped = form_words() if drop is True else frozenset(drop or ())
+    if dropped:   # positions (i) stay those of the text, so TextRank windows stay real distances
+        data = data[~data["token"].astype("string").isin(list(dropped)).fillna(False)]
     data = _with_group(data, by, reports)
     g = by or ["_all"]
     if not by:
         data = data.assign(_all=0)
-    if "i" not in data.columns:   # a hand-made token frame: positions in row order
-        data = data.assign(i=data.groupby(_doc_cols(data, None), observed=True, dropna=False,
-                                          sort=False).cumcount())
     if method == "textrank" and allow_pos is not None and "pos" in data.columns:
         data = data[data["pos"].astype("string").isin(list(allow_pos))]
     rows = []
@@ -916,14 +933,13 @@ def _narratives(data: pd.DataFrame, kind: str | None) -> pd.Series:
     order = [c for c in ("report_id", "kind", "n") if c in df.columns]
     df = df.sort_values(order, kind="stable")
     return df.groupby("report_id", sort=True)["text"].agg(
-        lambda s: "".join(t for t in s if isinstance(t, str)))
+        lambda s: "\n".join(t for t in s if isinstance(t, str)))
 
 
 def shingles(text: str, k: int = 3) -> frozenset[str]:
     """The character k-grams of a text after NFKC and removal of white space,
     punctuation and symbols (so layout and punctuation differences do not count)."""
-    t = "".join(c for c in unicodedata.normalize("NFKC", text or "")
-                if unicodedata.category(c)[0] not in "PSZC")
+    t = _bare(text)
     if len(t) < k:
         return frozenset([t]) if t else frozenset()
     return frozenset(t[j:j + k] for j in range(len(t) - k + 1))
@@ -1005,3 +1021,88 @@ def narrative_similarity(data: pd.DataFrame, reports: pd.DataFrame | None = None
                           kind="stable").reset_index(drop=True)
     return out.astype({"report_id_a": "string", "report_id_b": "string", "similarity": "Float64",
                        "containment": "Float64", "shared": "Int64"})
+
+
+# --------------------------------------------------------------------------
+# Text copied from the previous year
+# --------------------------------------------------------------------------
+_CLAUSE_END = re.compile(r"[。！!？?；;：:\n]+")
+
+
+def _sentence_key(sentence: str) -> str:
+    """A sentence as copies are compared: bare (:func:`_bare`), every run of digits as #."""
+    return re.sub(r"\d+", "#", _bare(sentence))
+
+
+def copied_sentences(text: str | None, previous: str | None, min_chars: int = 8) -> list[str]:
+    """The sentences of ``text`` that ``previous`` also has, in text order.
+
+    Sentences end at 。！？；：, a line break, or the end. Two sentences are the same
+    when they are equal after NFKC with white space and punctuation removed and
+    every run of digits read as one placeholder (so 2022年 and 2023年 match); a
+    sentence with fewer than ``min_chars`` such characters (一是, 无) never counts.
+    """
+    if not isinstance(text, str) or not isinstance(previous, str):
+        return []
+    seen = {k for p in _CLAUSE_END.split(previous) if len(k := _sentence_key(p)) >= min_chars}
+    return [t.strip() for t in _CLAUSE_END.split(text)
+            if len(k := _sentence_key(t)) >= min_chars and k in seen]
+
+
+def boilerplate(data: pd.DataFrame, reports: pd.DataFrame, by: str = "agency_key",
+                kind: str | None = None, min_chars: int = 8, k: int = 5) -> pd.DataFrame:
+    """How much of each report's section 五 repeats the same organ's previous report.
+
+    ``data``: the sections table (its section == "problems" rows) or a problems frame
+    (items joined in kind, n order; ``kind`` keeps one kind). ``reports``: report_id,
+    year and the grouping column ``by`` (default ``agency_key``, one key per organ
+    across years; when ``reports`` has no such column, ``agency`` is used instead).
+    A report is compared with the report(s) of its group in the latest earlier year
+    that has any (the previous *available* year, so a gap year is skipped).
+
+    Returns one row per report of ``data``: report_id, ``by``, year,
+    ``previous_year`` and ``previous_report_id`` (NA when the report is its group's
+    first, or its key or year is NA), ``sentences`` (sentences of at least
+    ``min_chars`` characters), ``copied_sentences`` (how many of them the previous
+    year has, see :func:`copied_sentences`), ``share_copied`` (characters of those
+    sentences / characters of the whole text, both without white space and
+    punctuation: the share of the text copied sentence for sentence) and
+    ``containment`` (Broder's containment |A ∩ B| / |A| of the text's character
+    ``k``-grams A (:func:`shingles`) in the previous text's B: copying with small
+    edits). The last four are NA without a previous report or text.
+    """
+    if by not in reports.columns:
+        if by != "agency_key" or "agency" not in reports.columns:
+            raise ValueError(f"reports has no column {by!r}")
+        by = "agency"   # reports read before agency_key existed
+    texts = _narratives(data, kind)
+    meta = reports.drop_duplicates("report_id").set_index("report_id")[[by, "year"]]
+    df = meta.reindex(texts.index).assign(text=texts.to_numpy()).reset_index()
+    df["_year"] = pd.to_numeric(df["year"], errors="coerce")
+    rows = []
+    for _, r in df.iterrows():
+        prev = df[(df[by] == r[by]) & (df["_year"] < r["_year"])] if pd.notna(r[by]) and \
+            pd.notna(r["_year"]) else df.iloc[:0]
+        if len(prev):
+            prev = prev[prev["_year"] == prev["_year"].max()].sort_values("report_id")
+        rows.append((r["report_id"], r[by], r["year"], *_copy_measures(r["text"], prev, min_chars, k)))
+    out = pd.DataFrame(rows, columns=["report_id", by, "year", "previous_year", "previous_report_id",
+                                      "sentences", "copied_sentences", "share_copied", "containment"])
+    out = out.astype({"report_id": "string", "previous_report_id": "string", "previous_year": "Int64",
+                      "sentences": "Int64", "copied_sentences": "Int64", "share_copied": "Float64",
+                      "containment": "Float64"})
+    return out.sort_values([by, "year", "report_id"], kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _copy_measures(text: str, prev: pd.DataFrame, min_chars: int, k: int) -> tuple:
+    """(previous_year, previous_report_id, sentences, copied, share_copied, containment)."""
+    n = sum(len(_sentence_key(t)) >= min_chars for t in _CLAUSE_END.split(text or ""))
+    if not len(prev):
+        return pd.NA, pd.NA, n, pd.NA, pd.NA, pd.NA
+    before = "\n".join(prev["text"])
+    copied = copied_sentences(text, before, min_chars)
+    total = len(_bare(text))
+    a, b = shingles(text, k), shingles(before, k)
+    return (int(prev["_year"].iloc[0]), ";".join(prev["report_id"]), n, len(copied),
+            sum(len(_bare(c)) for c in copied) / total if total else pd.NA,
+            len(a & b) / len(a) if a else pd.NA)

@@ -347,13 +347,13 @@ def test_term_frequencies_known_counts():
 
 
 def test_tfidf_keywords_known_answer():
-    tok = _tokens({"a": ["网站", "网站", "解读"], "b": ["解读", "人员"]})
+    tok = _tokens({"a": ["栏目", "栏目", "解读"], "b": ["解读", "人员"]})
     kw = nv.keywords(tok, by="report_id", method="tfidf", topk=2)
     idf_rare = math.log(3 / 2) + 1
     assert kw[["report_id", "rank", "token"]].values.tolist() == [
-        ["a", 1, "网站"], ["a", 2, "解读"], ["b", 1, "人员"], ["b", 2, "解读"]]
+        ["a", 1, "栏目"], ["a", 2, "解读"], ["b", 1, "人员"], ["b", 2, "解读"]]
     assert kw["score"].tolist() == pytest.approx([2 / 3 * idf_rare, 1 / 3, 1 / 2 * idf_rare, 1 / 2])
-    assert nv.keywords(tok, by="report_id", topk=1)["token"].tolist() == ["网站", "人员"]
+    assert nv.keywords(tok, by="report_id", topk=1)["token"].tolist() == ["栏目", "人员"]
 
 
 def test_keyword_ties_are_ranked_by_token():
@@ -362,10 +362,10 @@ def test_keyword_ties_are_ranked_by_token():
 
 
 def test_textrank_known_answer():
-    # a chain 网站 - 解读 - 人员 (span 2 links neighbours only): the middle word ranks first
-    tok = _tokens({"a": ["网站", "解读", "人员"]})
+    # a chain 栏目 - 解读 - 人员 (span 2 links neighbours only): the middle word ranks first
+    tok = _tokens({"a": ["栏目", "解读", "人员"]})
     kw = nv.keywords(tok, method="textrank", span=2)
-    assert kw["token"].tolist() == ["解读", "人员", "网站"]
+    assert kw["token"].tolist() == ["解读", "人员", "栏目"]
     assert kw["score"].iloc[0] == 1.0
     assert kw["score"].iloc[1] == pytest.approx(kw["score"].iloc[2])
     no_positions = nv.keywords(tok.drop(columns="i"), method="textrank", span=2)
