@@ -439,3 +439,24 @@ def test_no_function_over_80_lines():
         _hint(f"now at most {MAX_LINES} lines (or gone): remove from LONG_FUNCTIONS: {fixed}")
     if shrunk:
         _hint(f"shorter now: lower their lengths in LONG_FUNCTIONS: {shrunk}")
+
+
+def graph_markdown() -> str:
+    """The import-graph table of docs/architecture.md, from the code (``python
+    tests/test_meta.py`` prints it): ``*`` only inside functions, ``!`` a known violation."""
+    def short(m):
+        return "gxbg_kit" if m == "gxbg_kit" else m.removeprefix("gxbg_kit.")
+    graph = import_graph()
+    lines = ["| module | imports |", "|---|---|"]
+    for _, modules in LAYERS:
+        for m in modules:
+            if m not in _modules():
+                continue
+            out = [f"`{short(b)}`" + "*" * all(w.endswith("(lazy)") for w in graph[a, b])
+                   + "!" * ((a, b) in KNOWN_VIOLATIONS) for a, b in sorted(graph) if a == m]
+            lines.append(f"| `{short(m)}` | {', '.join(out) or '—'} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(graph_markdown())
