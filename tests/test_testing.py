@@ -139,6 +139,18 @@ def test_truth_as_a_tidy_frame_with_the_kits_columns():
         pd.testing.assert_series_equal(mine.reindex(theirs.index), theirs, check_names=False)
 
 
+def test_truth_as_a_tidy_csv_typed_by_hand(tmp_path):
+    # a user's file: the kit's column names, blank for a cell they could not read
+    path = tmp_path / "truth.csv"
+    path.write_text("proceeding,result,count\nreview,upheld,0\nreview,total,\n"
+                    "suit_direct,corrected,7\n", encoding="utf-8")
+    comparison = compare_frames(path, _report())
+    assert list(comparison["key"]) == ["reviews review/upheld", "reviews review/total",
+                                       "reviews suit_direct/corrected"]
+    assert list(comparison["result"].astype(str)) == ["right", "unknown", "wrong"]
+    assert comparison["got"].iloc[2] == 0 and comparison["expected"].iloc[2] == 7
+
+
 def test_parsed_as_one_frame_and_several_reports_refused():
     rep = _report()
     truth = read_truth(TRUTH / f"{STEM}.csv")
