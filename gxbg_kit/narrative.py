@@ -40,8 +40,8 @@ __all__ = [
     "split_problems", "problems_frame", "load_codebook", "match_themes", "assign_themes",
     "problem_themes", "tokenize", "domain_terms", "stopwords", "form_words", "term_frequencies",
     "keywords", "theme_cooccurrence", "shingles", "narrative_similarity", "SIMILARITY_SCOPES",
-    "MEASURE_RULES", "load_measure_rules", "measure_patterns", "compare_items", "agreement", "copied_sentences",
-    "boilerplate",
+    "MEASURE_RULES", "load_measure_rules", "measure_patterns", "compare_items", "agreement",
+    "copied_sentences", "boilerplate",
 ]
 
 # columns and dtypes of the problems, problem_themes and tokens tables: schema.py
@@ -910,7 +910,8 @@ def agreement(comparison: pd.DataFrame, by=None) -> pd.DataFrame:
         pairs = [(_theme_set(a), _theme_set(b)) for a, b in zip(probs["themes"], probs["found_themes"])]
         tp = sum(len(a & b) for a, b in pairs)
         given, wanted = sum(len(b) for _, b in pairs), sum(len(a) for a, _ in pairs)
-        rows.append((*(k if isinstance(k, tuple) else (k,)), len(truth), int(truth["found"].sum()), int(truth["kind_ok"].fillna(False).sum()),
+        rows.append((*(k if isinstance(k, tuple) else (k,)), len(truth), int(truth["found"].sum()),
+                     int(truth["kind_ok"].fillna(False).sum()),
                      int(d["kind"].isna().sum()), len(probs), int(probs["themes_ok"].sum()),
                      tp / given if given else np.nan, tp / wanted if wanted else np.nan))
     out = pd.DataFrame(rows, columns=(g or ["_all"]) + ["items", "found", "kind_ok", "extra", "problems",
@@ -1091,7 +1092,8 @@ def boilerplate(data: pd.DataFrame, reports: pd.DataFrame, by: str = "agency_key
     out = out.astype({"report_id": "string", "previous_report_id": "string", "previous_year": "Int64",
                       "sentences": "Int64", "copied_sentences": "Int64", "share_copied": "Float64",
                       "containment": "Float64"})
-    return out.sort_values([by, "year", "report_id"], kind="stable", na_position="last").reset_index(drop=True)
+    out = out.sort_values([by, "year", "report_id"], kind="stable", na_position="last")
+    return out.reset_index(drop=True)
 
 
 def _copy_measures(text: str, prev: pd.DataFrame, min_chars: int, k: int) -> tuple:
