@@ -533,7 +533,18 @@ class Corpus:
         return [("reports", str(len(r))), ("status", status), ("years", span),
                 *([("duplicates", str(len(self.duplicates)))] if len(self.duplicates) else []),
                 ("application cells", str(len(self.applications))),
-                ("failed checks", str(len(self.failed_checks())))]
+                ("failed checks", str(len(self.failed_checks()))), *self._failures()]
+
+    def _failures(self, limit: int = 5) -> list[tuple[str, str]]:
+        """(failed: path, reason: message) of the first ``limit`` failed reports: what
+        went wrong and what to do, not only the reason code."""
+        bad = self.reports[self.reports["status"] == "failed"]
+        rows = [(f"failed: {path}", f"{reason}: {message}") for path, reason, message
+                in bad[["path", "reason", "message"]].head(limit).itertuples(index=False)]
+        if len(bad) > limit:
+            rows.append(("failed: …", f"{len(bad) - limit} more: "
+                         "corpus.reports[corpus.reports.status == 'failed']"))
+        return rows
 
     def __repr__(self) -> str:
         return "<Corpus " + "; ".join(f"{k}: {v}" for k, v in self._summary()) + ">"
@@ -575,7 +586,12 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
       whose bytes (and manifest row) are unchanged since the last run are not parsed again.
     - ``engine="dask"``: parse on a Dask cluster (``client``: a ``distributed.Client``;
       default a local cluster with ``jobs`` workers). Same frames as ``"processes"``.
-    - ``progress``: a tqdm bar; default on only in an interactive terminal.
+    - ``progress``: a progress bar (:mod:`gxbg_kit.progress`). By default it shows
+      where someone watches: in a terminal, and in a JupyterLab/Notebook/VS Code cell
+      (tqdm's widget with ipywidgets, else one plain line; removed when done), for
+      10 files or more; never in cells run by nbval, papermill or nbconvert, so
+      executed notebooks hold no bar. ``GXBG_PROGRESS=0`` turns it off everywhere,
+      ``GXBG_PROGRESS=1`` on for small corpora too; ``True``/``False`` force it.
     - ``follow_links``: in a folder, a symbolic link that points outside it is
       not followed by default (a ``link_not_followed`` row); ``True`` reads the
       files (and folders) such links point to. Links inside the folder are

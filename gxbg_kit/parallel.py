@@ -15,7 +15,6 @@ import gc
 import itertools
 import os
 import signal
-import sys
 import threading
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -36,25 +35,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-class _NoBar:
-    def update(self, n=1):
-        pass
-
-    def close(self):
-        pass
-
-
 def _bar(total: int, progress: bool | None):
-    """A tqdm progress bar; by default only in an interactive terminal."""
-    disable = (not sys.stderr.isatty()) if progress is None else not progress
-    if disable:
-        return _NoBar()
-    import warnings
+    """The progress bar of load_corpus: see :mod:`gxbg_kit.progress`."""
+    from .progress import progress_bar
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tqdm.auto warns when ipywidgets is missing
-        from tqdm.auto import tqdm
-    return tqdm(total=total, desc="reports", unit="file", leave=False)
+    return progress_bar(total, progress)
 
 
 class _Timeout(BaseException):  # not caught by parse_file's "except Exception"
