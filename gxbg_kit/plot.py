@@ -257,6 +257,8 @@ _EN = {
         "unreadable_cell": "Unreadable cells", "ambiguous_split": "Run-together digits (ambiguous)",
            "unplaced_values": "Values that cannot be placed",
            "encoding_replaced": "Bytes replaced (encoding)", "narrative": "Narrative vs table",
+        "ocr_corrected": "OCR digit corrected by the sums",
+        "ocr_unverified": "OCR cell not verified by the sums",
         "manifest": "Manifest vs text",
     },
     "table": {"reports": "Reports", "applications": "Requests", "active": "Proactive disclosure",
@@ -290,6 +292,7 @@ _ZH_OVERRIDES = {
               "unreadable_cell": "无法识别的单元格", "ambiguous_split": "数字粘连无法拆分",
               "unplaced_values": "无法定位的数值",
               "encoding_replaced": "编码错误字节已替换", "narrative": "正文与表格一致",
+              "ocr_corrected": "识别数字按合计更正", "ocr_unverified": "识别数字无法核验",
               "manifest": "清单与正文一致"},
 }
 _ZH_SOURCES = {
@@ -307,7 +310,9 @@ def _build_labels() -> dict[str, dict[str, dict[str, str]]]:
         out[domain] = {}
         for code, zh in codes.items():
             zh = _ZH_OVERRIDES.get(domain, {}).get(code, _short_zh(zh))
-            out[domain][code] = {"zh": zh, "en": _EN[domain][code]}
+            # a code added to schema.py without an English label (a test catches it) still draws
+            en = _EN[domain].get(code) or code.replace("_", " ").capitalize()
+            out[domain][code] = {"zh": zh, "en": en}
     return out
 
 
@@ -497,6 +502,8 @@ def _report_names(meta: pd.DataFrame) -> dict[str, str]:
 
 
 _NA_KEY, _OTHER_KEY = "\0na", "\0other"
+#: per-report stacked bars of many parts (refusal reasons) up to this many reports
+_MAX_STACKED = 12
 _CODED_BY = ("level", "template", "status")
 
 
@@ -1148,7 +1155,8 @@ def refusal_reasons(applications: pd.DataFrame, reports: pd.DataFrame | None = N
     (:func:`gxbg_kit.analyse.refusal_reasons` with ``pooled=True``), coloured
     by outcome row; n = reports pooled.  ``pooled=False`` with at most
     :data:`MAX_REPORTS` reports (or ``by="report"``): one stacked bar per report
-    (a report with any NA sub-reason has no bar).  ``by`` a reports column
+    (a report with any NA sub-reason has no bar), or beyond 12 reports a heat
+    map sub-reason × report.  ``by`` a reports column
     ("year", "level", "province", "template", "agency_key", …; also the default
     of ``pooled=False`` above MAX_REPORTS): a heat map sub-reason × group of the
     shares pooled over the group's reports whose sub-reasons are all known, n of
@@ -1172,15 +1180,17 @@ def refusal_reasons(applications: pd.DataFrame, reports: pd.DataFrame | None = N
     counts = _wide(df, "pair", "count", codes)
     groups = _groups(df, reports, by, lang)
     shares, _, n = _pooled(counts, _per_report(df, "refusals"), groups)
-    if groups.per_report:
-        wide = _wide(df, "pair", "share", codes)
-        wide.columns = [r for _, r in pairs]
-        y = _stacked(ax, wide, "reason", lang, horizontal=True)
-        _set_categories(ax, y, groups.ticks(), horizontal=True)
-        ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0))
-        ax.set_xlabel(text("share", lang))
-        return _finish(fig, ax, "refusal_reasons", lang, n=int(n.sum()))
-    _heatmap(ax, shares.T, [label("reason", r, lang) for _, r in pairs], groups.ticks(n),
+    if groups.per_report:  # a report's shares are NA when any of its sub-reasons is NA
+        shares = _wide(df, "pair", "share", codes)
+        if len(shares) <= _MAX_STACKED:  # 16 segments a bar: a heat map beyond a few reports
+            shares.columns = [r for _, r in pairs]
+            y = _stacked(ax, shares, "reason", lang, horizontal=True)
+            _set_categories(ax, y, groups.ticks(), horizontal=True)
+            ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0))
+            ax.set_xlabel(text("share", lang))
+            return _finish(fig, ax, "refusal_reasons", lang, n=int(n.sum()))
+    _heatmap(ax, shares.T, [label("reason", r, lang) for _, r in pairs],
+             groups.ticks(None if groups.per_report else n),
              cmap="Oranges", vmin=0, fmt="{:.0%}", colorbar_label=text("share", lang), lang=lang)
     return _finish(fig, ax, "refusal_reasons", lang, legend=False, n=int(n.sum()))
 
