@@ -47,6 +47,9 @@ class Document:
     #: byte runs that were not valid in ``encoding`` and were read as one U+FFFD each
     #: (a UTF-8 report with one GBK-encoded phrase): :class:`Replacement` tuples
     replaced: tuple = ()
+    #: PDF: pages read by OCR (1-based) and the mean confidence of the text boxes it read
+    ocr_pages: tuple = ()
+    ocr_confidence: float | None = None
 
 
 class Replacement(NamedTuple):
@@ -298,7 +301,8 @@ def to_document(data: bytes, name: str = "", *, max_uncompressed: int | None = D
         from .readers import pdf as _pdf  # optional dependency
 
         ex = _pdf.read_pdf(data, max_pages=max_pages)
-        return Document(ex.text, "pdf", None, list(ex.tables), ex.pages)
+        return Document(ex.text, "pdf", None, list(ex.tables), ex.pages,
+                        ocr_pages=tuple(ex.ocr_pages), ocr_confidence=ex.ocr_confidence)
     if fmt in ("docx", "doc"):
         from .readers import docx as _docx  # optional dependency
 

@@ -104,7 +104,16 @@ class Report:
 
     @cached_property
     def _applications(self) -> ApplicationsTable:
-        return recognise_applications(self._table_lines("applications"))
+        table = recognise_applications(self._table_lines("applications"))
+        if self._ocr:  # the sums proof-read what OCR read
+            from .readers.proofread import proofread_applications
+
+            proofread_applications(table)
+        return table
+
+    @property
+    def _ocr(self) -> bool:
+        return bool(self.document is not None and getattr(self.document, "ocr_pages", ()))
 
     @cached_property
     def _active(self) -> ActiveTable:
@@ -113,7 +122,12 @@ class Report:
     @cached_property
     def _reviews(self) -> ReviewsTable:
         lines = self._sections["reviews"].lines if "reviews" in self._sections else []
-        return recognise_reviews(lines)
+        table = recognise_reviews(lines)
+        if self._ocr:
+            from .readers.proofread import proofread_reviews
+
+            proofread_reviews(table)
+        return table
 
     @cached_property
     def template(self) -> str:
@@ -290,6 +304,8 @@ class Report:
             "year_manifest": None if _none(m.get("year")) is None else int(m["year"]),
             "n_checks_failed": n_failed,
             "engines": _engines(doc), "pages": doc.pages if doc else None,
+            "ocr_pages": ",".join(map(str, doc.ocr_pages)) if doc and doc.ocr_pages else None,
+            "ocr_confidence": doc.ocr_confidence if doc else None,
         }
         return tuple(row[c] for c in REPORTS.names)
 

@@ -177,6 +177,11 @@ CHECKS = {
                        "template's sums; the row's cells are NA and the detail lists the candidates",
     "unplaced_values": "a row printed more values than the template has and they cannot be told apart; "
                        "the row's cells are NA",
+    "ocr_corrected": "a cell of a scanned (OCR) table whose reading broke the template's sums, "
+                     "corrected because exactly one confusable digit (0/8/6/9, 1/7, 3/8, 5/6) makes "
+                     "every sum hold; the cell is inferred and the detail names the correction",
+    "ocr_unverified": "a cell of a scanned (OCR) table in a sum that does not hold, which no single "
+                      "confusable digit repairs; the cell is NA",
     "narrative": "a number stated in the narrative versus the same number in the table (expected = table)",
     "manifest": "a manifest value versus the value read from the text (expected = manifest)",
     "encoding_replaced": "bytes of a text or HTML file that were not valid in its encoding (a few "
@@ -519,6 +524,10 @@ REPORTS = _table(Table(
         _c("engines", "string", "表格提取引擎", "PDF/Word: which extraction produced each table, "
            "e.g. 'active:pdfplumber; applications:camelot-lattice' (NA for text and HTML)"),
         _c("pages", "Int64", "页数", "number of pages (PDF)"),
+        _c("ocr_pages", "string", "OCR页", "PDF: the pages read by OCR (scanned pages), e.g. '1,2,3' "
+           "(NA: none)"),
+        _c("ocr_confidence", "Float64", "OCR置信度", "PDF read by OCR: the mean confidence (0..1) "
+           "of the text boxes it recognised"),
     ),
     key=("path",),
 ))
