@@ -257,6 +257,8 @@ _EN = {
         "unreadable_cell": "Unreadable cells", "ambiguous_split": "Run-together digits (ambiguous)",
            "unplaced_values": "Values that cannot be placed",
            "encoding_replaced": "Bytes replaced (encoding)", "narrative": "Narrative vs table",
+           "ocr_corrected": "OCR digit corrected by the sums",
+           "ocr_unverified": "OCR cell not confirmed by the sums",
         "ocr_corrected": "OCR digit corrected by the sums",
         "ocr_unverified": "OCR cell not verified by the sums",
         "manifest": "Manifest vs text",
@@ -292,6 +294,7 @@ _ZH_OVERRIDES = {
               "unreadable_cell": "无法识别的单元格", "ambiguous_split": "数字粘连无法拆分",
               "unplaced_values": "无法定位的数值",
               "encoding_replaced": "编码错误字节已替换", "narrative": "正文与表格一致",
+              "ocr_corrected": "OCR数字经勾稽关系更正", "ocr_unverified": "OCR数字未通过勾稽校验",
               "ocr_corrected": "识别数字按合计更正", "ocr_unverified": "识别数字无法核验",
               "manifest": "清单与正文一致"},
 }
