@@ -43,7 +43,7 @@ Determinism
 Missing values
     A value that is NA gets no bar and a small grey "NA" mark where the bar
     would be (a 0 gets an empty bar and no mark); in heatmaps NA cells are
-    light grey, explained by a swatch under the colour bar.
+    light grey, explained by a swatch above the colour bar.
 """
 from __future__ import annotations
 
@@ -257,8 +257,6 @@ _EN = {
         "unreadable_cell": "Unreadable cells", "ambiguous_split": "Run-together digits (ambiguous)",
            "unplaced_values": "Values that cannot be placed",
            "encoding_replaced": "Bytes replaced (encoding)", "narrative": "Narrative vs table",
-           "ocr_corrected": "OCR digit corrected by the sums",
-           "ocr_unverified": "OCR cell not confirmed by the sums",
         "ocr_corrected": "OCR digit corrected by the sums",
         "ocr_unverified": "OCR cell not verified by the sums",
         "manifest": "Manifest vs text",
@@ -294,7 +292,6 @@ _ZH_OVERRIDES = {
               "unreadable_cell": "无法识别的单元格", "ambiguous_split": "数字粘连无法拆分",
               "unplaced_values": "无法定位的数值",
               "encoding_replaced": "编码错误字节已替换", "narrative": "正文与表格一致",
-              "ocr_corrected": "OCR数字经勾稽关系更正", "ocr_unverified": "OCR数字未通过勾稽校验",
               "ocr_corrected": "识别数字按合计更正", "ocr_unverified": "识别数字无法核验",
               "manifest": "清单与正文一致"},
 }
@@ -793,9 +790,9 @@ def _metric(df: pd.DataFrame, marker: str, fn, **kw) -> pd.DataFrame:
 
 
 def _na_legend(cbar, lang) -> None:
-    """A grey swatch under the colour bar: grey cells could not be computed."""
+    """A grey swatch above the colour bar: grey cells could not be computed."""
     handle = Patch(facecolor=_NA_CELL, edgecolor="0.7", label=text("na_cell", lang))
-    cbar.ax.legend(handles=[handle], loc="upper right", bbox_to_anchor=(1.0, -0.03),
+    cbar.ax.legend(handles=[handle], loc="lower right", bbox_to_anchor=(1.0, 1.01),
                    frameon=False, fontsize=7, handlelength=1, handleheight=1, borderaxespad=0)
 
 
@@ -902,7 +899,7 @@ def _active_chart(active, reports, pairs: list[tuple[str, str]], domain: str, co
     else:
         counts = _distributions(ax, wide, groups, domain, lang)
         _set_categories(ax, np.arange(len(groups.order)), groups.ticks(counts))
-        ax.margins(y=0.05)
+        ax.set_yscale("symlog", linthresh=1)  # volumes span orders of magnitude; 0 stays drawn
     return fig, ax, groups, n
 
 
@@ -917,15 +914,17 @@ def normative_documents(active: pd.DataFrame, reports: pd.DataFrame | None = Non
     reports column such as "year", "level", "province", "template",
     "agency_key", or "all"; by default by year above MAX_REPORTS reports): a
     strip of the reports' values per measure with their median and interquartile
-    range; tick labels give n, the reports with a value.  The title's n counts
+    range, on a symmetric log axis (linear below 1, so 0 is drawn); tick labels
+    give n, the reports with a value.  The title's n counts
     the reports with any value.  The 2021-template measures.
     """
     lang = _check_lang(lang)
     measures = ["issued", "repealed", "in_force"]
-    fig, ax, _, n = _active_chart(active, reports,
-                                  [("normative_documents", m) for m in measures],
-                                  "measure", measures, by, lang, ax, figsize)
-    _integer_ticks(ax.yaxis)
+    fig, ax, groups, n = _active_chart(active, reports,
+                                       [("normative_documents", m) for m in measures],
+                                       "measure", measures, by, lang, ax, figsize)
+    if groups is not None and groups.per_report:
+        _integer_ticks(ax.yaxis)
     ax.set_ylabel(text("documents", lang))
     return _finish(fig, ax, "normative_documents", lang, n=n)
 
@@ -945,11 +944,10 @@ def enforcement_decisions(active: pd.DataFrame, reports: pd.DataFrame | None = N
     items = ["licensing", "penalty", "coercion"]
     fig, ax, groups, n = _active_chart(active, reports, [(i, "decisions") for i in items],
                                        "item", items, by, lang, ax, figsize)
-    if log and groups is not None:
-        if groups.per_report:
-            ax.set_yscale("log")
-        else:
-            ax.set_yscale("symlog", linthresh=1)
+    if groups is not None and groups.per_report and log:
+        ax.set_yscale("log")
+    elif groups is not None and not log:
+        ax.set_yscale("linear")
     ax.set_ylabel(text("decisions_log" if log else "count", lang))
     return _finish(fig, ax, "enforcement_decisions", lang, n=n)
 
