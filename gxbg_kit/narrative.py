@@ -1079,14 +1079,14 @@ def boilerplate(data: pd.DataFrame, reports: pd.DataFrame, by: str = "agency_key
     texts = _narratives(data, kind)
     meta = reports.drop_duplicates("report_id").set_index("report_id")[[by, "year"]]
     df = meta.reindex(texts.index).assign(text=texts.to_numpy()).reset_index()
-    df["_year"] = pd.to_numeric(df["year"], errors="coerce")
+    df["year_num"] = pd.to_numeric(df["year"], errors="coerce")
+    known = df[df[by].notna() & df["year_num"].notna()].sort_values(["year_num", "report_id"])
+    years = {key: list(g.groupby("year_num", sort=True)) for key, g in known.groupby(by, sort=False)}
     rows = []
-    for _, r in df.iterrows():
-        prev = df[(df[by] == r[by]) & (df["_year"] < r["_year"])] if pd.notna(r[by]) and \
-            pd.notna(r["_year"]) else df.iloc[:0]
-        if len(prev):
-            prev = prev[prev["_year"] == prev["_year"].max()].sort_values("report_id")
-        rows.append((r["report_id"], r[by], r["year"], *_copy_measures(r["text"], prev, min_chars, k)))
+    for rid, key, year, num, text in zip(df["report_id"], df[by], df["year"], df["year_num"], df["text"]):
+        earlier = [g for y, g in years.get(key, []) if y < num] if pd.notna(num) else []
+        prev = earlier[-1] if earlier else df.iloc[:0]
+        rows.append((rid, key, year, *_copy_measures(text, prev, min_chars, k)))
     out = pd.DataFrame(rows, columns=["report_id", by, "year", "previous_year", "previous_report_id",
                                       "sentences", "copied_sentences", "share_copied", "containment"])
     out = out.astype({"report_id": "string", "previous_report_id": "string", "previous_year": "Int64",
@@ -1105,6 +1105,6 @@ def _copy_measures(text: str, prev: pd.DataFrame, min_chars: int, k: int) -> tup
     copied = copied_sentences(text, before, min_chars)
     total = len(_bare(text))
     a, b = shingles(text, k), shingles(before, k)
-    return (int(prev["_year"].iloc[0]), ";".join(prev["report_id"]), n, len(copied),
+    return (int(prev["year_num"].iloc[0]), ";".join(prev["report_id"]), n, len(copied),
             sum(len(_bare(c)) for c in copied) / total if total else pd.NA,
             len(a & b) / len(a) if a else pd.NA)
