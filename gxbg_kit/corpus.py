@@ -586,12 +586,7 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
       whose bytes (and manifest row) are unchanged since the last run are not parsed again.
     - ``engine="dask"``: parse on a Dask cluster (``client``: a ``distributed.Client``;
       default a local cluster with ``jobs`` workers). Same frames as ``"processes"``.
-    - ``progress``: a progress bar (:mod:`gxbg_kit.progress`). By default it shows
-      where someone watches: in a terminal, and in a JupyterLab/Notebook/VS Code cell
-      (tqdm's widget with ipywidgets, else one plain line; removed when done), for
-      10 files or more; never in cells run by nbval, papermill or nbconvert, so
-      executed notebooks hold no bar. ``GXBG_PROGRESS=0`` turns it off everywhere,
-      ``GXBG_PROGRESS=1`` on for small corpora too; ``True``/``False`` force it.
+    - ``progress``: a bar where someone watches, never in nbval (:mod:`gxbg_kit.progress`).
     - ``follow_links``: in a folder, a symbolic link that points outside it is
       not followed by default (a ``link_not_followed`` row); ``True`` reads the
       files (and folders) such links point to. Links inside the folder are
