@@ -900,6 +900,7 @@ def _active_chart(active, reports, pairs: list[tuple[str, str]], domain: str, co
         counts = _distributions(ax, wide, groups, domain, lang)
         _set_categories(ax, np.arange(len(groups.order)), groups.ticks(counts))
         ax.set_yscale("symlog", linthresh=1)  # volumes span orders of magnitude; 0 stays drawn
+        ax.set_ylim(bottom=-0.5)
     return fig, ax, groups, n
 
 
