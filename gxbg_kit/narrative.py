@@ -12,7 +12,15 @@ Pure functions on text and tidy frames:
   and stopword list shipped in ``gxbg_kit/data``;
 * :func:`term_frequencies`, :func:`keywords` and :func:`theme_cooccurrence` are
   the keyword statistics a paper reports;
-* :func:`narrative_similarity` finds copied (boilerplate) narratives.
+* :func:`narrative_similarity` finds copied (boilerplate) narratives, and
+  :func:`boilerplate` measures how much of each report repeats the same organ's
+  previous year;
+* :func:`compare_items` and :func:`agreement` score the split and the themes
+  against hand-labelled items (``tests/truth/narrative_items.csv``).
+
+The wordings that tell measures from problems are data
+(``gxbg_kit/data/measure_rules.csv``, :func:`load_measure_rules`), as are the
+theme codebook, the stopwords and the form words keywords drop.
 
 Every output is sorted and free of randomness. See ``docs/themes.md`` for the
 splitting rules and how each theme is decided.
