@@ -248,9 +248,7 @@ def outcome_shares(applications: pd.DataFrame, pooled: bool = False,
     n_reports, the number of reports pooled (a sub-reason row pools those of
     them where the sub-reason is known).
 
-    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
-    level, province, template …): pooled figures per group (the group's columns first); per report, the
-    columns are added and lead the sort order.
+    ``by``: ``reports`` columns to group by, pooled per group (module docstring, "Groups").
     """
     by = _by(by, reports)
     if pooled and by:
@@ -291,8 +289,7 @@ def grant_rate(applications: pd.DataFrame, reports: pd.DataFrame | None = None,
     Columns: report_id, [agency, year], granted, partly_granted,
     processed_total, grant_rate.
 
-    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
-    level, province, template …) added as columns that lead the sort order.
+    ``by``: ``reports`` columns added as labels, first in the sort order.
     """
     wide = _row_values(applications)
     out = wide[["granted", "partly_granted", "processed_total"]].reset_index()
@@ -316,9 +313,7 @@ def refusal_reasons(applications: pd.DataFrame, pooled: bool = False,
     sub-reasons of all ``rows`` are known: count, refusals, share =
     count / refusals, n_reports.
 
-    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
-    level, province, template …): pooled figures per group (the group's columns first); per report, the
-    columns are added and lead the sort order.
+    ``by``: ``reports`` columns to group by, pooled per group (module docstring, "Groups").
     """
     by = _by(by, reports)
     if pooled and by:
@@ -360,8 +355,7 @@ def backlog(applications: pd.DataFrame, reports: pd.DataFrame | None = None,
     the share of the year's workload left unfinished (NA when an input is NA or
     the workload is 0).
 
-    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
-    level, province, template …) added as columns that lead the sort order.
+    ``by``: ``reports`` columns added as labels, first in the sort order.
     """
     wide = _row_values(applications)
     out = wide[["received", "carried_over", "processed_total", "carried_forward"]].reset_index()
@@ -381,9 +375,7 @@ def requests_by_applicant(applications: pd.DataFrame, pooled: bool = False,
     Pooled: per applicant type, count and total summed over the reports whose
     six applicant columns and 总计 are all known; share; n_reports.
 
-    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
-    level, province, template …): pooled figures per group (the group's columns first); per report, the
-    columns are added and lead the sort order.
+    ``by``: ``reports`` columns to group by, pooled per group (module docstring, "Groups").
     """
     by = _by(by, reports)
     if pooled and by:
@@ -428,9 +420,7 @@ def review_correction_rate(reviews: pd.DataFrame, pooled: bool = False,
     where corrected, total and pending are known; correction_rate;
     n_reports.
 
-    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
-    level, province, template …): pooled figures per group (the group's columns first); per report, the
-    columns are added and lead the sort order.
+    ``by``: ``reports`` columns to group by, pooled per group (module docstring, "Groups").
     """
     by = _by(by, reports)
     if pooled and by:
@@ -471,8 +461,7 @@ def active_volumes(active: pd.DataFrame, reports: pd.DataFrame | None = None,
     [agency, year], item, measure, value, unit; sorted by report, then the
     template order of items and measures.
 
-    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
-    level, province, template …) added as columns that lead the sort order.
+    ``by``: ``reports`` columns added as labels, first in the sort order.
     """
     act = _coerce(active, ACTIVE)[["report_id", "item", "measure", "value", "unit"]]
     if items is not None:
@@ -503,8 +492,7 @@ def check_failures(checks: pd.DataFrame, reports: pd.DataFrame | None = None,
     from ``checks`` and, when given, ``reports`` (a report with no checks at
     all, e.g. a failed one, has zeros).
 
-    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
-    level, province, template …) added as columns that lead the sort order.
+    ``by``: ``reports`` columns added as labels, first in the sort order.
     """
     chk = _coerce(checks, CHECKS_TABLE)
     ids = list(pd.unique(chk["report_id"].dropna()))
@@ -533,8 +521,7 @@ def cell_completeness(checks: pd.DataFrame, reports: pd.DataFrame | None = None,
     expected is NA or 0).  Columns: report_id, [agency, year], table,
     expected, actual, share.
 
-    ``by`` (with ``reports``): one or more ``reports`` columns (year, agency_key,
-    level, province, template …) added as columns that lead the sort order.
+    ``by``: ``reports`` columns added as labels, first in the sort order.
     """
     chk = _coerce(checks, CHECKS_TABLE)
     chk = chk[chk["check"] == "completeness"]
