@@ -59,7 +59,7 @@ def heights(container, horizontal=False) -> list[float]:
     return [p.get_width() if horizontal else p.get_height() for p in container.patches]
 
 
-def same(values, expected):
+def assert_same(values, expected):
     """Equal as floats, NA == NaN."""
     a = np.asarray(values, dtype=float)
     b = pd.array(expected, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -146,13 +146,15 @@ def test_renders_on_a_machine_without_chinese_fonts(monkeypatch):
 
 
 def test_every_label_renders_without_missing_glyphs():
-    with matplotlib.rc_context(plot.style()):
+    with matplotlib.rc_context(plot.style()), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         fig, ax = plt.subplots(figsize=(4, 4))
         words = [v["zh"] for codes in plot.LABELS.values() for v in codes.values()]
         ax.set_title(" ".join(words[:40]))
         ax.set_xlabel(" ".join(words[40:]))
         ax.set_ylabel(" ".join(v["zh"] for v in plot.TEXT.values()))
         fig.canvas.draw()
+    assert not [str(w.message) for w in caught], [str(w.message) for w in caught]
 
 
 def test_pdf_and_svg_embed_the_font(tmp_path):
@@ -213,8 +215,8 @@ def test_grant_rate_bars(apps):
     fig = plot.grant_rate(apps, REPORTS)
     ax = fig.axes[0]
     rates = analyse.grant_rate(apps, reports=REPORTS)
-    same(heights(ax.containers[0]), rates["grant_rate"])
-    same(heights(ax.containers[0]), [0.6, np.nan, np.nan])
+    assert_same(heights(ax.containers[0]), rates["grant_rate"])
+    assert_same(heights(ax.containers[0]), [0.6, np.nan, np.nan])
     assert ticklabels(ax) == ["东城区财政局 2021", "西城区教育局 2021", "南山区人民政府 2022"]
     assert ax.get_title() == plot.text("grant_rate", "zh") + "（n=1）"  # reports with a rate
     a = rates.iloc[0]
@@ -239,8 +241,8 @@ def test_outcome_mix_stacks_shares_and_pools(apps):
     assert list(bars) == ["Granted", "Partly granted", "Withheld", "Unable to provide",
                           "Not processed", "Otherwise handled"]
     # bars: a (complete), b (incomplete: no bar), c (0 processed: no bar), pooled (a + c)
-    same(heights(bars["Granted"]), [0.5, np.nan, np.nan, 0.5])
-    same(heights(bars["Withheld"]), [3 / 20, np.nan, np.nan, 3 / 20])
+    assert_same(heights(bars["Granted"]), [0.5, np.nan, np.nan, 0.5])
+    assert_same(heights(bars["Withheld"]), [3 / 20, np.nan, np.nan, 3 / 20])
     withheld = bars["Withheld"].patches[0]
     assert withheld.get_y() == pytest.approx(0.5 + 0.1)  # stacked on granted + partly
     assert ticklabels(ax)[-1] == "All (pooled)"
@@ -252,7 +254,7 @@ def test_outcome_mix_accepts_analyse_output(apps):
     shares = analyse.outcome_shares(apps)
     fig = plot.outcome_mix(shares)
     bars = containers(fig.axes[0])
-    same(heights(bars["予以公开"]), [0.5, np.nan, np.nan])  # no pooled bar
+    assert_same(heights(bars["予以公开"]), [0.5, np.nan, np.nan])  # no pooled bar
 
 
 def test_requests_by_applicant_stacks_counts():
@@ -265,12 +267,12 @@ def test_requests_by_applicant_stacks_counts():
     ax = fig.axes[0]
     bars = containers(ax)
     assert list(bars)[:2] == ["自然人", "商业企业"]
-    same(heights(bars["自然人"], horizontal=True), [5, np.nan])
-    same(heights(bars["商业企业"], horizontal=True), [3, np.nan])
+    assert_same(heights(bars["自然人"], horizontal=True), [5, np.nan])
+    assert_same(heights(bars["商业企业"], horizontal=True), [3, np.nan])
     assert bars["商业企业"].patches[0].get_x() == 5  # stacked after 自然人
     assert ticklabels(ax, "y") == ["东城区财政局 2021", "西城区教育局 2021"]
     fig = plot.requests_by_applicant(df, share=True, lang="en")
-    same(heights(containers(fig.axes[0])["Natural persons"], horizontal=True), [0.5, np.nan])
+    assert_same(heights(containers(fig.axes[0])["Natural persons"], horizontal=True), [0.5, np.nan])
 
 
 def test_refusal_reasons_pooled_bars(apps):
@@ -280,7 +282,7 @@ def test_refusal_reasons_pooled_bars(apps):
     bars = containers(ax)
     assert list(bars) == ["Withheld", "Unable to provide", "Not processed"]
     got = [w for name in bars for w in heights(bars[name], horizontal=True)]
-    same(got, pooled["share"])
+    assert_same(got, pooled["share"])
     assert ticklabels(ax, "y")[0] == "State secret"
     assert len(ticklabels(ax, "y")) == 16
     fig = plot.refusal_reasons(apps, REPORTS, pooled=False)
@@ -289,8 +291,8 @@ def test_refusal_reasons_pooled_bars(apps):
     bars = containers(ax)
     assert len(bars) == 16 and list(bars)[0] == "属于国家秘密"
     # a: 2 of 6 refusals; b: a blank sub-reason, no bar; c: 0 refusals, no bar
-    same(heights(bars["属于国家秘密"], horizontal=True), [2 / 6, np.nan, np.nan])
-    same(heights(bars["重复申请"], horizontal=True), [2 / 6, np.nan, np.nan])
+    assert_same(heights(bars["属于国家秘密"], horizontal=True), [2 / 6, np.nan, np.nan])
+    assert_same(heights(bars["重复申请"], horizontal=True), [2 / 6, np.nan, np.nan])
     assert bars["重复申请"].patches[0].get_x() == pytest.approx(4 / 6)  # after 2 + 1 + 1
     assert per["share"].notna().sum() == 16
 
@@ -298,8 +300,8 @@ def test_refusal_reasons_pooled_bars(apps):
 def test_backlog_bars(apps):
     fig = plot.backlog(apps, REPORTS)
     bars = containers(fig.axes[0])
-    same(heights(bars["上年结转"]), [4, 0, 0])
-    same(heights(bars["结转下年度"]), [2, 0, 0])
+    assert_same(heights(bars["上年结转"]), [4, 0, 0])
+    assert_same(heights(bars["结转下年度"]), [2, 0, 0])
 
 
 def test_review_correction_rate_bars():
@@ -309,12 +311,12 @@ def test_review_correction_rate_bars():
                               "suit_after_review": (0, 0, 0, 0, 0)}})
     fig = plot.review_correction_rate(df, REPORTS, lang="en")
     bars = containers(fig.axes[0])
-    same(heights(bars["Administrative review"]), [0.4, np.nan])
-    same(heights(bars["Lawsuit without review"]), [0.0, 1.0])
+    assert_same(heights(bars["Administrative review"]), [0.4, np.nan])
+    assert_same(heights(bars["Lawsuit without review"]), [0.0, 1.0])
     fig = plot.review_correction_rate(df, pooled=True)
     ax = fig.axes[0]
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
-    same([c.patches[0].get_height() for c in bars], [0.4, 0.5, np.nan])
+    assert_same([c.patches[0].get_height() for c in bars], [0.4, 0.5, np.nan])
     assert ticklabels(ax) == ["行政复议", "行政诉讼（未经复议）", "行政诉讼（复议后）"]
 
 
@@ -337,7 +339,7 @@ def test_enforcement_decisions_log_scale(frames):
     bars = containers(ax)
     assert list(bars) == ["Licensing", "Penalties", "Coercive measures"]
     for item, name in [("licensing", "Licensing"), ("penalty", "Penalties")]:
-        same(heights(bars[name]), [active_value(frames["active"], r, item, "decisions")
+        assert_same(heights(bars[name]), [active_value(frames["active"], r, item, "decisions")
                                    for r in ids])
     assert ax.get_ylabel() == "Decisions (log scale)"
 
@@ -348,10 +350,10 @@ def test_normative_documents_and_fees(frames):
     fig = plot.normative_documents(act, rep)
     bars = containers(fig.axes[0])
     assert list(bars) == ["本年制发件数", "本年废止件数", "现行有效件数"]
-    same(heights(bars["现行有效件数"]), [active_value(act, r, "normative_documents", "in_force")
+    assert_same(heights(bars["现行有效件数"]), [active_value(act, r, "normative_documents", "in_force")
                                     for r in ids])
     fig = plot.fees(act, rep)
-    same(heights(fig.axes[0].containers[0]), [active_value(act, r, "fees", "fee_amount")
+    assert_same(heights(fig.axes[0].containers[0]), [active_value(act, r, "fees", "fee_amount")
                                               for r in ids])
     assert fig.axes[0].get_ylabel() == "万元"
 
@@ -378,7 +380,7 @@ CODEBOOK = pd.DataFrame({"theme": ["t1", "t2", "t3"], "label_zh": ["时效性", 
 def test_theme_frequencies_bars():
     fig = plot.theme_frequencies(PT, codebook=CODEBOOK, lang="en")
     ax = fig.axes[0]
-    same(heights(ax.containers[0], horizontal=True), [3, 1, 1])
+    assert_same(heights(ax.containers[0], horizontal=True), [3, 1, 1])
     assert ticklabels(ax, "y") == ["Timeliness", "Interpretation", "Platforms"]
     fig = plot.theme_frequencies(PT, codebook=CODEBOOK, by_year=True, reports=REPORTS)
     img = fig.axes[0].images[0].get_array()
@@ -400,11 +402,11 @@ def test_top_keywords():
                        "count": [10, 7, 3, 3, 4]})
     fig = plot.top_keywords(kw, n=3)
     ax = fig.axes[0]
-    same(heights(ax.containers[0], horizontal=True), [10, 7, 7])
+    assert_same(heights(ax.containers[0], horizontal=True), [10, 7, 7])
     assert ticklabels(ax, "y") == ["政务新媒体", "依申请公开", "政策解读"]  # ties by term
     tf = pd.DataFrame({"token": ["公开", "解读"], "tf": [5, 9], "df": [2, 2]})
     fig = plot.top_keywords(tf, lang="en")
-    same(heights(fig.axes[0].containers[0], horizontal=True), [9, 5])
+    assert_same(heights(fig.axes[0].containers[0], horizontal=True), [9, 5])
     assert fig.axes[0].get_xlabel() == "Count"
 
 

@@ -138,7 +138,7 @@ def overlaps(fig) -> list[tuple[str, str]]:
     return bad
 
 
-def readable(fig) -> None:
+def assert_readable(fig) -> None:
     assert artists(fig) < MAX_ARTISTS, artists(fig)
     assert not overlaps(fig), overlaps(fig)[:5]
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
@@ -148,14 +148,14 @@ def readable(fig) -> None:
 @pytest.mark.parametrize("name", sorted(CHARTS))
 def test_every_chart_is_readable_at_1000_reports(big, name):
     fig = CHARTS[name](big)
-    readable(fig)
+    assert_readable(fig)
     plt.close(fig)
 
 
 @pytest.mark.parametrize("name", sorted(CHARTS))
 def test_every_chart_is_readable_per_report_at_max_reports(small, name):
     fig = CHARTS[name](small)
-    readable(fig)
+    assert_readable(fig)
     plt.close(fig)
 
 
@@ -163,7 +163,7 @@ def test_every_chart_is_readable_per_report_at_max_reports(small, name):
 def test_grouping_by_any_reports_column(big, by):
     for name in ("grant_rate", "outcome_mix", "check_failures", "enforcement_decisions"):
         fig = CHARTS[name](big, by=by)
-        readable(fig)
+        assert_readable(fig)
         plt.close(fig)
 
 
