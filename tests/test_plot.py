@@ -570,3 +570,64 @@ def test_system_cjk_fonts_not_used_unless_asked():
     plot.setup_fonts(system_fallback=True)
     assert list(matplotlib.rcParams["font.family"])[:2] == [plot.FONT_FAMILY, "DejaVu Sans"]
     plot.setup_fonts()
+
+
+# --------------------------------------------------------------------------
+# readability: labels, colour scales, NA legend, integer ticks
+# --------------------------------------------------------------------------
+
+def test_report_labels_are_unique_and_readable_without_agency(apps):
+    reports = pd.DataFrame({"report_id": ["a", "b", "c"],
+                            "agency": ["东城区财政局", "东城区财政局", pd.NA],
+                            "year": [2021, 2021, 2022],
+                            "path": ["x/a.txt", "x/b.txt", "reports/陇西县2022年报.html"]})
+    fig = plot.grant_rate(apps, reports)
+    # two reports of one agency and year told apart; no agency: the file name, not the id
+    assert ticklabels(fig.axes[0]) == ["东城区财政局 2021 (1)", "东城区财政局 2021 (2)",
+                                       "陇西县2022年报 2022"]
+    fig = plot.grant_rate(apps)  # no reports at all: the id, still unique
+    assert ticklabels(fig.axes[0]) == ["a", "b", "c"]
+
+
+def test_similarity_colour_scale_ignores_the_diagonal():
+    square = pd.DataFrame([[1.0, 0.2, 0.3], [0.2, 1.0, np.nan], [0.3, np.nan, 1.0]],
+                          index=list("xyz"), columns=list("xyz"))
+    fig = plot.similarity(square, lang="en")
+    ax = fig.axes[0]
+    image = ax.images[0]
+    assert image.norm.vmin == pytest.approx(0.2) and image.norm.vmax == pytest.approx(0.3)
+    overlay = ax.images[1].get_array()  # the diagonal painted white, the rest transparent
+    assert overlay[0, 0].tolist() == [1.0] * 4 and overlay[0, 1, 3] == 0
+    legend = fig.axes[1].get_legend()  # the colour bar carries the NA swatch
+    assert [t.get_text() for t in legend.get_texts()] == ["Not computable (NA)"]
+    assert ax.get_title() == "Similarity of report texts (n=3)"
+
+
+def test_cooccurrence_scale_ignores_diagonal_and_no_na_swatch():
+    fig = plot.theme_cooccurrence(PT, codebook=CODEBOOK)
+    image = fig.axes[0].images[0]
+    assert image.norm.vmax == 1  # off-diagonal maximum; the diagonal (3) would swamp it
+    assert fig.axes[1].get_legend() is None  # no NA cell, no swatch
+
+
+def test_count_axes_have_integer_ticks(apps):
+    for fig, axis in [(plot.backlog(apps, REPORTS), "y"),
+                      (plot.theme_frequencies(PT, codebook=CODEBOOK), "x")]:
+        ax = fig.axes[0]
+        fig.canvas.draw()
+        ticks = ax.get_yticks() if axis == "y" else ax.get_xticks()
+        assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+
+
+def test_grouping_by_a_reports_column_pools_with_n(apps):
+    reports = REPORTS.assign(level=["city", "county", "city"])
+    fig = plot.outcome_mix(apps, reports, by="level", lang="en")
+    ax = fig.axes[0]
+    # a (city) complete, b (county) incomplete, c (city) complete with 0 processed
+    assert ticklabels(ax) == ["City (n=2)", "County (n=0)"]
+    pooled = analyse.outcome_shares(apps, pooled=True)
+    granted = pooled[(pooled["outcome"] == "granted") & pooled["reason"].isna()]["share"]
+    assert_same([p.get_height() for p in containers(ax)["Granted"].patches],
+                [granted.iloc[0], np.nan])
+    with pytest.raises(ValueError, match="not a column"):
+        plot.outcome_mix(apps, REPORTS, by="level")

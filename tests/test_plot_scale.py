@@ -10,6 +10,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from gxbg_kit import analyse, plot, synth  # noqa: E402
 from gxbg_kit import schema as S  # noqa: E402
@@ -210,3 +211,20 @@ def test_per_report_view_refused_for_many_reports(big):
         plot.grant_rate(big["applications"], big["reports"], by="report")
     with pytest.raises(ValueError, match="not a column"):
         plot.grant_rate(big["applications"], big["reports"], by="nonsense")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_chart_shows_a_raw_code(big, lang):
+    """Labels come from the template model in the language asked, never codes."""
+    codes = {c for domain in plot.LABELS.values() for c in domain if "_" in c}
+    plot.set_language(lang)
+    try:
+        for name, chart in CHARTS.items():
+            fig = chart(big)
+            fig.canvas.draw()
+            words = {t.get_text() for t in fig.findobj(Text)}
+            shown = {c for c in codes for w in words if c in w}
+            assert not shown, (name, shown)
+            plt.close(fig)
+    finally:
+        plot.set_language("zh")
