@@ -228,3 +228,18 @@ def test_no_chart_shows_a_raw_code(big, lang):
             plt.close(fig)
     finally:
         plot.set_language("zh")
+
+
+def test_grouped_mix_is_analyse_pooled_by_group(big):
+    """The pooled shares per year drawn are those of analyse's by= pooling, n included."""
+    pool = analyse.outcome_shares(big["applications"], pooled=True, reports=big["reports"],
+                                  by="year")
+    pool = pool[pool["reason"].isna() & (pool["outcome"] == "granted")]
+    fig = plot.outcome_mix(big["applications"], big["reports"], lang="en")
+    ax = fig.axes[0]
+    granted = [c for c in ax.containers if c.get_label() == "Granted"][0]
+    np.testing.assert_allclose([p.get_height() for p in granted.patches],
+                               pool["share"].to_numpy(dtype=float))
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        f"{y} (n={n})" for y, n in zip(pool["year"], pool["n_reports"])]
