@@ -26,7 +26,7 @@ from .schema import APPLICANTS
 from . import splits as _splits
 from . import template as _template
 from .template import application_order
-from .tokens import Token, tokenize
+from .tokens import Token, plain_lines, tokenize
 
 N_APPLICANT_COLS = len(APPLICANTS)
 N_REVIEW_CELLS = 15
@@ -392,8 +392,33 @@ def _place_detached(rows: list[_Row], order: list, name: str, notes: list[str],
     return by_key, placed
 
 
-def recognise_applications(lines: list[str]) -> ApplicationsTable:
-    out = ApplicationsTable()
+def _plain_rows(lines: list[str], identify, n: int) -> dict | None:
+    """Row key -> its cells for a region of plain lines (:func:`tokens.plain_lines`)
+    in which every run of values follows a row label found on its own line, has the
+    row's ``n`` cells and is the only run of its row: the rows the general alignment
+    (:func:`_collect`, :func:`_solve`) gives such a region, found without it. None
+    for any other region, which the general alignment reads."""
+    rows: dict = {}
+    solo_before = False
+    for line in plain_lines(lines):
+        if line is None or (line.solo and solo_before):
+            return None  # not plain, or a wrapped label tokenize would join
+        solo_before = line.solo
+        last = None
+        for text in line.labels:
+            key = identify(text)
+            if key is not None:
+                last = key
+        if line.values:
+            if last is None or len(line.values) != n or last in rows:
+                return None
+            rows[last] = list(line.values)
+    return rows
+
+
+def _application_identifier(out: ApplicationsTable):
+    """The label -> row key function of an applications table: a sub-reason's key
+    depends on the group label before it; the labels' template versions are noted."""
     state = {"group": None}
 
     def identify(text):
@@ -410,14 +435,32 @@ def recognise_applications(lines: list[str]) -> ApplicationsTable:
             out.templates.add(lab.template)
         return (lab.parent, lab.code) if lab.kind == "reason" else (lab.code, None)
 
-    rows = _collect(tokenize(lines), identify, lambda key: N_APPLICANT_COLS)
-    # a group label followed by its sub-rows is a heading, not a row of values
-    by_key, placed = _place_detached(rows, application_order(), "applications", out.notes,
-                                     N_APPLICANT_COLS)
-    by_key = {k: v for k, v in by_key.items() if v.values()}
-    equations = _template.application_equations(list(by_key))
-    _solve(out, by_key, lambda key: N_APPLICANT_COLS, equations, "applications")
-    out.inferred |= placed
+    return identify
+
+
+def _printed_order(by_key: dict, rows: list[_Row]) -> dict:
+    """The rows with values, in the order their values were printed."""
+    at = {id(r): i for i, r in enumerate(rows)}
+    return dict(sorted(((k, r) for k, r in by_key.items() if r.values()), key=lambda kr: at[id(kr[1])]))
+
+
+def recognise_applications(lines: list[str], plain: bool = True) -> ApplicationsTable:
+    """The applications table of a region's lines. ``plain=False`` skips the shortcut
+    for regions of clean rows (:func:`_plain_rows`), which gives the same table."""
+    out = ApplicationsTable()
+    cells = _plain_rows(lines, _application_identifier(out), N_APPLICANT_COLS) if plain else None
+    if cells is not None:
+        out.cells = cells
+    else:
+        out = ApplicationsTable()
+        rows = _collect(tokenize(lines), _application_identifier(out), lambda key: N_APPLICANT_COLS)
+        # a group label followed by its sub-rows is a heading, not a row of values
+        by_key, placed = _place_detached(rows, application_order(), "applications", out.notes,
+                                         N_APPLICANT_COLS)
+        by_key = _printed_order(by_key, rows)
+        equations = _template.application_equations(list(by_key))
+        _solve(out, by_key, lambda key: N_APPLICANT_COLS, equations, "applications")
+        out.inferred |= placed
     if ("other", None) in out.cells:
         out.templates.add("2019")  # an unsplit （六）其他处理 row
     if any(k[0] == "other" and k[1] is not None for k in out.cells):

@@ -231,14 +231,10 @@ def tokenize(lines: list[str]) -> list[Token]:
     line that continues a label alone on the line before is joined to it (a label
     wrapped over lines: ``本年新制`` / ``作数量``)."""
     out: list[Token] = []
-    borders = None
     single_label_line = -2  # the last line that held one label token and nothing else
-    for i, raw in enumerate(lines):
+    for i, (raw, borders) in enumerate(_with_borders(lines)):
         before = len(out)
-        if borders is None and "|" in raw and "\t" not in raw and raw.lstrip().startswith("|"):
-            borders = leading_borders(lines)
-        shape = (_line_shape(raw, borders is not False) if len(raw) < 300
-                 else _line_shape.__wrapped__(raw, borders is not False))
+        shape = _line_shape(raw, borders) if len(raw) < 300 else _line_shape.__wrapped__(raw, borders)
         out.extend([_new(Token, (k, text, i, col, hard, gaps)) for k, text, col, hard, gaps in shape])
         if len(out) == before + 1 and out[-1].kind == "label" and out[-1].col is None:
             if single_label_line == i - 1 and before and out[before - 1].kind == "label":
@@ -246,6 +242,55 @@ def tokenize(lines: list[str]) -> list[Token]:
                 out[-1] = out[-1]._replace(text=out[-1].text + tok.text, line=i)
             single_label_line = i
     return out
+
+
+def _with_borders(lines: list[str]):
+    """Each line with whether a pipe that starts it is a border (decided once, by
+    :func:`cells.leading_borders`, at the first line that starts with one)."""
+    borders = None
+    for raw in lines:
+        if borders is None and "|" in raw and "\t" not in raw and raw.lstrip().startswith("|"):
+            borders = leading_borders(lines)
+        yield raw, borders is not False
+
+
+class PlainLine(NamedTuple):
+    """A line whose tokens are label text (and blank cells) then, optionally, one run
+    of values with only blank cells around it: what a clean table row prints."""
+
+    labels: tuple[str, ...]
+    values: tuple[str, ...]
+    solo: bool  # one label token with no column: tokenize may join it to the line before
+
+
+_SKIP = PlainLine((), (), False)  # no labels and no values (empty, blank or prose)
+
+
+def plain_lines(lines: list[str]):
+    """The lines of a region as :class:`PlainLine` (the tokens :func:`tokenize` would
+    give them, grouped), or None for a line that is not plain: values before or between
+    labels, blanks between values, more tokens than a row may have. Recognition
+    places a region of plain lines without the general alignment when every row
+    label it finds is found once (see ``recognize._plain_rows``)."""
+    for raw, borders in _with_borders(lines):
+        yield _plain_line(raw, borders) if len(raw) < 300 else _plain_line.__wrapped__(raw, borders)
+
+
+@lru_cache(maxsize=65536)
+def _plain_line(raw: str, borders: bool) -> PlainLine | None:
+    shape = _line_shape.__wrapped__(raw, borders) if len(raw) >= 300 else _line_shape(raw, borders)
+    if not any(k == "label" or k == "value" for k, *_ in shape):
+        return _SKIP
+    if len(shape) > 64 or any(k == "prose" for k, *_ in shape):
+        return None
+    kinds = "".join(k[0] for k, *_ in shape)  # l(abel), v(alue), b(lank)
+    first_value = kinds.find("v")
+    head, tail = (kinds, "") if first_value < 0 else (kinds[:first_value], kinds[first_value:])
+    if tail and (tail.rstrip("b").strip("v") or "l" not in head):
+        return None  # values before any label, or not one run of them
+    return PlainLine(tuple(text for k, text, *_ in shape if k == "label"),
+                     tuple(text for k, text, *_ in shape if k == "value"),
+                     len(shape) == 1 and shape[0][0] == "label" and shape[0][2] is None)
 
 
 @lru_cache(maxsize=65536)

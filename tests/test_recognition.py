@@ -266,3 +266,46 @@ def test_extra_layouts_read_most_cells():
         read = got["outcome"].isin(["right", "inferred"]).mean()
         assert read >= floor, (layout, read)
         assert (got["outcome"] == "wrong").sum() == 0, layout
+
+
+# -- the shortcut for regions of clean rows -------------------------------------
+def _same_table(a, b):
+    return ((a.cells, list(a.cells), a.templates, a.notes, a.inferred, a.problems)
+            == (b.cells, list(b.cells), b.templates, b.notes, b.inferred, b.problems))
+
+
+def _applications_lines(data: bytes, name: str) -> list[str]:
+    return gx.read_report(data, name=name)._table_lines("applications")
+
+
+def test_plain_rows_give_the_table_the_general_alignment_gives():
+    """Every layout, defects and noise included: where the shortcut reads a region
+    (``_plain_rows``), it gives exactly the general alignment's table; it reads the
+    clean tab, pipe, Markdown and HTML tables, which most reports print."""
+    from gxbg_kit.recognize import ApplicationsTable, _application_identifier, _plain_rows
+
+    taken = {}
+    items = synth.generate_corpus(80, 11, defect_share=0.5,
+                                  layouts=synth.LAYOUTS + synth.EXTRA_LAYOUTS)
+    sources = [(synth.render_bytes(i.truth, i.layout, noise=i.noise, encoding=i.encoding),
+                f"r.{synth.EXTENSIONS[i.layout]}", i.layout, bool(i.truth.defects))
+               for i in items]
+    sources += [(p.read_bytes(), p.name, "real", True) for p in sorted(DATA.glob("*.txt"))]
+    for data, name, layout, defects in sources:
+        lines = _applications_lines(data, name)
+        assert _same_table(recognise_applications(lines), recognise_applications(lines, plain=False)), name
+        plain = _plain_rows(lines, _application_identifier(ApplicationsTable()), 7) is not None
+        if layout in ("tab", "pipe", "markdown", "html") and not defects:
+            taken.setdefault(layout, []).append(plain)
+    assert all(sum(v) >= 0.8 * len(v) for v in taken.values()), taken
+
+
+def test_plain_rows_leave_a_row_printed_twice_to_the_general_alignment():
+    """A row printed twice gets the general path's note (kept the first)."""
+    truth = synth.generate_truth(5, "2021", "county")
+    lines = synth.render(truth, "tab").split("\n")
+    row = next(ln for ln in lines if ln.startswith("二、上年结转"))
+    doubled = lines[:lines.index(row) + 1] + [row.replace("\t", "\t9", 1)[:-1]] + lines[lines.index(row) + 1:]
+    got = recognise_applications(doubled)
+    assert any("printed twice" in n for n in got.notes)
+    assert _same_table(got, recognise_applications(doubled, plain=False))
