@@ -76,7 +76,7 @@ __all__ = [
     "normative_documents", "enforcement_decisions", "fees", "disclosure_volumes",
     "requests_by_applicant", "outcome_mix", "grant_rate", "refusal_reasons", "backlog",
     "review_correction_rate", "theme_frequencies", "theme_cooccurrence", "top_keywords",
-    "similarity", "check_failures", "cell_completeness",
+    "similarity", "check_failures", "cell_completeness", "panel",
 ]
 
 # --------------------------------------------------------------------------
@@ -370,6 +370,12 @@ TEXT: dict[str, dict[str, str]] = {
     "median_iqr": {"zh": "中位数与四分位距", "en": "Median and interquartile range"},
     "failed_share": {"zh": "未通过报告占比", "en": "Share of reports failing"},
     "share_reports": {"zh": "提及该主题的报告占比", "en": "Share of reports raising the theme"},
+    "panel": {"zh": "历年情况", "en": "over the years"},
+    "panel_requests": {"zh": "依申请公开：新收、上年结转与结转下年度",
+                       "en": "Requests: new, carried over, carried forward"},
+    "panel_outcomes": {"zh": "办理结果构成与公开率", "en": "Outcomes and grant rate"},
+    "panel_themes": {"zh": "自述问题主题（条数）", "en": "Themes of self-reported problems (items)"},
+    "grant_rate_ci": {"zh": "公开率（95% Wilson 区间）", "en": "Grant rate (95% Wilson interval)"},
     "carried_forward_share": {"zh": "结转下年度占比：结转下年度／（本年新收＋上年结转）",
                               "en": "Carried forward / (new + carried over)"},
 }
@@ -1612,3 +1618,100 @@ def cell_completeness(checks: pd.DataFrame, reports: pd.DataFrame | None = None,
     _heatmap(ax, mat, rows, [label("table", t, lang) for t in tables], cmap="Greens", vmin=0,
              vmax=1, fmt="{:.0%}", colorbar_label=text("share", lang), lang=lang)
     return _finish(fig, ax, "cell_completeness", lang, legend=False, n=len(groups.key))
+
+
+# --------------------------------------------------------------------------
+# one organ over the years
+# --------------------------------------------------------------------------
+
+def _panel_rows(data: pd.DataFrame, agency_key) -> pd.DataFrame:
+    """The rows of :func:`gxbg_kit.analyse.panel` of one organ, by year."""
+    if "agency_key" not in data.columns or "year" not in data.columns:
+        raise ValueError("panel() takes the frame of gxbg_kit.analyse.panel")
+    keys = list(pd.unique(data["agency_key"].dropna().astype(str)))
+    if agency_key is None and len(keys) != 1:
+        raise ValueError(f"the panel has {len(keys)} organs: pass agency_key= one of "
+                         f"{keys[:10]}{' …' if len(keys) > 10 else ''}")
+    key = keys[0] if agency_key is None else str(agency_key)
+    rows = data[data["agency_key"].astype(str) == key].sort_values("year", kind="stable")
+    if rows.empty:
+        raise ValueError(f"agency_key {agency_key!r} is not in the panel")
+    return rows.reset_index(drop=True)
+
+
+def _panel_requests(ax, rows: pd.DataFrame, years: list[str], lang: str) -> None:
+    wide = rows[["received", "carried_over", "carried_forward"]].set_axis(years)
+    x = _grouped(ax, wide, "row", lang)
+    _set_categories(ax, x, years, rotate=False)
+    _integer_ticks(ax.yaxis)
+    ax.set_ylabel(text("requests", lang))
+    ax.set_title(text("panel_requests", lang), fontsize=10)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+
+
+def _panel_outcomes(ax, rows: pd.DataFrame, years: list[str], lang: str) -> None:
+    wide = rows[[f"share_{o}" for o in OUTCOME_ROWS]].set_axis(years)
+    wide.columns = list(OUTCOME_ROWS)
+    x = _stacked(ax, wide, "row", lang)
+    n = rows["processed_total"]
+    _set_categories(ax, x, [f"{y}\nn={int(v) if _known(v) else 'NA'}"
+                            for y, v in zip(years, n)], rotate=False)
+    k = rows["granted"] + rows["partly_granted"]
+    _interval(ax, x, _floats(rows["grant_rate"]), *wilson_interval(k, n), fmt="o", ms=4,
+              color="black", ecolor="black", capsize=3, label=text("grant_rate_ci", lang))
+    ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0))
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel(text("share", lang))
+    ax.set_title(text("panel_outcomes", lang), fontsize=10)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+
+
+def _panel_themes(ax, rows: pd.DataFrame, years: list[str], codebook, top, lang) -> bool:
+    cols = [c for c in rows.columns if c.startswith("theme_")]
+    if not cols:
+        return False
+    mat = rows[cols].set_axis(years).T.astype("Float64")
+    mat.index = [c[len("theme_"):] for c in cols]
+    total = mat.sum(axis=1)
+    mat = mat.loc[sorted(mat.index, key=lambda t: (-total[t], t))[:top]]
+    names = _theme_labels(codebook, lang)
+    _heatmap(ax, mat, [names.get(t, t) for t in mat.index], years,
+             colorbar_label=text("items", lang), lang=lang)
+    ax.set_title(text("panel_themes", lang), fontsize=10)
+    return True
+
+
+@_styled
+def panel(data: pd.DataFrame, agency_key: str | None = None, *,
+          codebook: pd.DataFrame | None = None, top: int = 8, lang: str | None = None,
+          figsize=(10.0, 10.0)) -> Figure:
+    """One organ over the years: requests, outcomes and self-reported themes.
+
+    ``data``: the frame of :func:`gxbg_kit.analyse.panel` (one row per
+    agency_key and year); ``agency_key``: the organ (needed when the frame has
+    several).  Three panels sharing the years: requests received (本年新收),
+    carried over and carried forward (counts); the outcome shares of the
+    requests processed, stacked, with the grant rate and its Wilson 95 %
+    interval, n (requests processed) on each tick; and, when the panel has theme
+    columns, a theme × year heat map of the items of section 五 coded with each
+    of the ``top`` themes (grey: no items found that year).  A year with two
+    reports of the organ is NA throughout (the panel does not choose).  The
+    title gives the organ as last printed and n, its reports.
+    """
+    lang = _check_lang(lang)
+    rows = _panel_rows(data, agency_key)
+    years = [str(int(y)) for y in rows["year"]]
+    has_themes = any(c.startswith("theme_") for c in rows.columns)
+    fig, axes = plt.subplots(3 if has_themes else 2, 1, figsize=figsize, dpi=DPI)
+    _panel_requests(axes[0], rows, years, lang)
+    _panel_outcomes(axes[1], rows, years, lang)
+    if has_themes:
+        _panel_themes(axes[2], rows, years, codebook, top, lang)
+    agency = rows["agency"].dropna()
+    name = str(agency.iloc[-1]) if len(agency) else str(rows["agency_key"].iloc[0])
+    n = int(rows["n_reports"].sum()) if "n_reports" in rows.columns else len(rows)
+    fig.suptitle(f"{name}：{text('panel', lang)}（n={n}）" if lang == "zh"
+                 else f"{name}: {text('panel', lang)} (n={n})")
+    fig.tight_layout()
+    _declutter(fig)
+    return fig

@@ -631,3 +631,33 @@ def test_grouping_by_a_reports_column_pools_with_n(apps):
                 [granted.iloc[0], np.nan])
     with pytest.raises(ValueError, match="not a column"):
         plot.outcome_mix(apps, REPORTS, by="level")
+
+
+# --------------------------------------------------------------------------
+# one organ over the years
+# --------------------------------------------------------------------------
+
+def panel_frames():
+    f = make_frames(6, seed=3, na_rate=0.0)
+    f["reports"] = f["reports"].assign(agency_key=["K"] * 5 + ["L"],
+                                       year=[2019, 2020, 2021, 2023, 2024, 2021])
+    return f
+
+
+def test_panel_one_organ_over_the_years():
+    f = panel_frames()
+    pan = analyse.panel(f["applications"], f["reports"], problems=f["problems"])
+    with pytest.raises(ValueError, match="agency_key"):
+        plot.panel(pan)  # two organs: say which
+    fig = plot.panel(pan, "K", top=50, lang="en")
+    requests, outcomes, themes = fig.axes[:3]
+    rows = pan[pan["agency_key"] == "K"]
+    assert_same(heights(containers(requests)["New requests"]), rows["received"])
+    assert_same(heights(containers(outcomes)["Granted"]), rows["share_granted"])
+    assert ticklabels(outcomes) == [f"{y}\nn={n}" for y, n in zip(rows["year"],
+                                                                 rows["processed_total"])]
+    assert ticklabels(themes) == ["2019", "2020", "2021", "2023", "2024"]
+    theme_rows = [c for c in pan.columns if c.startswith("theme_")]
+    assert themes.images[0].get_array().sum() == rows[theme_rows].to_numpy().sum()
+    assert fig.get_suptitle().endswith("over the years (n=5)")
+    assert all(float(t).is_integer() for t in requests.get_yticks())  # counts
