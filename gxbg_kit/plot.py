@@ -763,7 +763,8 @@ def _overlapping(labels, renderer) -> bool:
 def _declutter(fig) -> None:
     """Make overlapping category tick labels readable: turn x labels upright, shrink the
     font (down to 6 pt), and only then label every k-th category."""
-    renderer = fig.canvas.get_renderer()
+    get = getattr(fig.canvas, "get_renderer", None)  # Agg canvases (inline, Qt, Tk, …)
+    renderer = get() if get is not None else fig._get_renderer()
     for _ in range(2):
         changed = False
         for ax in fig.axes:
