@@ -881,7 +881,8 @@ def _distributions(ax, wide: pd.DataFrame, groups: _Groups, domain: str, lang: s
         color = _color(domain, code)
         _strip(ax, base + shift, wide[code], width=w * 0.8, color=color,
                label=label(domain, code, lang))
-        _median_iqr(ax, x + shift, wide[code].reindex(groups.key.index), groups, color="black")
+        _median_iqr(ax, x + shift, wide[code].reindex(groups.key.index), groups, color="black",
+                    label=text("median_iqr", lang) if i == 0 else None)
     return groups.count(wide.notna().any(axis=1))
 
 
