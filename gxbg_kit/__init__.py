@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "plot": ("gxbg_kit.plot", None), "analyse": ("gxbg_kit.analyse", None),
     "narrative": ("gxbg_kit.narrative", None), "synth": ("gxbg_kit.synth", None),
-    "testing": ("gxbg_kit.testing", None),
+    "testing": ("gxbg_kit.testing", None), "debug": ("gxbg_kit.debug", None),
     "tokenize": ("gxbg_kit.narrative", "tokenize"),
     "save_figure": ("gxbg_kit.figures", "save_figure"),
     "set_language": ("gxbg_kit.plot", "set_language"),

@@ -342,3 +342,21 @@ def test_wrapped_number_joined_but_merged_rows_kept_apart():
     assert rows_to_text([["行政许可", "2362\n2", "0"]]) == "行政许可\t23622\t0"
     # two rows merged into one by an engine: every number cell has two lines
     assert rows_to_text([["(一)\n(二)", "1\n12", "0\n3"]]) == "(一)(二)\t1 12\t0 3"
+
+
+def test_debug_page_draws_every_engine_and_the_kept_reading():
+    import numpy as np
+
+    from gxbg_kit import debug
+
+    pytest.importorskip("pypdfium2")
+    ex = read_pdf((PDF / "001_lo.pdf").read_bytes(), always_compare=True)
+    apps = ex.tables[1]
+    assert set(apps["boxes"]) == set(apps["candidates"]) >= {"pdfplumber", "camelot-lattice"}
+    page, x0, top, x1, bottom = apps["boxes"][apps["engine"]][0]
+    img = np.asarray(gx.debug.pdf_page(PDF / "001_lo.pdf", page, tables=ex.tables, dpi=72))
+    colours = {tuple(c) for c in img.reshape(-1, 3)}
+    assert debug.CHOSEN in colours and debug.COLOURS["camelot-lattice"] in colours
+    assert tuple(img[int(top), int((x0 + x1) / 2)]) == debug.CHOSEN  # the kept table's top edge
+    with pytest.raises(ValueError):
+        gx.debug.pdf_page(PDF / "001_lo.pdf", 99, tables=ex.tables)

@@ -37,8 +37,9 @@ class Extracted:
     ``"camelot-stream"``, ``"pdfplumber"``, ``"ocr"`` or ``"docx"``), ``pages`` (1-based page
     numbers it spans; ``[]`` for .docx), ``n_rows``, ``n_cols``, ``score``
     (0..1, how well the cells fit the template skeleton and their own
-    arithmetic), ``kind`` (``applications``, ``reviews``, ``active`` or ``other``)
-    and ``candidates`` (score of every engine tried).
+    arithmetic), ``kind`` (``applications``, ``reviews``, ``active`` or ``other``),
+    ``candidates`` (score of every engine tried) and ``boxes`` (PDF: each engine's
+    reading as (page, x0, top, x1, bottom) in points, one per page it spans).
     ``pages``: number of pages (PDF), ``None`` for Word files.
     ``ocr_pages``: the pages (1-based) read by OCR; ``ocr_confidence``: the mean
     confidence (0..1) of the text boxes OCR recognised (``None`` without OCR).

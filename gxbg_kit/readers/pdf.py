@@ -672,6 +672,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
         best_score = score_table(best.rows)
         kind = table_kind(best.rows)
         cands = {"pdfplumber": best_score}
+        boxes = {"pdfplumber": _boxes(group)}
         for engine, tabs in candidates.items():
             if engine == "pdfplumber" or not tabs:
                 continue
@@ -683,21 +684,30 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             alt = _join(parts)
             s = score_table(alt.rows, kind)
             cands[engine] = s
+            boxes[engine] = _boxes(parts)
             if s > best_score:
                 best, best_score = alt, s
         text = rows_to_text(best.rows)
         items.append((group[0].page, group[0].top, text))
         table_info.append({"engine": best.engine, "pages": best.pages, "n_rows": len(best.rows),
                            "n_cols": len(best.colx) or max(map(len, best.rows)),
-                           "score": best_score, "kind": kind, "candidates": cands})
+                           "score": best_score, "kind": kind, "candidates": cands,
+                           "boxes": boxes})
     items.sort(key=lambda it: (it[0], it[1]))
     blocks = _paragraphs([it[2] for it in items])
     ocr_pages = set(ocr_info.get("pages", ()))
     for info in table_info:
         if ocr_pages & set(info["pages"]):
             info["engine"] = "ocr"
+            info["boxes"]["ocr"] = info["boxes"].pop("pdfplumber")
     return Extracted(fold_radicals("\n".join(blocks) + "\n"), table_info, n_pages,
                      sorted(ocr_pages), ocr_info.get("confidence"))
+
+
+def _boxes(tabs: list[_Tab]) -> list[tuple[int, float, float, float, float]]:
+    """(page, x0, top, x1, bottom) in points of each page's part of a table."""
+    return [(t.page, round(t.x0, 1), round(t.top, 1), round(t.x1, 1), round(t.bottom, 1))
+            for t in tabs]
 
 
 def _needs_ocr(page) -> bool:
