@@ -28,7 +28,8 @@ Scanned reports (OCR)
     .venv/bin/python scripts/benchmark_pdf.py --scan N [--seed S]
 
 reads N synthetic scans (``synth`` layout ``scan``: 150 dpi, skew within ±0.6°, blur,
-noise; templates 2019/2021 alternating, scales as corpora draw them) each in its own
+noise; templates 2019/2021 alternating, every other pair with the label variants of
+real reports, scales county/city/province in turn) each in its own
 process on one core (ONNX runtime and OpenCV limited to one thread) and prints per
 report the template cells right / inferred / NA / wrong against the truth, CPU and wall
 seconds per page (the OCR models loaded beforehand) and peak resident memory.
@@ -118,20 +119,21 @@ def _scan_child(seed: int, template: str) -> dict:
 
     truth = synth.generate_truth(seed, template=template,
                                  scale=("county", "city", "province")[seed % 3])
-    data = synth.render_bytes(truth, "scan")
+    noise = (seed // 2) % 2 == 1  # every other pair: the label variants of real reports
+    data = synth.render_bytes(truth, "scan", noise=noise)
     ocr._engine(ocr.SETTINGS.threads, ocr.SETTINGS.det_box_thresh)  # models loaded beforehand
     t0, c0 = time.perf_counter(), time.process_time()
     rep = gx.read_report(data, name=f"scan_{seed}.pdf", timeout=None)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     counts = synth.cell_outcomes(truth, rep)["outcome"].value_counts().to_dict()
-    return {"seed": seed, "template": template, "pages": int(rep.info.iloc[0]["pages"]),
+    return {"seed": seed, "template": template + ("+noise" if noise else ""), "pages": int(rep.info.iloc[0]["pages"]),
             "status": rep.status, "cells": {k: int(v) for k, v in counts.items()},
             "cpu_s": cpu, "wall_s": wall, "confidence": float(rep.info.iloc[0]["ocr_confidence"]),
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def scan_benchmark(n: int, seed: int) -> None:
-    print(f"{'report':<18} {'pages':>5} {'status':<8} {'right':>6} {'infer':>6} {'NA':>4} "
+    print(f"{'report':<24} {'pages':>5} {'status':<8} {'right':>6} {'infer':>6} {'NA':>4} "
           f"{'wrong':>5} {'cpu s/p':>7} {'wall s/p':>8} {'conf':>5} {'RSS MB':>7}")
     tot = {"right": 0, "inferred": 0, "na": 0, "wrong": 0}
     cpu = wall = pages = 0.0
@@ -148,7 +150,7 @@ def scan_benchmark(n: int, seed: int) -> None:
             tot[k] += c.get(k, 0)
         cpu, wall, pages = cpu + r["cpu_s"], wall + r["wall_s"], pages + r["pages"]
         rss = max(rss, r["rss_mb"])
-        print(f"{'scan_%d (%s)' % (r['seed'], r['template']):<18} {r['pages']:>5} {r['status']:<8} "
+        print(f"{'scan_%d (%s)' % (r['seed'], r['template']):<24} {r['pages']:>5} {r['status']:<8} "
               f"{c.get('right', 0):>6} {c.get('inferred', 0):>6} {c.get('na', 0):>4} "
               f"{c.get('wrong', 0):>5} {r['cpu_s'] / r['pages']:>7.2f} "
               f"{r['wall_s'] / r['pages']:>8.2f} {r['confidence']:>5.3f} {r['rss_mb']:>7.0f}")

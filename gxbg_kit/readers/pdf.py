@@ -67,6 +67,8 @@ from . import (Extracted, clean_cell, fold_radicals, is_perfect, rows_to_text, s
 
 #: fewer characters than this per page, on pages covered by images, is a scanned PDF
 SCANNED_CHARS = 40
+#: a page whose images cover at least this share of it is a page image (a scan)
+IMAGE_PAGE = 0.5
 #: the share of ``(cid:NN)`` characters above which a PDF is ``undecodable``
 CID_SHARE = 0.2
 #: a gap between characters wider than this many em separates two cells of an unruled table
@@ -605,11 +607,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
                 if _page_side(page) > MAX_PAGE_SIDE:
                     huge_pages.add(i)
                 n_images += len(page.images)
-                area = float(page.width) * float(page.height) or 1.0
-                covered = sum(max(0.0, min(im["x1"], page.width) - max(im["x0"], 0)) *
-                              max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
-                              for im in page.images)
-                image_pages += covered >= 0.5 * area
+                image_pages += _image_share(page) >= IMAGE_PAGE
                 n_chars += sum(1 for c in chars if c["text"].strip() or not c["text"])
                 n_cid += sum(1 for c in chars if not c["text"] or c["text"].startswith("(cid:"))
                 if not chars:
@@ -710,15 +708,19 @@ def _boxes(tabs: list[_Tab]) -> list[tuple[int, float, float, float, float]]:
             for t in tabs]
 
 
+def _image_share(page) -> float:
+    """The share of a page's area its images cover."""
+    area = float(page.width) * float(page.height) or 1.0
+    return sum(max(0.0, min(im["x1"], page.width) - max(im["x0"], 0)) *
+               max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
+               for im in page.images) / area
+
+
 def _needs_ocr(page) -> bool:
     """A page that is an image with (almost) no text layer, or whose text is mostly
     glyphs without a Unicode mapping."""
-    chars = page.chars
-    area = float(page.width) * float(page.height) or 1.0
-    covered = sum(max(0.0, min(im["x1"], page.width) - max(im["x0"], 0)) *
-                  max(0.0, min(im["bottom"], page.height) - max(im["top"], 0)) for im in page.images)
-    text = [c for c in chars if c["text"].strip() or not c["text"]]
-    if covered >= 0.5 * area and len(text) < SCANNED_CHARS:
+    text = [c for c in page.chars if c["text"].strip() or not c["text"]]
+    if _image_share(page) >= IMAGE_PAGE and len(text) < SCANNED_CHARS:
         return True
     cid = sum(1 for c in text if not c["text"] or c["text"].startswith("(cid:"))
     return len(text) >= SCANNED_CHARS and cid > CID_SHARE * len(text)
