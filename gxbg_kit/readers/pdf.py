@@ -6,10 +6,14 @@ How a PDF is read
    file → ``corrupt``.  Every page's characters, ruling lines and images are read
    with playa-pdf (camelot's own parser, about five times faster than pdfminer)
    into pdfplumber's character and edge dicts; a file playa cannot read is read
-   by pdfminer instead.  No characters at all, or page images with only a page
-   number → ``no_text_layer``; mostly glyphs without a Unicode mapping
-   (``(cid:NN)``) → ``undecodable``.  A page turned by ``/Rotate`` whose text
-   then reads sideways is read unrotated, as it was laid out.
+   by pdfminer instead.  A page that is an image with (almost) no text layer, or
+   whose text is mostly glyphs without a Unicode mapping (``(cid:NN)``), is read
+   by the OCR engine (:mod:`gxbg_kit.readers.ocr`, extra ``gxbg_kit[ocr]``) into
+   the same characters and ruling lines, and read on like any page.  Without
+   OCR (or where it finds nothing): no characters at all, or page images with
+   only a page number → ``no_text_layer``; mostly ``(cid:NN)`` glyphs →
+   ``undecodable``.  A page turned by ``/Rotate`` whose text then reads sideways
+   is read unrotated, as it was laid out.
 2. Ruled tables are found with pdfplumber's line strategy.  Where pdfplumber's
    reading of a table is not perfect (:func:`~gxbg_kit.readers.is_perfect`), or
    always with ``always_compare=True``, camelot-py's lattice flavour
@@ -17,7 +21,7 @@ How a PDF is read
    rasterising) reads those pages again.  On a
    page with no ruled table but lines of numbers set apart by wide gaps, the lines
    from the first to the last such line are an unruled table: each line is cut
-   into cells at gaps wider than ``GAP`` em (a label wrapped around a row of bare
+   into cells at gaps wider than :attr:`PdfSettings.gap` em (a label wrapped around a row of bare
    numbers is joined to it), and camelot's stream flavour reads the page again.
 3. A table that ends a page and one that starts the next page (nothing but a
    running header/footer between) are one table split across pages: their
@@ -36,6 +40,11 @@ How a PDF is read
    margin are joined into paragraphs (also across pages).  Tables are placed
    where they start.  Kangxi radicals that some fonts map their glyphs to
    (``⾏`` for ``行``) are folded to the ideographs (:func:`~gxbg_kit.readers.fold_radicals`).
+
+Every tuning number of these steps is a field of :class:`PdfSettings` (``SETTINGS``).
+Each table's reading record (``Extracted.tables``) names the engine kept, its pages,
+score and kind, every engine's score (``candidates``) and boxes (``boxes``), from
+which ``reports.engines`` is derived; ``gx.debug.pdf_page(path, page)`` draws them.
 
 Limits
 ------
@@ -65,19 +74,68 @@ from ..errors import ReadError
 from . import (Extracted, clean_cell, fold_radicals, is_perfect, rows_to_text, score_table,
                table_kind)
 
-#: fewer characters than this per page, on pages covered by images, is a scanned PDF
-SCANNED_CHARS = 40
-#: a page whose images cover at least this share of it is a page image (a scan)
-IMAGE_PAGE = 0.5
-#: the share of ``(cid:NN)`` characters above which a PDF is ``undecodable``
-CID_SHARE = 0.2
-#: a gap between characters wider than this many em separates two cells of an unruled table
-GAP = 1.0
-#: top and bottom margin (share of the page height) searched for headers and footers
-MARGIN = 0.09
-#: pages with a side longer than this (pt; 200 in = 5.08 m, the PDF viewer limit) are not
-#: given to camelot, whose layout analysis grows with the page area (see "Limits" above)
-MAX_PAGE_SIDE = 14_400.0
+@dataclass(frozen=True)
+class PdfSettings:
+    """Every tuning number of the PDF reader, named and explained in one place
+    (lengths in points; ``em``: the font size of the characters concerned)."""
+
+    #: fewer characters than this per page, on pages covered by images, is a scanned PDF
+    scanned_chars: int = 40
+    #: a page whose images cover at least this share of it is a page image (a scan)
+    image_page: float = 0.5
+    #: a PDF with at least this share of page images and few characters is scanned
+    scanned_share: float = 0.8
+    #: the share of ``(cid:NN)`` characters above which a PDF is ``undecodable``
+    cid_share: float = 0.2
+    #: a gap between characters wider than this many em separates two cells of an unruled table
+    gap: float = 1.0
+    #: a gap wider than this many em between two ASCII characters is a space
+    ascii_space: float = 0.2
+    #: the smallest font size a line is taken to have (pt)
+    min_font_size: float = 4.0
+    #: top and bottom margin (share of the page height) searched for headers and footers
+    margin: float = 0.09
+    #: a line in the margins of this many pages (at least, and at least this share of the
+    #: pages of a longer PDF) is a running header or footer; documents of up to
+    #: ``running_short`` pages need ``running_pages``
+    running_pages: int = 2
+    running_share: float = 0.5
+    running_short: int = 4
+    #: pages with a side longer than this (pt; 200 in = 5.08 m, the PDF viewer limit) are not
+    #: given to camelot, whose layout analysis grows with the page area (see "Limits" above)
+    max_page_side: float = 14_400.0
+    #: column boundaries of a split table's parts closer than this (pt) are one boundary
+    column_tolerance: float = 3.0
+    #: ruled tables on consecutive pages whose sides differ by more (pt) are not one table
+    same_width: float = 6.0
+    #: two readings of a table are of the same table when their heights overlap by this share
+    overlap: float = 0.5
+    #: an unruled table has at least this many lines cut by wide gaps
+    unruled_rows: int = 3
+    #: label lines within this many em of a row of bare numbers are its wrapped label
+    label_wrap: float = 1.5
+    #: a line of at most this many characters around an unruled table is one of its labels
+    short_label: int = 20
+    #: the left margin: where this quantile of lines starts; the right margin: where this
+    #: quantile of full lines (10 characters or more) ends
+    left_quantile: float = 0.1
+    right_quantile: float = 0.8
+    #: a line ending within this many em of the right margin wraps on to the next line
+    #: when that one starts within ``indent`` em of the left margin in the same font size
+    #: (sizes within ``size_tolerance``)
+    right_slack: float = 3.0
+    indent: float = 0.5
+    size_tolerance: float = 0.1
+
+
+SETTINGS = PdfSettings()
+# the names of the numbers before PdfSettings, for callers that use them
+SCANNED_CHARS = SETTINGS.scanned_chars
+IMAGE_PAGE = SETTINGS.image_page
+CID_SHARE = SETTINGS.cid_share
+GAP = SETTINGS.gap
+MARGIN = SETTINGS.margin
+MAX_PAGE_SIDE = SETTINGS.max_page_side
 
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－·•.]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[\s\-—–－·•.]*$"
@@ -182,14 +240,14 @@ def _lines(page, page_no: int, boxes) -> list[_Line]:
         if not text:
             continue
         sizes = [c.get("size", 10) for c in ln["chars"]] or [10]
-        size = max(Counter(round(s, 1) for s in sizes).most_common(1)[0][0], 4)
+        size = max(Counter(round(s, 1) for s in sizes).most_common(1)[0][0], SETTINGS.min_font_size)
         out.append(_Line(page_no, ln["top"], ln["bottom"], ln["x0"], ln["x1"], size, text,
                          _chunks(ln["chars"], size)))
     return out
 
 
 def _chunks(chars: list[dict], size: float) -> list[str]:
-    """A line's text cut where the gap between two characters is wider than GAP em."""
+    """A line's text cut where the gap between two characters is wider than ``gap`` em."""
     out: list[str] = []
     cur = ""
     prev = None
@@ -199,10 +257,10 @@ def _chunks(chars: list[dict], size: float) -> list[str]:
             continue
         if prev is not None:
             gap = c["x0"] - prev["x1"]
-            if gap > GAP * size:
+            if gap > SETTINGS.gap * size:
                 out.append(cur)
                 cur = ""
-            elif gap > 0.2 * size and cur and cur[-1].isascii() and t.isascii():
+            elif gap > SETTINGS.ascii_space * size and cur and cur[-1].isascii() and t.isascii():
                 cur += " "
         cur += t
         prev = c
@@ -394,7 +452,8 @@ def _camelot(data: bytes, pages: list[int], flavor: str, heights: dict[int, floa
 # ---------------------------------------------------------------------------
 # joining tables split across pages
 # ---------------------------------------------------------------------------
-def _cluster(xs: list[float], tol: float = 3.0) -> list[float]:
+def _cluster(xs: list[float], tol: float | None = None) -> list[float]:
+    tol = SETTINGS.column_tolerance if tol is None else tol
     out: list[float] = []
     for x in sorted(xs):
         if out and x - out[-1] <= tol:
@@ -470,7 +529,7 @@ def _overlaps(a: _Tab, b: _Tab) -> bool:
     if a.page != b.page:
         return False
     inter = min(a.bottom, b.bottom) - max(a.top, b.top)
-    return inter > 0.5 * min(a.bottom - a.top, b.bottom - b.top)
+    return inter > SETTINGS.overlap * min(a.bottom - a.top, b.bottom - b.top)
 
 
 # ---------------------------------------------------------------------------
@@ -483,9 +542,9 @@ def _norm(text: str) -> str:
 def _drop_running(lines: list[_Line], heights: dict[int, float], n_pages: int) -> list[_Line]:
     def zone(ln):
         h = heights[ln.page]
-        if ln.bottom <= MARGIN * h:
+        if ln.bottom <= SETTINGS.margin * h:
             return "head"
-        if ln.top >= (1 - MARGIN) * h:
+        if ln.top >= (1 - SETTINGS.margin) * h:
             return "foot"
         return None
 
@@ -494,7 +553,8 @@ def _drop_running(lines: list[_Line], heights: dict[int, float], n_pages: int) -
         z = zone(ln)
         if z:
             seen[(z, _norm(ln.text))] += 1
-    need = 2 if n_pages <= 4 else max(2, n_pages // 2)
+    need = SETTINGS.running_pages if n_pages <= SETTINGS.running_short else \
+        max(SETTINGS.running_pages, int(n_pages * SETTINGS.running_share))
     out = []
     for ln in lines:
         z = zone(ln)
@@ -511,9 +571,9 @@ def _paragraphs(items: list) -> list[str]:
         # the left margin: where the lowest tenth of lines start (first lines are
         # indented, titles centred: the most common start need not be the margin)
         starts = sorted(ln.x0 for ln in lines)
-        left = starts[int(0.1 * (len(starts) - 1))]
+        left = starts[int(SETTINGS.left_quantile * (len(starts) - 1))]
         ends = sorted(ln.x1 for ln in lines if len(ln.text) >= 10) or [max(ln.x1 for ln in lines)]
-        right = ends[int(0.8 * (len(ends) - 1))]  # the right margin of full lines
+        right = ends[int(SETTINGS.right_quantile * (len(ends) - 1))]  # the right margin of full lines
     out: list[str] = []
     prev: _Line | None = None
     for it in items:
@@ -521,9 +581,9 @@ def _paragraphs(items: list) -> list[str]:
             out.append(it)
             prev = None
             continue
-        if prev is not None and prev.x1 >= right - 3.0 * prev.size \
-                and it.x0 <= left + 0.5 * it.size and not _HEADING.match(it.text) \
-                and abs(prev.size - it.size) <= 0.1 * it.size \
+        if prev is not None and prev.x1 >= right - SETTINGS.right_slack * prev.size \
+                and it.x0 <= left + SETTINGS.indent * it.size and not _HEADING.match(it.text) \
+                and abs(prev.size - it.size) <= SETTINGS.size_tolerance * it.size \
                 and not _PAGE_NUMBER.match(it.text):  # same font size: same paragraph
             a, b = out[-1], it.text
             sep = " " if a and re.match(r"[A-Za-z0-9,.;:]", a[-1]) and re.match(r"[A-Za-z0-9]", b) else ""
@@ -604,10 +664,10 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             try:
                 chars = page.chars
                 heights[i] = float(page.height)
-                if _page_side(page) > MAX_PAGE_SIDE:
+                if _page_side(page) > SETTINGS.max_page_side:
                     huge_pages.add(i)
                 n_images += len(page.images)
-                image_pages += _image_share(page) >= IMAGE_PAGE
+                image_pages += _image_share(page) >= SETTINGS.image_page
                 n_chars += sum(1 for c in chars if c["text"].strip() or not c["text"])
                 n_cid += sum(1 for c in chars if not c["text"] or c["text"].startswith("(cid:"))
                 if not chars:
@@ -629,11 +689,12 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             what = f"{n_images} images" if n_images else "no text"
             raise ReadError("no_text_layer", f"the PDF has no text layer ({n_pages} pages, {what}): "
                                              f"it is scanned; {hint}")
-        if image_pages >= 0.8 * n_pages and n_chars < SCANNED_CHARS * n_pages:
+        if image_pages >= SETTINGS.scanned_share * n_pages and \
+                n_chars < SETTINGS.scanned_chars * n_pages:
             raise ReadError("no_text_layer", f"the PDF is page images with almost no text layer "
                                              f"({n_chars} characters on {n_pages} pages, such as page "
                                              f"numbers): it is scanned; {hint}")
-        if n_cid > CID_SHARE * n_chars:
+        if n_cid > SETTINGS.cid_share * n_chars:
             raise ReadError("undecodable", f"the PDF's fonts have no Unicode mapping: {n_cid} of "
                                            f"{n_chars} characters extract as (cid:NN) glyph numbers"
                                            + ("" if ocr_info.get("pages") else f"; {hint}"))
@@ -720,10 +781,10 @@ def _needs_ocr(page) -> bool:
     """A page that is an image with (almost) no text layer, or whose text is mostly
     glyphs without a Unicode mapping."""
     text = [c for c in page.chars if c["text"].strip() or not c["text"]]
-    if _image_share(page) >= IMAGE_PAGE and len(text) < SCANNED_CHARS:
+    if _image_share(page) >= SETTINGS.image_page and len(text) < SETTINGS.scanned_chars:
         return True
     cid = sum(1 for c in text if not c["text"] or c["text"].startswith("(cid:"))
-    return len(text) >= SCANNED_CHARS and cid > CID_SHARE * len(text)
+    return len(text) >= SETTINGS.scanned_chars and cid > SETTINGS.cid_share * len(text)
 
 
 def _ocr_engine(data: bytes, pages: list) -> tuple[list, dict]:
@@ -785,14 +846,14 @@ def _unruled(page_no: int, lines: list[_Line]) -> tuple[list[_Tab], list[_Line]]
     """The unruled table region of a page as tables of gap-separated cells."""
     idx = [k for k, ln in enumerate(lines) if ln.page == page_no]
     multi = [k for k in idx if len(lines[k].chunks) >= 2]
-    if len(multi) < 3:
+    if len(multi) < SETTINGS.unruled_rows:
         return [], lines
     end = multi[-1]
     # short label lines after the last row, down to the page end, belong to the table
     # (e.g. the 第二十条第（八）项 heading of a table that goes on on the next page)
     # and so do those before the first row, up from the page top
     def short_labels(ks):
-        return ks and all(len(lines[k].chunks) == 1 and len(lines[k].text) <= 20
+        return ks and all(len(lines[k].chunks) == 1 and len(lines[k].text) <= SETTINGS.short_label
                           and not _SECTION.match(lines[k].text) for k in ks)
 
     start = multi[0]
@@ -817,10 +878,10 @@ def _unruled(page_no: int, lines: list[_Line]) -> tuple[list[_Tab], list[_Line]]
         if not numbers_only(k):
             continue
         label = ""
-        if label_only(k - 1) and ln.top - region[k - 1].bottom < 1.5 * ln.size:
+        if label_only(k - 1) and ln.top - region[k - 1].bottom < SETTINGS.label_wrap * ln.size:
             label = "".join(rows[k - 1])
             rows[k - 1] = None
-        if label_only(k + 1) and region[k + 1].top - ln.bottom < 1.5 * ln.size \
+        if label_only(k + 1) and region[k + 1].top - ln.bottom < SETTINGS.label_wrap * ln.size \
                 and not _LABEL_START.match(region[k + 1].text):
             label += "".join(rows[k + 1])
             rows[k + 1] = None
@@ -869,6 +930,7 @@ def _continues(a: _Tab, b: _Tab, lines: list[_Line]) -> bool:
     before_b = any(ln.page == b.page and ln.bottom < b.top + 1 for ln in lines)
     if after_a or before_b:
         return False
-    if a.colx and b.colx and (abs(a.x0 - b.x0) > 6 or abs(a.x1 - b.x1) > 6):
+    if a.colx and b.colx and (abs(a.x0 - b.x0) > SETTINGS.same_width
+                              or abs(a.x1 - b.x1) > SETTINGS.same_width):
         return False  # ruled tables of another width: not the same table
     return True
