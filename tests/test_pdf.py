@@ -360,3 +360,15 @@ def test_debug_page_draws_every_engine_and_the_kept_reading():
     assert tuple(img[int(top), int((x0 + x1) / 2)]) == debug.CHOSEN  # the kept table's top edge
     with pytest.raises(ValueError):
         gx.debug.pdf_page(PDF / "001_lo.pdf", 99, tables=ex.tables)
+
+
+def test_reading_stages_can_be_inspected():
+    from gxbg_kit.readers.pdf import reading
+
+    data = (PDF / "002_rl_unruled.pdf").read_bytes()
+    r = reading(data)
+    assert r.extracted.text == read_pdf(data).text
+    assert set(r.heights) == set(range(1, r.n_pages + 1)) and r.counts["chars"] > 1000
+    assert r.unruled_pages and r.candidates["pdfplumber-stream"]  # its tables are unruled
+    assert r.tables is r.extracted.tables and all(t["boxes"] for t in r.tables)
+    assert not r.ocr and r.extracted.ocr_pages == []

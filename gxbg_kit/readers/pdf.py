@@ -621,6 +621,72 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
     pdfplumber's own pages (also the fallback when playa cannot read a file).
     Raises :class:`~gxbg_kit.errors.ReadError`.
     """
+    return reading(data, max_pages=max_pages, engines=engines, always_compare=always_compare,
+                   backend=backend).extracted
+
+
+@dataclass
+class Reading:
+    """A PDF read stage by stage (:func:`reading`); each stage's result stays to inspect.
+
+    ``pages`` the pages as read (OCR'd pages replaced by their OCR reading),
+    ``ocr`` what the OCR engine did (``pages``, ``confidence``), ``heights`` each
+    page's height, ``counts`` characters, ``(cid:NN)`` glyphs, images and page images,
+    ``lines`` the text lines outside tables, ``unruled_pages`` / ``huge_pages`` the
+    pages with an unruled table / too large for camelot, ``candidates`` every
+    engine's tables, ``tables`` the reading record of each table kept, and
+    ``extracted`` the result."""
+
+    n_pages: int
+    pages: list = field(default_factory=list)
+    ocr: dict = field(default_factory=dict)
+    heights: dict = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+    lines: list = field(default_factory=list)
+    unruled_pages: list = field(default_factory=list)
+    huge_pages: set = field(default_factory=set)
+    bad_pages: list = field(default_factory=list)
+    candidates: dict = field(default_factory=dict)
+    tables: list = field(default_factory=list)
+    extracted: Extracted | None = None
+
+
+def reading(data: bytes, *, max_pages: int | None = None, engines: tuple[str, ...] = (
+        "pdfplumber", "camelot", "ocr"), always_compare: bool = False, backend: str = "playa"
+        ) -> Reading:
+    """:func:`read_pdf`, returning every stage's result (a :class:`Reading`)."""
+    pdf, pages = _open(data, max_pages, backend)
+    try:
+        r = Reading(len(pages))
+        if r.n_pages == 0:
+            raise ReadError("corrupt", "the PDF has no pages")
+        if max_pages is not None and r.n_pages > max_pages:
+            raise ReadError("too_large", f"the PDF has {r.n_pages} pages, more than max_pages="
+                            f"{max_pages} (an annual report has a few pages; raise max_pages to read it)")
+        r.pages, r.ocr = _ocr_engine(data, list(pages)) if "ocr" in engines else (list(pages), {})
+        _read_pages(r)
+        _check_text_layer(r, engines)
+        r.lines = _drop_running(r.lines, r.heights, r.n_pages)
+        # unruled tables: on pages with lines of numbers, the lines from the first to the
+        # last one with wide gaps become rows, cut into cells at the gaps
+        for i in r.unruled_pages:
+            tabs, r.lines = _unruled(i, r.lines)
+            r.candidates["pdfplumber-stream"] = r.candidates.get("pdfplumber-stream", []) + tabs
+        r.huge_pages |= set(r.ocr.get("pages", ()))  # no text in the file for camelot to read
+        if "camelot" in engines:
+            _camelot_candidates(data, r, always_compare)
+    finally:
+        pdf.close()
+    items = _choose(r)
+    items.sort(key=lambda it: (it[0], it[1]))
+    blocks = _paragraphs([it[2] for it in items])
+    r.extracted = Extracted(fold_radicals("\n".join(blocks) + "\n"), r.tables, r.n_pages,
+                            sorted(r.ocr.get("pages", ())), r.ocr.get("confidence"))
+    return r
+
+
+def _open(data: bytes, max_pages: int | None, backend: str):
+    """(pdfplumber's document, its pages read by ``backend``); the failures of opening."""
     _quiet()
     try:
         import pdfplumber
@@ -642,98 +708,87 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             page_list = _playa_pages(data)
         except Exception:  # playa cannot read it: pdfminer's slower reading of the same file
             page_list = pdf.pages
-    ocr_info: dict = {}
-    try:
-        n_pages = len(page_list)
-        if n_pages == 0:
-            raise ReadError("corrupt", "the PDF has no pages")
-        if max_pages is not None and n_pages > max_pages:
-            raise ReadError("too_large", f"the PDF has {n_pages} pages, more than max_pages={max_pages} "
-                            "(an annual report has a few pages; raise max_pages to read it)")
-        if "ocr" in engines:
-            page_list, ocr_info = _ocr_engine(data, list(page_list))
-        heights: dict[int, float] = {}
-        plumber_tabs: list[_Tab] = []
-        lines: list[_Line] = []
-        n_chars = n_cid = n_images = 0
-        unruled_pages = []
-        bad_pages: list[str] = []
-        huge_pages: set[int] = set()  # a side over MAX_PAGE_SIDE: not given to camelot
-        image_pages = 0
-        for i, page in enumerate(page_list, start=1):
-            try:
-                chars = page.chars
-                heights[i] = float(page.height)
-                if _page_side(page) > SETTINGS.max_page_side:
-                    huge_pages.add(i)
-                n_images += len(page.images)
-                image_pages += _image_share(page) >= SETTINGS.image_page
-                n_chars += sum(1 for c in chars if c["text"].strip() or not c["text"])
-                n_cid += sum(1 for c in chars if not c["text"] or c["text"].startswith("(cid:"))
-                if not chars:
-                    continue
-                found = [t for t in (_plumber_tab(t, i) for t in _find_tables(page)) if t]
-                plumber_tabs += found
-                page_lines = _lines(page, i, [(t.x0, t.top, t.x1, t.bottom) for t in found])
-                if not found and _numeric_lines(page_lines) >= 2:
-                    unruled_pages.append(i)
-                lines += page_lines
-            except ReadError:
-                raise
-            except Exception as e:  # one damaged page: read the others
-                bad_pages.append(f"page {i} ({type(e).__name__}: {str(e)[:100]})")
-        if len(bad_pages) == n_pages:
-            raise ReadError("corrupt", "no page of the PDF can be read: " + "; ".join(bad_pages[:3]))
-        hint = _ocr_hint(engines, ocr_info)
-        if n_chars == 0:
-            what = f"{n_images} images" if n_images else "no text"
-            raise ReadError("no_text_layer", f"the PDF has no text layer ({n_pages} pages, {what}): "
-                                             f"it is scanned; {hint}")
-        if image_pages >= SETTINGS.scanned_share * n_pages and \
-                n_chars < SETTINGS.scanned_chars * n_pages:
-            raise ReadError("no_text_layer", f"the PDF is page images with almost no text layer "
-                                             f"({n_chars} characters on {n_pages} pages, such as page "
-                                             f"numbers): it is scanned; {hint}")
-        if n_cid > SETTINGS.cid_share * n_chars:
-            raise ReadError("undecodable", f"the PDF's fonts have no Unicode mapping: {n_cid} of "
-                                           f"{n_chars} characters extract as (cid:NN) glyph numbers"
-                                           + ("" if ocr_info.get("pages") else f"; {hint}"))
+    return pdf, page_list
 
-        lines = _drop_running(lines, heights, n_pages)
-        # unruled tables: on pages with lines of numbers, the lines from the first to the
-        # last one with wide gaps become rows, cut into cells at the gaps
-        stream_plumber: list[_Tab] = []
-        for i in unruled_pages:
-            tabs, lines = _unruled(i, lines)
-            stream_plumber += tabs
 
-        candidates: dict[str, list[_Tab]] = {"pdfplumber": plumber_tabs + stream_plumber}
-        huge_pages |= set(ocr_info.get("pages", ()))  # no text in the file for camelot to read
-        if "camelot" in engines:
-            ruled_pages = sorted({t.page for t in plumber_tabs})
-            if not always_compare:
-                ruled_pages = _imperfect_pages(plumber_tabs, lines)
-            stream_pages = unruled_pages if always_compare else _imperfect_pages(stream_plumber, lines)
-            candidates["camelot-lattice"] = _camelot(
-                data, [p for p in ruled_pages if p not in huge_pages], "lattice", heights)
-            candidates["camelot-stream"] = _camelot(
-                data, [p for p in stream_pages if p not in huge_pages], "stream", heights)
-    finally:
-        pdf.close()
+def _read_pages(r: Reading) -> None:
+    """Each page's ruled tables (pdfplumber), text lines and counts; a damaged page is
+    skipped (``bad_pages``), all of them → ``corrupt``."""
+    plumber: list[_Tab] = []
+    for i, page in enumerate(r.pages, start=1):
+        try:
+            chars = page.chars
+            r.heights[i] = float(page.height)
+            if _page_side(page) > SETTINGS.max_page_side:
+                r.huge_pages.add(i)
+            r.counts["images"] += len(page.images)
+            r.counts["image_pages"] += _image_share(page) >= SETTINGS.image_page
+            r.counts["chars"] += sum(1 for c in chars if c["text"].strip() or not c["text"])
+            r.counts["cid"] += sum(1 for c in chars if not c["text"] or c["text"].startswith("(cid:"))
+            if not chars:
+                continue
+            found = [t for t in (_plumber_tab(t, i) for t in _find_tables(page)) if t]
+            plumber += found
+            page_lines = _lines(page, i, [(t.x0, t.top, t.x1, t.bottom) for t in found])
+            if not found and _numeric_lines(page_lines) >= 2:
+                r.unruled_pages.append(i)
+            r.lines += page_lines
+        except ReadError:
+            raise
+        except Exception as e:  # one damaged page: read the others
+            r.bad_pages.append(f"page {i} ({type(e).__name__}: {str(e)[:100]})")
+    if len(r.bad_pages) == r.n_pages:
+        raise ReadError("corrupt", "no page of the PDF can be read: " + "; ".join(r.bad_pages[:3]))
+    r.candidates["pdfplumber"] = plumber
 
-    base = sorted(candidates["pdfplumber"], key=lambda t: (t.page, t.top))
-    groups = _split_groups(base, lines)
 
-    items: list[tuple[int, float, object]] = [(ln.page, ln.top, ln) for ln in lines]
-    table_info = []
-    for group in groups:
+def _check_text_layer(r: Reading, engines) -> None:
+    """``no_text_layer`` / ``undecodable`` when the pages (after OCR) have no usable text."""
+    hint = _ocr_hint(engines, r.ocr)
+    n_chars, n = r.counts["chars"], r.n_pages
+    if n_chars == 0:
+        images = r.counts["images"]
+        what = f"{images} images" if images else "no text"
+        raise ReadError("no_text_layer", f"the PDF has no text layer ({n} pages, {what}): "
+                                         f"it is scanned; {hint}")
+    if r.counts["image_pages"] >= SETTINGS.scanned_share * n and n_chars < SETTINGS.scanned_chars * n:
+        raise ReadError("no_text_layer", f"the PDF is page images with almost no text layer "
+                                         f"({n_chars} characters on {n} pages, such as page "
+                                         f"numbers): it is scanned; {hint}")
+    if r.counts["cid"] > SETTINGS.cid_share * n_chars:
+        raise ReadError("undecodable", f"the PDF's fonts have no Unicode mapping: {r.counts['cid']} of "
+                                       f"{n_chars} characters extract as (cid:NN) glyph numbers"
+                                       + ("" if r.ocr.get("pages") else f"; {hint}"))
+
+
+def _camelot_candidates(data: bytes, r: Reading, always_compare: bool) -> None:
+    """camelot's lattice and stream readings of the pages where pdfplumber's could improve."""
+    ruled = r.candidates["pdfplumber"]
+    stream = r.candidates.get("pdfplumber-stream", [])
+    ruled_pages = sorted({t.page for t in ruled}) if always_compare else _imperfect_pages(ruled, r.lines)
+    stream_pages = r.unruled_pages if always_compare else _imperfect_pages(stream, r.lines)
+    r.candidates["camelot-lattice"] = _camelot(
+        data, [p for p in ruled_pages if p not in r.huge_pages], "lattice", r.heights)
+    r.candidates["camelot-stream"] = _camelot(
+        data, [p for p in stream_pages if p not in r.huge_pages], "stream", r.heights)
+
+
+def _choose(r: Reading) -> list[tuple[int, float, object]]:
+    """Each table's best reading (by :func:`~gxbg_kit.readers.score_table`; ties to
+    pdfplumber) and its reading record in ``r.tables``; returns the page items
+    (lines and table texts with their place)."""
+    base = sorted(r.candidates["pdfplumber"] + r.candidates.get("pdfplumber-stream", []),
+                  key=lambda t: (t.page, t.top))
+    items: list[tuple[int, float, object]] = [(ln.page, ln.top, ln) for ln in r.lines]
+    ocr_pages = set(r.ocr.get("pages", ()))
+    for group in _split_groups(base, r.lines):
         best = _join(group)
         best_score = score_table(best.rows)
         kind = table_kind(best.rows)
         cands = {"pdfplumber": best_score}
         boxes = {"pdfplumber": _boxes(group)}
-        for engine, tabs in candidates.items():
-            if engine == "pdfplumber" or not tabs:
+        for engine, tabs in r.candidates.items():
+            if engine.startswith("pdfplumber") or not tabs:
                 continue
             parts = []
             for g in group:
@@ -746,21 +801,15 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, engines: tuple[str, .
             boxes[engine] = _boxes(parts)
             if s > best_score:
                 best, best_score = alt, s
-        text = rows_to_text(best.rows)
-        items.append((group[0].page, group[0].top, text))
-        table_info.append({"engine": best.engine, "pages": best.pages, "n_rows": len(best.rows),
-                           "n_cols": len(best.colx) or max(map(len, best.rows)),
-                           "score": best_score, "kind": kind, "candidates": cands,
-                           "boxes": boxes})
-    items.sort(key=lambda it: (it[0], it[1]))
-    blocks = _paragraphs([it[2] for it in items])
-    ocr_pages = set(ocr_info.get("pages", ()))
-    for info in table_info:
-        if ocr_pages & set(info["pages"]):
-            info["engine"] = "ocr"
-            info["boxes"]["ocr"] = info["boxes"].pop("pdfplumber")
-    return Extracted(fold_radicals("\n".join(blocks) + "\n"), table_info, n_pages,
-                     sorted(ocr_pages), ocr_info.get("confidence"))
+        items.append((group[0].page, group[0].top, rows_to_text(best.rows)))
+        engine = best.engine
+        if ocr_pages & set(best.pages):  # read from the OCR's characters and lines
+            engine = "ocr"
+            boxes["ocr"] = boxes.pop("pdfplumber")
+        r.tables.append({"engine": engine, "pages": best.pages, "n_rows": len(best.rows),
+                         "n_cols": len(best.colx) or max(map(len, best.rows)),
+                         "score": best_score, "kind": kind, "candidates": cands, "boxes": boxes})
+    return items
 
 
 def _boxes(tabs: list[_Tab]) -> list[tuple[int, float, float, float, float]]:
