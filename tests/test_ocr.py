@@ -94,6 +94,26 @@ def test_skew_is_measured():
         assert abs(measured + angle) < 0.1, (angle, measured)  # image y runs down
 
 
+def test_only_the_scanned_page_of_a_pdf_is_ocrd():
+    """Page 1 with its text layer, page 2 scanned: the applications table that runs from
+    one to the other is joined, every cell right."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(synth.render_bytes(truth(), "pdf")), [0])
+    mixed.import_pages(pdfium.PdfDocument(scan()), [1])
+    buf = io.BytesIO()
+    mixed.save(buf)
+    rep = gx.read_report(buf.getvalue(), name="mixed.pdf")
+    info = rep.info.iloc[0]
+    assert info["ocr_pages"] == "2"
+    assert info["engines"] == "active:pdfplumber; applications:ocr; reviews:ocr"
+    assert set(synth.cell_outcomes(truth(), rep)["outcome"]) == {"right"}
+    assert rep.status == "ok"
+
+
 def test_without_the_extra_the_reason_stays_no_text_layer(monkeypatch):
     monkeypatch.setattr(ocr, "available", lambda: False)
     with pytest.raises(ReadError) as err:
