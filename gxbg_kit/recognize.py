@@ -394,26 +394,63 @@ def _place_detached(rows: list[_Row], order: list, name: str, notes: list[str],
 
 def _plain_rows(lines: list[str], identify, n: int) -> dict | None:
     """Row key -> its cells for a region of plain lines (:func:`tokens.plain_lines`)
-    in which every run of values follows a row label found on its own line, has the
-    row's ``n`` cells and is the only run of its row: the rows the general alignment
-    (:func:`_collect`, :func:`_solve`) gives such a region, found without it. None
-    for any other region, which the general alignment reads."""
+    whose rows are clean: each row label found is followed, on its line or the next
+    ones, by exactly the row's ``n`` values in one run, the row printed once. These
+    are the rows the general alignment (:func:`_collect`, :func:`_solve`) gives such
+    a region, found without a token per cell. None for any other region (a blank
+    cell among a row's values, too few or too many values, values without a row
+    label, a row printed twice), which the general alignment reads."""
     rows: dict = {}
-    solo_before = False
+    cur, vals, tabbed = None, [], False  # the open row: its key, values, whether tab cells
+    pending = None  # the text of consecutive one-label lines, which tokenize joins
+
+    def close() -> bool:  # the open row ends; False if it ends other than clean
+        nonlocal cur, vals
+        if vals:
+            if len(vals) != n or cur in rows:
+                return False
+            rows[cur] = vals
+        cur, vals = None, []
+        return True
+
+    def label(text) -> bool:
+        nonlocal cur
+        key = identify(text)
+        if key is not None:
+            if not close():
+                return False
+            cur = key
+        elif vals:  # label text after a row's values ends the row
+            return close()
+        return True
+
     for line in plain_lines(lines):
-        if line is None or (line.solo and solo_before):
-            return None  # not plain, or a wrapped label tokenize would join
-        solo_before = line.solo
-        last = None
-        for text in line.labels:
-            key = identify(text)
-            if key is not None:
-                last = key
+        if line is None:
+            return None
+        if line.solo:
+            pending = line.labels[0] if pending is None else pending + line.labels[0]
+            continue
+        if pending is not None and not label(pending):
+            return None
+        pending = None
+        if line.kind == "prose" and not close():
+            return None
+        if line.kind == "blank" and 0 < len(vals) < n:
+            return None  # a blank cell among the row's values
+        if line.kind != "cells":
+            continue
+        if not all(label(text) for text in line.labels):
+            return None
         if line.values:
-            if last is None or len(line.values) != n or last in rows:
+            if cur is None or (vals and (len(vals) >= n or (tabbed and line.tabbed) or line.blanks)):
+                return None  # values that start a row of their own
+            vals = vals + list(line.values)
+            tabbed = line.tabbed
+            if len(vals) > n or (line.blanks and len(vals) < n):
                 return None
-            rows[last] = list(line.values)
-    return rows
+    if pending is not None and not label(pending):
+        return None
+    return rows if close() else None
 
 
 def _application_identifier(out: ApplicationsTable):

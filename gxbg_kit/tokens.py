@@ -255,23 +255,27 @@ def _with_borders(lines: list[str]):
 
 
 class PlainLine(NamedTuple):
-    """A line whose tokens are label text (and blank cells) then, optionally, one run
-    of values with only blank cells around it: what a clean table row prints."""
+    """A line as recognition's shortcut sees it: ``kind`` "empty", "prose", "blank"
+    (white space or empty cells only) or "cells": label text (and blank cells), then
+    optionally one run of values with blank cells only after it."""
 
-    labels: tuple[str, ...]
-    values: tuple[str, ...]
-    solo: bool  # one label token with no column: tokenize may join it to the line before
+    kind: str
+    labels: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    solo: bool = False    # one label token with no column: tokenize joins it to such a line before
+    blanks: bool = False  # the line has blank cells
+    tabbed: bool = False  # its tokens have columns (a tab or pipe row)
 
 
-_SKIP = PlainLine((), (), False)  # no labels and no values (empty, blank or prose)
+_EMPTY, _PROSE = PlainLine("empty"), PlainLine("prose")
 
 
 def plain_lines(lines: list[str]):
     """The lines of a region as :class:`PlainLine` (the tokens :func:`tokenize` would
-    give them, grouped), or None for a line that is not plain: values before or between
-    labels, blanks between values, more tokens than a row may have. Recognition
-    places a region of plain lines without the general alignment when every row
-    label it finds is found once (see ``recognize._plain_rows``)."""
+    give them, grouped), or None for a line that is not plain (values between labels,
+    blanks between values, prose beside cells, more tokens than a row may have).
+    Recognition reads a region of plain lines without the general alignment where
+    the rows are clean (see ``recognize._plain_rows``)."""
     for raw, borders in _with_borders(lines):
         yield _plain_line(raw, borders) if len(raw) < 300 else _plain_line.__wrapped__(raw, borders)
 
@@ -279,18 +283,23 @@ def plain_lines(lines: list[str]):
 @lru_cache(maxsize=65536)
 def _plain_line(raw: str, borders: bool) -> PlainLine | None:
     shape = _line_shape.__wrapped__(raw, borders) if len(raw) >= 300 else _line_shape(raw, borders)
-    if not any(k == "label" or k == "value" for k, *_ in shape):
-        return _SKIP
-    if len(shape) > 64 or any(k == "prose" for k, *_ in shape):
+    if not shape:
+        return _EMPTY
+    kinds = "".join(k[0] for k, *_ in shape)  # l(abel), v(alue), b(lank), p(rose)
+    if "p" in kinds:
+        return _PROSE if kinds.strip("p") == "" else None
+    if len(shape) > 64:
         return None
-    kinds = "".join(k[0] for k, *_ in shape)  # l(abel), v(alue), b(lank)
+    tabbed = any(col is not None for _, _, col, *_ in shape)
+    if kinds.strip("b") == "":
+        return PlainLine("blank", blanks=True, tabbed=tabbed)
     first_value = kinds.find("v")
-    head, tail = (kinds, "") if first_value < 0 else (kinds[:first_value], kinds[first_value:])
-    if tail and (tail.rstrip("b").strip("v") or "l" not in head):
-        return None  # values before any label, or not one run of them
-    return PlainLine(tuple(text for k, text, *_ in shape if k == "label"),
+    tail = "" if first_value < 0 else kinds[first_value:]
+    if tail.rstrip("b").strip("v"):
+        return None  # not one run of values after the labels
+    return PlainLine("cells", tuple(text for k, text, *_ in shape if k == "label"),
                      tuple(text for k, text, *_ in shape if k == "value"),
-                     len(shape) == 1 and shape[0][0] == "label" and shape[0][2] is None)
+                     kinds == "l" and shape[0][2] is None, "b" in kinds, tabbed)
 
 
 @lru_cache(maxsize=65536)

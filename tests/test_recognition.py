@@ -281,7 +281,7 @@ def _applications_lines(data: bytes, name: str) -> list[str]:
 def test_plain_rows_give_the_table_the_general_alignment_gives():
     """Every layout, defects and noise included: where the shortcut reads a region
     (``_plain_rows``), it gives exactly the general alignment's table; it reads the
-    clean tab, pipe, Markdown and HTML tables, which most reports print."""
+    clean tab, pipe, one-cell-per-line, Markdown and HTML tables most reports print."""
     from gxbg_kit.recognize import ApplicationsTable, _application_identifier, _plain_rows
 
     taken = {}
@@ -295,7 +295,7 @@ def test_plain_rows_give_the_table_the_general_alignment_gives():
         lines = _applications_lines(data, name)
         assert _same_table(recognise_applications(lines), recognise_applications(lines, plain=False)), name
         plain = _plain_rows(lines, _application_identifier(ApplicationsTable()), 7) is not None
-        if layout in ("tab", "pipe", "markdown", "html") and not defects:
+        if layout in ("tab", "pipe", "cells", "markdown", "html") and not defects:
             taken.setdefault(layout, []).append(plain)
     assert all(sum(v) >= 0.8 * len(v) for v in taken.values()), taken
 
