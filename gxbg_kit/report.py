@@ -117,7 +117,12 @@ class Report:
 
     @cached_property
     def _active(self) -> ActiveTable:
-        return recognise_active(self._table_lines("active"))
+        table = recognise_active(self._table_lines("active"))
+        if self._ocr:
+            from .readers.proofread import proofread_active
+
+            proofread_active(table)
+        return table
 
     @cached_property
     def _reviews(self) -> ReviewsTable:

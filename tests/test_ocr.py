@@ -21,8 +21,9 @@ import gxbg_kit as gx  # noqa: E402
 from gxbg_kit import synth  # noqa: E402
 from gxbg_kit.errors import ReadError  # noqa: E402
 from gxbg_kit.readers import ocr, read_pdf  # noqa: E402
-from gxbg_kit.readers.proofread import alternatives, proofread, proofread_applications  # noqa: E402
-from gxbg_kit.recognize import recognise_applications  # noqa: E402
+from gxbg_kit.readers.proofread import (  # noqa: E402
+    alternatives, proofread, proofread_active, proofread_applications, proofread_reviews)
+from gxbg_kit.recognize import recognise_active, recognise_applications, recognise_reviews  # noqa: E402
 from gxbg_kit.report import Report  # noqa: E402
 
 from _readers_common import FIXTURES, SEED_TEXTS, frames  # noqa: E402
@@ -168,6 +169,30 @@ def test_two_repairs_that_both_fit_are_not_guessed():
     assert fixed == {}
     assert na == {("r", 0), ("r", 1), ("r", 2)}
     assert {n[0] for n in notes} == {"ocr_unverified"}
+
+
+def test_a_row_read_short_is_na_not_shifted():
+    """A rule OCR did not see merges two cells: the values after it would move left."""
+    lines = synth.render(truth(), "tab").split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("结果维持"))  # the reviews header
+    row = next(i for i in range(k, len(lines)) if lines[i].split("\t")[0].strip().isdigit())
+    lines[row] = "\t".join(lines[row].split("\t")[:7])  # 7 of 15 cells
+    table = recognise_reviews(lines[k - 3:row + 1])
+    assert table.cells[6] is not None  # as read from text: in order, the tail NA
+    proofread_reviews(table)
+    assert table.cells == [None] * 15
+    assert [p[0] for p in table.problems] == ["ocr_unverified"]
+
+
+def test_active_cells_cut_from_run_together_digits_are_na():
+    lines = ["第二十条第（一）项", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+             "规章000", "行政规范性文件\t3\t1\t20"]  # 规章's cells ran into its label
+    table = recognise_active(lines)
+    assert "regulations" in table.inferred and table.cells[("regulations", "issued")] == "0"
+    proofread_active(table)
+    assert table.cells[("regulations", "issued")] is None and not table.inferred
+    assert table.cells[("normative_documents", "in_force")] == "20"
+    assert [(p[0], p[1]) for p in table.problems] == [("ocr_unverified", "regulations")]
 
 
 def test_scanned_report_with_misreads_is_never_ok_with_a_wrong_number():

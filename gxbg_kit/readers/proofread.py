@@ -17,6 +17,11 @@ that catch it.  After recognition, for a table of a page read by OCR:
    that no holding sum confirms, or, when every one is confirmed by another sum,
    all of them (which one is wrong cannot be told).  So a scanned report whose
    sums do not hold is never ``ok``.
+
+Before that, a row read with fewer cells than the template's (a rule OCR did not
+see merges two cells, and the values after it move left) is NA with an
+``ocr_unverified`` check: in a ruled table every cell prints, even blank, so a
+short row means the cells' places are not certain, and its sums might not show it.
 """
 from __future__ import annotations
 
@@ -101,10 +106,23 @@ def proofread(cells: dict, equations: list) -> tuple[dict, set, list[tuple]]:
     return {k: v for k, v in fixed.items() if k not in na}, na, notes
 
 
+def _short(cells: list) -> bool:
+    """A row read with fewer cells than the template's (missing cells are None, printed
+    blank ones "") that has values: where its values stand is not certain."""
+    return any(c is None for c in cells) and any(c not in (None, "") for c in cells)
+
+
+SHORT_ROW = "OCR read fewer cells than the row has (a rule not seen?): the places of its values are not certain; left NA"
+
+
 def proofread_applications(table) -> None:
     """Correct an :class:`~gxbg_kit.recognize.ApplicationsTable` read by OCR in place."""
     from ..template import APPLICATION_COLUMNS, application_equations
 
+    for key, row in table.cells.items():
+        if _short(row):
+            table.cells[key] = [None] * len(row)
+            table.problems.append(("ocr_unverified", key, SHORT_ROW))
     cells = {(key, j): text for key, row in table.cells.items() for j, text in enumerate(row)}
     fixed, na, notes = proofread(cells, application_equations(list(table.cells)))
     for (key, j), text in fixed.items():
@@ -120,6 +138,10 @@ def proofread_reviews(table) -> None:
     """Correct a :class:`~gxbg_kit.recognize.ReviewsTable` read by OCR in place."""
     from ..template import REVIEW_CELLS, REVIEWS_ROW, review_equations
 
+    if _short(table.cells):
+        table.cells = [None] * len(table.cells)
+        table.problems.append(("ocr_unverified", REVIEWS_ROW, SHORT_ROW))
+        return
     cells = {(REVIEWS_ROW, j): text for j, text in enumerate(table.cells)}
     fixed, na, notes = proofread(cells, review_equations())
     for (_, j), text in fixed.items():
@@ -129,3 +151,22 @@ def proofread_reviews(table) -> None:
         table.cells[j] = None
     for check, (key, j), detail in notes:
         table.problems.append((check, key, "/".join(REVIEW_CELLS[j]) + f": {detail}"))
+
+
+def proofread_active(table) -> None:
+    """The 第二十条 tables of a report read by OCR carry no sums: an item row read with
+    fewer cells than it has, or whose digits ran together and were cut (a rule OCR
+    did not see), is NA with an ``ocr_unverified`` check; nothing else can be checked."""
+    rows: dict = {}
+    for (item, measure), text in table.cells.items():
+        rows.setdefault(item, []).append(measure)
+    for item, measures in rows.items():
+        cells = [table.cells[(item, m)] for m in measures]
+        if not (_short(cells) or item in table.inferred) or all(c in (None, "") for c in cells):
+            continue
+        why = SHORT_ROW if _short(cells) else ("OCR read the digits of several cells as one run "
+                                               "and no sum checks a cut: left NA")
+        for m in measures:
+            table.cells[(item, m)] = None
+        table.inferred.discard(item)
+        table.problems.append(("ocr_unverified", item, why))
