@@ -152,6 +152,18 @@ def test_one_misread_digit_is_corrected_by_the_sums():
     assert f"OCR read {wrong}" in table.problems[0][2] and true in table.problems[0][2]
 
 
+def test_several_misreads_in_one_column_are_corrected_one_by_one():
+    table = _recognised()
+    keys = [k for k in table.cells if k[1] is not None and alternatives(table.cells[k][2] or "")][:3]
+    assert len(keys) == 3
+    true = {k: table.cells[k][2] for k in keys}
+    for k in keys:  # no single change repairs the column's sums: each row's sum is repaired
+        table.cells[k][2] = alternatives(true[k])[-1]
+    proofread_applications(table)
+    assert {k: table.cells[k][2] for k in keys} == true
+    assert sorted(p[1] for p in table.problems if p[0] == "ocr_corrected") == sorted(keys)
+
+
 def test_a_misread_no_single_digit_repairs_is_na_never_wrong():
     table = _recognised()
     key = ("granted", None)

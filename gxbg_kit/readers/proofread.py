@@ -8,11 +8,13 @@ that catch it.  After recognition, for a table of a page read by OCR:
 1. The sums whose cells are all read and do not hold are *broken*.
 2. Each cell of a broken sum is tried with every reading that changes one of its
    digits for a digit OCR confuses it with (:data:`CONFUSABLE`: 0/8/6/9, 1/7,
-   3/8, 5/6).  A reading is a *choice* when, with it, every sum the cell is part
-   of holds.
-3. A broken sum that exactly one choice repairs is corrected by it (the cell is
-   marked ``inferred`` and an ``ocr_corrected`` check names the correction); this
-   is repeated while corrections are found.
+   3/8, 5/6).  A reading is a *choice* for the sum when, with it, the sum holds
+   and every other sum of the cell that held still holds.
+3. A broken sum that exactly one choice repairs (without breaking a sum that
+   holds) is corrected by it (the cell is marked ``inferred`` and an
+   ``ocr_corrected`` check names the correction); this is repeated while
+   corrections are found, so several misread cells of one column are corrected
+   one by one.  A correction is kept only if every sum of its cell then holds.
 4. The cells of sums still broken are NA with an ``ocr_unverified`` check: those
    that no holding sum confirms, or, when every one is confirmed by another sum,
    all of them (which one is wrong cannot be told).  So a scanned report whose
@@ -57,8 +59,6 @@ def proofread(cells: dict, equations: list) -> tuple[dict, set, list[tuple]]:
     ``equations``: (parts, total) over cell keys.  Returns (corrected cells: key ->
     new text, cells to leave NA, notes: (check, cell key, detail))."""
     cells = dict(cells)
-    fixed: dict = {}
-    notes: list[tuple] = []
     by_cell: dict = {}
     for eq in equations:
         for k in eq[0] + eq[1]:
@@ -72,38 +72,39 @@ def proofread(cells: dict, equations: list) -> tuple[dict, set, list[tuple]]:
     def complete(eq):
         return all(_number(cells.get(k)) is not None for k in eq[0] + eq[1])
 
+    def repairs(eq, k, alt):  # repairs eq and breaks no sum of the cell that holds
+        return holds(eq, (k, alt)) and all(holds(e, (k, alt)) for e in by_cell[k]
+                                           if e is not eq and complete(e) and holds(e))
+
+    fixed: dict = {}
     for _ in range(MAX_ROUNDS):
         broken = [eq for eq in equations if complete(eq) and not holds(eq)]
-        if not broken:
-            break
-        choices: dict = {}
+        chosen: dict = {}
         for eq in broken:
-            for k in dict.fromkeys(eq[0] + eq[1]):
-                for alt in alternatives(cells[k] or ""):
-                    if all(holds(e, (k, alt)) for e in by_cell[k]):
-                        choices.setdefault(id(eq), set()).add((k, alt))
-        applied = False
-        for eq in broken:
-            found = choices.get(id(eq), set())
+            found = {(k, alt) for k in dict.fromkeys(eq[0] + eq[1]) if k not in fixed
+                     for alt in alternatives(cells[k] or "") if repairs(eq, k, alt)}
             if len(found) == 1:
-                k, alt = next(iter(found))
-                if k in fixed or not all(holds(e, (k, alt)) for e in by_cell[k]):
-                    continue
-                notes.append(("ocr_corrected", k, f"OCR read {cells[k]}, the sums hold only with {alt}"))
-                fixed[k] = cells[k] = alt
-                applied = True
-        if not applied:
+                k, alt = found.pop()
+                chosen[k] = alt if chosen.get(k, alt) == alt else None  # two repairs of one cell
+        chosen = {k: alt for k, alt in chosen.items() if alt is not None}
+        if not chosen:
             break
+        for k, alt in chosen.items():
+            fixed[k] = (cells[k], alt)
+            cells[k] = alt
     broken = [eq for eq in equations if complete(eq) and not holds(eq)]
     na: set = set()
     for eq in broken:
         keys = list(dict.fromkeys(eq[0] + eq[1]))
-        confirmed = {k for k in keys if any(e is not eq and complete(e) and holds(e) for e in by_cell[k])}
+        confirmed = {k for k in keys if k not in fixed and any(
+            e is not eq and complete(e) and holds(e) for e in by_cell[k])}
         na |= set(keys) - confirmed or set(keys)
-    for k in sorted(na, key=str):
-        notes.append(("ocr_unverified", k, f"OCR read {cells[k]}, and a sum over it does not hold; "
-                                           "no single confusable digit repairs it, left NA"))
-    return {k: v for k, v in fixed.items() if k not in na}, na, notes
+    notes = [("ocr_corrected", k, f"OCR read {old}, the sums hold only with {new}")
+             for k, (old, new) in fixed.items() if k not in na]
+    notes += [("ocr_unverified", k, f"OCR read {fixed[k][0] if k in fixed else cells[k]}, and a sum "
+               "over it does not hold; no single confusable digit repairs it, left NA")
+              for k in sorted(na, key=str)]
+    return {k: new for k, (_, new) in fixed.items() if k not in na}, na, notes
 
 
 def _short(cells: list) -> bool:
