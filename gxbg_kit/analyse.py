@@ -77,6 +77,15 @@ def _ratio(num, den) -> pd.Series:
     return out.mask((den == 0).fillna(False).astype(bool))
 
 
+def _adding_up(parts: pd.DataFrame, total: pd.Series) -> pd.Index:
+    """The index labels where every part and the total are known and the parts sum to
+    the total: the reports a pooled share may include (a report whose printed parts
+    disagree with its total would push a pooled share past 100 %)."""
+    ok = parts.notna().all(axis=1) & total.notna()
+    ok &= (parts.astype("Float64").sum(axis=1) == total.astype("Float64")).fillna(False)
+    return parts.index[ok.to_numpy(dtype=bool)]
+
+
 def _strict_sum(df: pd.DataFrame, by: list[str], col: str = "count") -> pd.DataFrame:
     """Sum ``col`` by ``by``; NA when any summand is NA."""
     tmp = df[by + [col]].assign(_na=df[col].isna())
@@ -244,7 +253,7 @@ def outcome_shares(applications: pd.DataFrame, pooled: bool = False,
 
     Pooled (``pooled=True``): one row per outcome (and sub-reason): count and
     processed_total summed over the reports whose six outcome rows and (七)总计
-    are all known, share = summed count / summed processed_total, and
+    are all known and add up (the ``outcome_sum`` check holds), share = summed count / summed processed_total, and
     n_reports, the number of reports pooled (a sub-reason row pools those of
     them where the sub-reason is known).
 
@@ -266,8 +275,7 @@ def outcome_shares(applications: pd.DataFrame, pooled: bool = False,
     long["processed_total"] = long["report_id"].map(wide["processed_total"]).astype("Int64")
     long = long[["report_id", "outcome", "reason", "count", "processed_total"]]
     if pooled:
-        complete = wide[OUTCOME_ROWS + ["processed_total"]].notna().all(axis=1)
-        eligible = wide.index[complete]
+        eligible = _adding_up(wide[OUTCOME_ROWS], wide["processed_total"])
         known = long[long["count"].notna()].rename(columns={"processed_total": "denominator"})
         out = _pool(known, ["outcome", "reason"], eligible)
         out = out.rename(columns={"denominator": "processed_total"})
@@ -285,7 +293,8 @@ def grant_rate(applications: pd.DataFrame, reports: pd.DataFrame | None = None,
     """Grant rate per report: (予以公开 + 部分公开) / 办理结果总计.
 
     ``grant_rate = (granted + partly_granted) / processed_total`` on the 总计
-    column; NA when any of the three is NA or processed_total is 0.
+    column; NA when any of the three is NA, processed_total is 0, or the report's
+    parts exceed its total (a rate above 1 is a misprint, not a rate).
     Columns: report_id, [agency, year], granted, partly_granted,
     processed_total, grant_rate.
 
@@ -293,7 +302,8 @@ def grant_rate(applications: pd.DataFrame, reports: pd.DataFrame | None = None,
     """
     wide = _row_values(applications)
     out = wide[["granted", "partly_granted", "processed_total"]].reset_index()
-    out["grant_rate"] = _ratio(out["granted"] + out["partly_granted"], out["processed_total"])
+    num = out["granted"] + out["partly_granted"]
+    out["grant_rate"] = _ratio(num, out["processed_total"]).mask((num > out["processed_total"]).fillna(False))
     return _labelled(out, reports, [], _by(by, reports))
 
 
@@ -373,7 +383,8 @@ def requests_by_applicant(applications: pd.DataFrame, pooled: bool = False,
     either is NA or total is 0).
 
     Pooled: per applicant type, count and total summed over the reports whose
-    six applicant columns and 总计 are all known; share; n_reports.
+    six applicant columns and 总计 are all known and add up (the row's
+    ``applicant_sum`` check holds); share; n_reports.
 
     ``by``: ``reports`` columns to group by, pooled per group (module docstring, "Groups").
     """
@@ -392,7 +403,7 @@ def requests_by_applicant(applications: pd.DataFrame, pooled: bool = False,
     long["count"] = long["count"].astype("Int64")
     long["total"] = long["report_id"].map(wide["total"]).astype("Int64")
     if pooled:
-        eligible = wide.index[wide.notna().all(axis=1)]
+        eligible = _adding_up(wide[list(APPLICANT_PARTS)], wide["total"])
         out = _pool(long.rename(columns={"total": "denominator"}), ["applicant"], eligible)
         out = out[out["applicant"].astype(str).isin(APPLICANT_PARTS)]
         out = out.rename(columns={"denominator": "total"}).reset_index(drop=True)
@@ -417,8 +428,8 @@ def review_correction_rate(reviews: pd.DataFrame, pooled: bool = False,
     (NA when corrected, total or pending is NA, or decided is 0).
 
     Pooled: per proceeding, corrected and decided summed over the reports
-    where corrected, total and pending are known; correction_rate;
-    n_reports.
+    whose four results and total are known and add up (the ``review_sum``
+    check holds); correction_rate; n_reports.
 
     ``by``: ``reports`` columns to group by, pooled per group (module docstring, "Groups").
     """
@@ -436,7 +447,8 @@ def review_correction_rate(reviews: pd.DataFrame, pooled: bool = False,
     wide["proceeding"] = wide["proceeding"].astype(pd.CategoricalDtype(list(PROCEEDINGS)))
     wide["decided"] = (wide["total"] - wide["pending"]).astype("Int64")
     if pooled:
-        known = wide[wide["corrected"].notna() & wide["decided"].notna()]
+        parts = ["upheld", "corrected", "other", "pending"]
+        known = wide[wide.index.isin(_adding_up(wide[parts], wide["total"]))]
         out = _pool(known.rename(columns={"corrected": "count", "decided": "denominator"}),
                     ["proceeding"], known["report_id"].unique())
         out = out.rename(columns={"count": "corrected", "denominator": "decided",

@@ -609,13 +609,17 @@ def _column_groups(values: pd.Series, by: str, lang: str) -> _Groups:
 
 
 def _pooled(parts: pd.DataFrame, den: pd.Series, groups: _Groups):
-    """Per group: the parts and ``den`` summed over its reports where all are known.
+    """Per group: the parts and ``den`` summed over its reports where all are known
+    and the parts add up to ``den`` (a report whose parts disagree with its printed
+    total would push a pooled share past 100 %).
 
     ``parts`` (report_id × parts) and ``den`` are indexed by report_id.  Returns
     (shares: group × parts, NA where the summed den is 0 or no report is
     complete; sums: group × parts; n: complete reports per group).
     """
-    ok = parts.notna().all(axis=1) & den.reindex(parts.index).notna()
+    d = den.reindex(parts.index)
+    ok = parts.notna().all(axis=1) & d.notna()
+    ok &= (parts.astype(float).sum(axis=1) == d.astype(float)).fillna(False)
     key = groups.key.reindex(parts.index)[ok.to_numpy()]
     sums = parts[ok.to_numpy()].astype(float).groupby(key.to_numpy()).sum()
     dsum = den.reindex(parts.index)[ok.to_numpy()].astype(float).groupby(key.to_numpy()).sum()
@@ -1100,7 +1104,7 @@ def _rate_chart(ax, ids, num, den, rate, groups: _Groups, lang: str, color) -> i
         _set_categories(ax, x, groups.ticks())
         return int(rate.notna().sum())
     _strip(ax, groups.positions(ids), rate, color=color, label=text("reports", lang))
-    known = num.notna() & den.notna()
+    known = num.notna() & den.notna() & (num <= den)  # a rate above 1 is a misprint
     key = groups.key.reindex(ids)[known.to_numpy()].to_numpy()
     k = num[known].groupby(key).sum().reindex(groups.order)
     n = den[known].groupby(key).sum().reindex(groups.order)
