@@ -26,7 +26,7 @@ from .schema import APPLICANTS
 from . import splits as _splits
 from . import template as _template
 from .template import application_order
-from .tokens import Token, plain_lines, tokenize
+from .tokens import EMPTY_LINE, Token, line_shapes, plain_lines, tokenize
 
 N_APPLICANT_COLS = len(APPLICANTS)
 N_REVIEW_CELLS = 15
@@ -425,6 +425,8 @@ def _plain_rows(lines: list[str], identify, n: int) -> dict | None:
         return True
 
     for line in plain_lines(lines):
+        if line is EMPTY_LINE and pending is None:
+            continue
         if line is None:
             return None
         if line.solo:
@@ -439,8 +441,9 @@ def _plain_rows(lines: list[str], identify, n: int) -> dict | None:
             return None  # a blank cell among the row's values
         if line.kind != "cells":
             continue
-        if not all(label(text) for text in line.labels):
-            return None
+        for text in line.labels:
+            if not label(text):
+                return None
         if line.values:
             if cur is None or (vals and (len(vals) >= n or (tabbed and line.tabbed) or line.blanks)):
                 return None  # values that start a row of their own
@@ -667,9 +670,33 @@ class ReviewsTable:
         return self.n_printed > 0
 
 
-def recognise_reviews(lines: list[str]) -> ReviewsTable:
+def _plain_reviews(lines: list[str]) -> list[str] | None:
+    """The review cells when the section prints exactly 15 values and no blank cell
+    among them (what the general reading gives then: the values in order), else
+    None. Blank cells of rows without values, and after the last value, are layout."""
+    values: list[str] = []
+    blank_after = False  # a blank cell after a value, on a line of its own
+    for shape in line_shapes(lines):
+        has_value = any(k == "value" for k, *_ in shape)
+        for kind, text, col, *_ in shape:
+            if kind == "value":
+                if blank_after:
+                    return None
+                values.append(text)
+            elif kind == "blank":
+                if col is not None and has_value:
+                    return None
+                blank_after |= col is None and bool(values)
+    return values if len(values) == N_REVIEW_CELLS else None
+
+
+def recognise_reviews(lines: list[str], plain: bool = True) -> ReviewsTable:
     """The 15 numbers of section 四, in reading order; a table cut short keeps
-    its numbers in order and the missing tail is NA (seed 004 prints 9)."""
+    its numbers in order and the missing tail is NA (seed 004 prints 9).
+    ``plain=False`` skips the shortcut of :func:`_plain_reviews` (same table)."""
+    cells = _plain_reviews(lines) if plain else None
+    if cells is not None:
+        return ReviewsTable(cells, N_REVIEW_CELLS)
     tokens: list[Token] = []
     seen_value = False
     for t in tokenize(lines):

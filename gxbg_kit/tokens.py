@@ -232,9 +232,8 @@ def tokenize(lines: list[str]) -> list[Token]:
     wrapped over lines: ``本年新制`` / ``作数量``)."""
     out: list[Token] = []
     single_label_line = -2  # the last line that held one label token and nothing else
-    for i, (raw, borders) in enumerate(_with_borders(lines)):
+    for i, shape in enumerate(line_shapes(lines)):
         before = len(out)
-        shape = _line_shape(raw, borders) if len(raw) < 300 else _line_shape.__wrapped__(raw, borders)
         out.extend([_new(Token, (k, text, i, col, hard, gaps)) for k, text, col, hard, gaps in shape])
         if len(out) == before + 1 and out[-1].kind == "label" and out[-1].col is None:
             if single_label_line == i - 1 and before and out[before - 1].kind == "label":
@@ -244,14 +243,21 @@ def tokenize(lines: list[str]) -> list[Token]:
     return out
 
 
-def _with_borders(lines: list[str]):
-    """Each line with whether a pipe that starts it is a border (decided once, by
-    :func:`cells.leading_borders`, at the first line that starts with one)."""
-    borders = None
-    for raw in lines:
-        if borders is None and "|" in raw and "\t" not in raw and raw.lstrip().startswith("|"):
-            borders = leading_borders(lines)
-        yield raw, borders is not False
+def _with_borders(lines: list[str]) -> list[tuple[str, bool]]:
+    """Each line with whether a pipe that starts it is a border: decided once, by
+    :func:`cells.leading_borders`, at the first line that starts with one (the lines
+    before it count their leading pipes as borders)."""
+    for k, raw in enumerate(lines):
+        if "|" in raw and "\t" not in raw and raw.lstrip().startswith("|"):
+            flag = leading_borders(lines) is not False
+            return [(raw, True) for raw in lines[:k]] + [(raw, flag) for raw in lines[k:]]
+    return [(raw, True) for raw in lines]
+
+
+def line_shapes(lines: list[str]) -> list[tuple]:
+    """The shape of each line (:func:`_line_shape`): its tokens without their line number."""
+    return [_line_shape(raw, b) if len(raw) < 300 else _line_shape.__wrapped__(raw, b)
+            for raw, b in _with_borders(lines)]
 
 
 class PlainLine(NamedTuple):
@@ -267,7 +273,7 @@ class PlainLine(NamedTuple):
     tabbed: bool = False  # its tokens have columns (a tab or pipe row)
 
 
-_EMPTY, _PROSE = PlainLine("empty"), PlainLine("prose")
+EMPTY_LINE, _PROSE = PlainLine("empty"), PlainLine("prose")
 
 
 def plain_lines(lines: list[str]):
@@ -276,15 +282,15 @@ def plain_lines(lines: list[str]):
     blanks between values, prose beside cells, more tokens than a row may have).
     Recognition reads a region of plain lines without the general alignment where
     the rows are clean (see ``recognize._plain_rows``)."""
-    for raw, borders in _with_borders(lines):
-        yield _plain_line(raw, borders) if len(raw) < 300 else _plain_line.__wrapped__(raw, borders)
+    return [_plain_line(raw, b) if len(raw) < 300 else _plain_line.__wrapped__(raw, b)
+            for raw, b in _with_borders(lines)]
 
 
 @lru_cache(maxsize=65536)
 def _plain_line(raw: str, borders: bool) -> PlainLine | None:
     shape = _line_shape.__wrapped__(raw, borders) if len(raw) >= 300 else _line_shape(raw, borders)
     if not shape:
-        return _EMPTY
+        return EMPTY_LINE
     kinds = "".join(k[0] for k, *_ in shape)  # l(abel), v(alue), b(lank), p(rose)
     if "p" in kinds:
         return _PROSE if kinds.strip("p") == "" else None
