@@ -274,13 +274,9 @@ def _same_table(a, b):
             == (b.cells, list(b.cells), b.templates, b.notes, b.inferred, b.problems))
 
 
-def _applications_lines(data: bytes, name: str) -> list[str]:
-    return gx.read_report(data, name=name)._table_lines("applications")
-
-
 def test_plain_rows_give_the_table_the_general_alignment_gives():
     """Every layout, defects and noise included: where the shortcut reads a region
-    (``_plain_rows``), it gives exactly the general alignment's table; it reads the
+    (``_plain_rows``, ``_plain_reviews``), it gives exactly the general reading's table; it reads the
     clean tab, pipe, one-cell-per-line, Markdown and HTML tables most reports print."""
     from gxbg_kit.recognize import ApplicationsTable, _application_identifier, _plain_rows
 
@@ -292,8 +288,11 @@ def test_plain_rows_give_the_table_the_general_alignment_gives():
                for i in items]
     sources += [(p.read_bytes(), p.name, "real", True) for p in sorted(DATA.glob("*.txt"))]
     for data, name, layout, defects in sources:
-        lines = _applications_lines(data, name)
+        rep = gx.read_report(data, name=name)
+        lines = rep._table_lines("applications")
         assert _same_table(recognise_applications(lines), recognise_applications(lines, plain=False)), name
+        review_lines = rep._sections["reviews"].lines if "reviews" in rep._sections else []
+        assert recognise_reviews(review_lines) == recognise_reviews(review_lines, plain=False), name
         plain = _plain_rows(lines, _application_identifier(ApplicationsTable()), 7) is not None
         if layout in ("tab", "pipe", "cells", "markdown", "html") and not defects:
             taken.setdefault(layout, []).append(plain)
