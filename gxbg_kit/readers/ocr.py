@@ -162,25 +162,24 @@ def read_image(img, eng, settings: OcrSettings = SETTINGS, size=None) -> OcrPage
     ink = _binary(gray)
     skew = _skew(ink, settings)
     if skew:
-        gray, ink = _rotate(gray, skew), _binary(_rotate(gray, skew))
+        gray = _rotate(gray, skew)
+        ink = _binary(gray)
     scale = 72 / settings.dpi
     width, height = size or (gray.shape[1] * scale, gray.shape[0] * scale)
     hmask, vmask = _rules(ink, settings)
     edges = _edges(hmask, "h", scale, height) + _edges(vmask, "v", scale, height)
     text_ink = _despeckle(ink & ~_dilate(hmask | vmask), settings.speck)
     cells = _cells(edges, width, height)
-    crops, where = [], []  # where: (x0, top, x1, bottom) in px, numeric cell or not
+    crops, where = [], []  # where: ((x0, top, x1, bottom) in px, in a table cell or not)
     for box in cells:
         for line in _cell_lines(text_ink, box, scale, settings):
             crops.append(_crop(gray, line, settings.pad))
             where.append((line, True))
-    blank = gray.copy()
-    for box in _table_boxes(cells):
-        x0, t, x1, b = (int(round(v / scale)) for v in box)
+    blank = gray.copy()  # the page without its tables, for the detector
+    tables = [tuple(int(round(v / scale)) for v in box) for box in _table_boxes(cells)]
+    for x0, t, x1, b in tables:
         blank[max(0, t - 2):b + 3, max(0, x0 - 2):x1 + 3] = 255
-    for quad in _detect_bands(blank, eng, [(int(t / scale), int(b / scale))
-                                           for _, t, _, b in _table_boxes(cells)],
-                              settings):
+    for quad in _detect_bands(blank, eng, [(t, b) for _, t, _, b in tables], settings):
         xs, ys = quad[:, 0], quad[:, 1]
         line = (int(xs.min()), int(ys.min()), int(math.ceil(xs.max())), int(math.ceil(ys.max())))
         if line[2] - line[0] < 3 or line[3] - line[1] < 3:
