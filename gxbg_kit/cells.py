@@ -26,99 +26,23 @@ blank, white space        NA                                          blank stay
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
 
-NIL_NONE = {"无"}  # explicit "none" → 0
-NIL_NA = {"-", "--", "—", "——", "–", "/", "／", "－", "N/A", "n/a", "NA", "/ ", "\\"}
-_GARBLED = re.compile(r"^(?:\?|？|\ufffd|□|■|\(cid:\d+\)|\s)+$")
-#: units a cell may print after its number (money units first); tokens.py reads the same list
-UNITS = ("万元", "元", "件", "条", "个", "项", "篇", "次", "家", "笔")
-_UNIT = r"\s*(?P<unit>" + "|".join(UNITS) + ")?$"
-# a number as read: ASCII digits (full-width ones are folded to them first), commas only
-# between groups of three after a first group of 1-3 digits
-_NUMBER = re.compile(
-    r"^(?P<sign>[增减+\-−])?\s*(?P<num>(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)"
-    + _UNIT)
-# the shape of a number, whatever its digits and commas: a cell of this shape stands where
-# a value stands (is_value), and is NA with an unreadable_cell check unless it is a _NUMBER
-_NUMBER_SHAPE = re.compile(r"^(?P<sign>[增减+\-−])?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)" + _UNIT)
-_PLAIN_DIGITS = frozenset("0123456789０１２３４５６７８９")
-_SPACE = re.compile(r"\s+")
-_GARBLE_CHARS = re.compile(r"[?？\ufffd□]|\(cid:\d+\)")
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """NFKC-fold (full-width → ASCII) and strip."""
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-@lru_cache(maxsize=65536)
-def normalize_label(text: str) -> str:
-    """A label for matching: NFKC, no white space, no garbled characters, no quotes."""
-    s = unicodedata.normalize("NFKC", text)
-    s = _GARBLE_CHARS.sub("", s)
-    s = _SPACE.sub("", s)
-    return s.replace("“", "").replace("”", "").replace('"', "")
-
-
-def is_blank(cell: str | None) -> bool:
-    return cell is None or not cell.strip()
-
-
-def is_garbled(cell: str) -> bool:
-    return bool(_GARBLED.match(cell)) and bool(cell.strip())
-
-
-@lru_cache(maxsize=65536)
-def is_value(cell: str) -> bool:
-    """Is this cell a value (number, blank, nil marker, garbled) rather than a label?"""
-    s = fold(cell)
-    if not s:
-        return True
-    if s in NIL_NONE or s in NIL_NA or is_garbled(s):
-        return True
-    return bool(_NUMBER_SHAPE.match(s))
-
-
-@dataclass(frozen=True)
-class Value:
-    """A parsed cell: ``number`` is None for NA; ``unit`` as printed."""
-
-    number: float | None
-    unit: str | None = None
-    unreadable: bool = False
-    signed: bool = False  # a sign was printed (增/减/+/-): a change, which no count cell holds
-
-
-@lru_cache(maxsize=65536)
-def parse_value(cell: str | None) -> Value:
-    if cell is None:
-        return Value(None)
-    s = fold(cell)
-    if not s or s in NIL_NA:
-        return Value(None)
-    if s in NIL_NONE:
-        return Value(0.0)
-    if is_garbled(s):
-        return Value(None, unreadable=True)
-    m = _NUMBER.match(s)
-    if not m or _odd_digits(cell):
-        # 1,2,3 / 12,34 (a comma not between groups of three), ① ² ٣ (no 0-9 digits)
-        return Value(None, unreadable=True)
-    num = float(m["num"].replace(",", ""))
-    if m["sign"] in ("减", "-", "−"):
-        num = -num
-    return Value(num, m["unit"], signed=m["sign"] is not None)
-
-
-def _odd_digits(cell: str) -> bool:
-    """Does the cell hold a digit other than 0-9 and ０-９ (①, ², ٣ …, which NFKC may fold
-    to 0-9 or which Python reads as digits)?"""
-    return any(ch.isdigit() and ch not in _PLAIN_DIGITS for ch in cell)
-
+# the number rules and the cell primitives live in text.py (below the readers, which use
+# them too); they are re-exported here, where recognition has always found them
+from .text import (  # noqa: F401
+    NIL_NA,
+    NIL_NONE,
+    UNITS,
+    Value,
+    fold,
+    is_blank,
+    is_garbled,
+    is_value,
+    normalize_label,
+    parse_value,
+)
+from .text import NUMBER as _NUMBER  # noqa: F401
+from .text import NUMBER_SHAPE as _NUMBER_SHAPE  # noqa: F401
 
 _MD_SEPARATOR = re.compile(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?")
 

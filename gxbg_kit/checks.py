@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from . import template as _template
+from .text import PROSE_COUNT
 
 #: column order of a check record (schema.CHECKS_TABLE)
 COLUMNS = ("report_id", "check", "table", "row", "reason", "applicant", "expected", "actual",
@@ -130,7 +131,7 @@ def check_placement(report_id: str, problems: list[tuple[str, list]]) -> list[tu
 
 
 # -- narrative versus table -------------------------------------------------
-_N = r"(\d+)\s*(?:件|个|次|宗)"
+_N = PROSE_COUNT  # a count in a sentence: group 1
 _GAP = r"[^，。；,;：:\d]{0,14}?"
 _NOUN = r"[^，。；,;\d]{0,14}?"
 NARRATIVE_PATTERNS: list[tuple[str, re.Pattern]] = [

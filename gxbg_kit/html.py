@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .cells import is_value
 from .errors import ReadError
+from .text import is_value
 
 # a <form> is not skipped: ASP.NET pages wrap the whole body in one (<form id="form1">);
 # its controls are

@@ -42,6 +42,9 @@ import pandas as pd
 
 from .schema import PROBLEM_THEMES, PROBLEMS, TOKENS
 from .sections import find_sections, strip_chrome
+from .text import CN_NUMBER_CHARS, cn_number
+from .text import CN_NUMERALS as _CN
+from .text import CN_VALUES as _CN_VALUES
 
 __all__ = [
     "KINDS", "KIND_DTYPE", "PROBLEM_COLUMNS", "CODEBOOK_COLUMNS", "cn_number", "problems_section",
@@ -57,22 +60,6 @@ KINDS = tuple(PROBLEMS.column("kind").codes)
 KIND_DTYPE = PROBLEMS.column("kind").pandas_dtype()
 PROBLEM_COLUMNS = PROBLEMS.names
 ITEM_KEY = list(PROBLEMS.key)  # report_id, kind, n: the id of an item
-
-_CN = "一二三四五六七八九十"
-_CN_VALUES = {c: i for i, c in enumerate(_CN[:-1], 1)}
-
-
-def cn_number(s: str) -> int | None:
-    """Value of a Chinese numeral from 一 to 九十九 (``"十二"`` → 12); None if not one."""
-    if not s or any(c not in _CN for c in s):
-        return None
-    if "十" not in s:
-        return _CN_VALUES[s] if len(s) == 1 else None
-    tens, _, ones = s.partition("十")
-    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
-        return None
-    return (_CN_VALUES[tens] if tens else 1) * 10 + (_CN_VALUES[ones] if ones else 0)
-
 
 # --------------------------------------------------------------------------
 # The section in a report's full text
@@ -592,7 +579,10 @@ def _is_junk(tok: str) -> bool:
         return True
     if all(unicodedata.category(c)[0] in "PSZC" for c in t):
         return True
-    return bool(re.fullmatch(r"[\d０-９.．,%％\-+]+|[零〇一二三四五六七八九十百千万亿两]+", t))
+    return bool(_NUMBER_TOKEN.fullmatch(t))
+
+
+_NUMBER_TOKEN = re.compile(rf"[\d０-９.．,%％\-+]+|[{CN_NUMBER_CHARS}]+")
 
 
 def _as_frame(texts) -> tuple[pd.DataFrame, list[str]]:

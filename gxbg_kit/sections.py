@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from .cells import normalize_label
+from .text import CN_NUMERALS, HEADING_NUMBER, normalize_label
 
 _HEADING = re.compile(
-    r"^\s*[#*]*\s*(?P<num>[一二三四五六七八九十]{1,2}\s*[、.．]|\d{1,2}\s*[、．]|第[一二三四五六七八九十]{1,2}部分)"
+    rf"^\s*[#*]*\s*(?P<num>{HEADING_NUMBER})"
     r"\s*(?P<title>[^\t|]{2,40}?)\s*[。.:：]?\s*[*]*\s*$"
 )
 # every white-space run is matched by one possessive quantifier: adjacent \s* around 附
@@ -231,7 +231,7 @@ _DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 # long to be one, are searched, and only when the line-by-line pass missed a section.
 _LONG_LINE = 300
 _SECTION_COUNT = 6  # sections.csv's rows: checked in _order()
-_NUMERALS = "一二三四五六七八九十"
+_NUMERALS = CN_NUMERALS
 _INLINE_FIRST = frozenset(_NUMERALS + "第")  # a line that may start with an inline heading
 _GAP = r"[ \t\u3000\xa0]{0,3}"
 _STOPS = r"\s\d。，,；;：:！!？?（）()《》<>“”\""  # characters a title never holds

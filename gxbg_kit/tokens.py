@@ -28,7 +28,10 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cells import UNITS, is_value, leading_borders, split_line
+from .cells import leading_borders, split_line
+from .text import NUMBER_IN_TEXT as _NUM
+from .text import NUMERAL_CELL as _NUMERAL_CELL
+from .text import UNITS, is_value
 
 
 class Token(NamedTuple):
@@ -44,9 +47,6 @@ MAX_LABEL = 60  # longer text is narrative, not a table label
 MAX_LINE_CELLS = 256  # a template row has at most 15 cells (plus padding)
 _new = tuple.__new__  # builds a Token from a tuple without NamedTuple's argument handling
 
-_UNITS = "|".join(UNITS)
-# a number as printed in a cell: optional 增/减 sign, digits (with , or .), an optional unit
-_NUM = re.compile(r"(?:[增减][ ]?)?\d[\d,]*(?:\.\d+)?(?:[ ]?(?:" + _UNITS + r"))?")
 # where a label piece starts inside a run of label text: (一) / 一、 / 1. / 第二十条
 _PIECE_START = re.compile(r"(?=(?<!第)\([一二三四五六七八九十]\)|(?<![一二三四五六七八九十])[一二三四五六七八九十]、"
                           r"|\d[.、](?=\D)|第二十条)")
@@ -60,7 +60,6 @@ _PAGE_FURNITURE = re.compile(r"^(?:[-—–]\s*+\d{1,4}\s*+[-—–]"
                              r"|\d{1,4}\s*+/\s*+\d{1,4})$")
 _FIELD_GAP = re.compile(r"\s{2,}|\t")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_NUMERAL_CELL = frozenset("零〇一二三四五六七八九十")
 
 
 def fold_line(line: str) -> str:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from .. import recognize as _recognize
 from .. import template as _template
-from ..cells import parse_value
+from ..text import SCORER_NUMBER as _NUMBER
+from ..text import parse_value
 
 __all__ = ["Extracted", "clean_cell", "fold_radicals", "rows_to_text", "read_pdf", "read_docx",
            "read_doc"]
@@ -139,7 +140,6 @@ def rows_to_text(rows: list[list[str]]) -> str:
 # What the scorer expects of a table (numbers per row, rows with numbers, the sums
 # its cells obey) is the template's (:mod:`gxbg_kit.template`, ``data/labels.csv``,
 # ``data/arithmetic.csv``); only the slack around the row count is the reader's.
-_NUMBER = re.compile(r"^(增|减|\+|-|−)?\s*\d[\d,]*(\.\d+)?\s*(万元|元|件|项|条|个)?$")
 #: how many rows with numbers a reading may have below / above the template's
 #: (both template versions): a wrapped label or a split header row adds one, a
 #: reading that merges rows loses some
