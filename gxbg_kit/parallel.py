@@ -1,9 +1,9 @@
 """Parse many files: in this process, on worker processes (pebble), or on Dask.
 
-Whatever the engine, each file gives the records of ``corpus.parse_file``; a
+Whatever the engine, each file gives the records of ``pipeline.parse_file``; a
 file that takes longer than ``timeout`` or kills its worker becomes a
 ``failed`` row with reason ``timed_out`` or ``parse_error``. Records travel in
-batches of Arrow tables (``corpus.records_to_arrow``), made where the files
+batches of Arrow tables (``pipeline.records_to_arrow``), made where the files
 were parsed, so the process that gathers them only concatenates columns.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 
-from .corpus import failed_records, parse_file, records_to_arrow
+from .pipeline import failed_records, parse_file, records_to_arrow
 from .read import DEFAULT_MAX_BYTES
 
 IN_PROCESS_MAX = 8  # batches this small are parsed without starting workers

@@ -176,6 +176,7 @@ LAYERS = [
     ("tidy", ["gxbg_kit.tidy"]),
     ("checks", ["gxbg_kit.checks"]),
     ("report", ["gxbg_kit.report"]),
+    ("pipeline", ["gxbg_kit.pipeline"]),
     ("corpus", ["gxbg_kit.corpus", "gxbg_kit.parallel", "gxbg_kit.progress", "gxbg_kit.cache",
                 "gxbg_kit.package"]),
     ("analyse", ["gxbg_kit.analyse", "gxbg_kit.narrative"]),
@@ -190,9 +191,6 @@ LAYER = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods}
 #: are the wanted direction). The test passes while these exist and fails on any other.
 KNOWN_VIOLATIONS = {
     # cycles
-    ("gxbg_kit.parallel", "gxbg_kit.corpus"):
-        "corpus ⇄ parallel: parallel needs corpus.parse_file, failed_records, records_to_arrow; "
-        "move the per-file work to a pipeline.py below both",
     ("gxbg_kit.cache", "gxbg_kit.corpus"):
         "corpus ⇄ cache: the cache needs corpus.PARSED_NAMES and bounded_sha256; move them below",
     ("gxbg_kit.package", "gxbg_kit.corpus"):

@@ -77,7 +77,7 @@ def test_non_utf8_file_name_written_to_csv_parquet_and_cache(tmp_path):
 
 
 def test_text_path_escapes_only_what_is_not_text():
-    from gxbg_kit.corpus import text_path
+    from gxbg_kit.pipeline import text_path
 
     assert text_path("报告/a.txt") == "报告/a.txt"
     assert text_path(Path(os.fsdecode(b"bad\xff.txt"))) == "bad\\xff.txt"
@@ -132,7 +132,8 @@ def test_timed_out_and_parse_error_rows_are_not_cached(tmp_path, monkeypatch):
 
     # a worker that died (parse_error) is not cached either
     from gxbg_kit.cache import CacheStore
-    from gxbg_kit.corpus import Corpus, failed_records, records_to_arrow
+    from gxbg_kit.corpus import Corpus
+    from gxbg_kit.pipeline import failed_records, records_to_arrow
 
     task = (folder / "a.txt", "a.txt", None)
     corpus = Corpus.combine([records_to_arrow([failed_records(*task, "parse_error", "died")])])

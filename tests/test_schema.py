@@ -55,7 +55,7 @@ def test_check_codes_cover_every_value_the_checks_make(tmp_path):
     # table, row and reason of the checks table are categories: a value outside their
     # codes would be lost (NA) when records become frames, so every value must be a code
     import gxbg_kit.checks as ch
-    from gxbg_kit.corpus import parse_file
+    from gxbg_kit.pipeline import parse_file
     from gxbg_kit.synth import write_corpus
 
     records = [
@@ -123,7 +123,7 @@ def test_batches_sorted_in_workers_combine_to_the_fully_sorted_table(tmp_path, b
     # (report_id blocks): the result must equal a full sort of all rows
     import random
 
-    from gxbg_kit.corpus import parse_file, records_to_arrow
+    from gxbg_kit.pipeline import parse_file, records_to_arrow
     from gxbg_kit.synth import write_corpus
 
     write_corpus(tmp_path, 40, seed=7, defect_share=0.3)
