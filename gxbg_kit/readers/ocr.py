@@ -277,6 +277,8 @@ def _edges(mask, orientation: str, scale: float, height: float) -> list[dict]:
     import cv2
     import numpy as np
 
+    from .pdf import _edge
+
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     out = []
     for x, y, w, h, _area in stats[1:n]:
@@ -286,9 +288,7 @@ def _edges(mask, orientation: str, scale: float, height: float) -> list[dict]:
         else:
             x0 = x1 = (x + w / 2) * scale
             top, bottom = y * scale, (y + h) * scale
-        out.append({"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1,
-                    "top": top, "bottom": bottom, "doctop": top, "y0": height - bottom,
-                    "y1": height - top, "width": x1 - x0, "height": bottom - top})
+        out.append(_edge(x0, top, x1, bottom, orientation, height, 0.0))
     return out
 
 
