@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import __version__
-from .corpus import PARSED_NAMES
+from .pipeline import PARSED_NAMES
 from .schema import TABLES
 
 
@@ -56,7 +56,7 @@ def file_key(path: Path, manifest_row: dict | None, limits: dict | None = None) 
     """SHA-256 of the file's bytes + its manifest row + :func:`limits_key`. Raises
     :class:`NotCacheable` (never blocks, never reads past ``max_bytes``) for a
     file that is not a regular file or is larger than ``limits['max_bytes']``."""
-    from .corpus import bounded_sha256
+    from .pipeline import bounded_sha256
     from .read import DEFAULT_MAX_BYTES
 
     sha = bounded_sha256(path, (limits or {}).get("max_bytes", DEFAULT_MAX_BYTES))

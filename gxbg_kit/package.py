@@ -223,7 +223,7 @@ def _jsonable(value):
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, (os.PathLike, bytes)):
-        from .corpus import text_path
+        from .pipeline import text_path
 
         return text_path(value)
     if isinstance(value, pd.DataFrame):
@@ -250,7 +250,7 @@ def inputs(corpus) -> list[dict]:
     """Every input file: its path (as in ``reports``), SHA-256 and what was hashed
     (``bytes``; ``path`` for a file that was not read, whose report_id is the hash of
     its path), size, report_id, status and reason."""
-    from .corpus import path_sha256
+    from .pipeline import path_sha256
 
     out = []
     r = corpus.reports
