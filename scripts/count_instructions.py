@@ -3,6 +3,7 @@
 
     python scripts/count_instructions.py                     # text, Markdown and HTML
     python scripts/count_instructions.py --layouts html --n 100
+    python scripts/count_instructions.py --against 234bd9a   # and the ratio to that commit
 
 Needs valgrind (``apt-get install valgrind``). For each layout group it runs,
 under callgrind, a child that parses ``warm`` files of the synthetic 10k corpus
@@ -22,6 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmark import GROUPS, ensure_corpus, files_of
 
@@ -35,11 +37,15 @@ def child(files: list[str], warm: int, n: int) -> None:
         parse_chunk(tasks[warm:warm + n], None, None)
 
 
-def collected(files: list[str], warm: int, n: int) -> int:
+def collected(files: list[str], warm: int, n: int, code: str | None = None) -> int:
+    """Instructions of a child parsing ``warm`` + ``n`` files; ``code``: a checkout whose
+    gxbg_kit the child imports instead of this one."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write("\n".join(files))
     try:
         env = dict(os.environ, PYTHONHASHSEED="0")
+        if code:
+            env["PYTHONPATH"] = code
         out = subprocess.run(
             ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
              __file__, "--child", fh.name, str(warm), str(n)],
@@ -63,16 +69,36 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200, help="reports counted per group")
     ap.add_argument("--warm", type=int, default=50, help="reports parsed first (caches)")
     ap.add_argument("--workdir", default="build/benchmark")
+    ap.add_argument("--against", metavar="REV",
+                    help="also count a git revision's code (a temporary worktree) and print the ratio")
     args = ap.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed (apt-get install valgrind)")
     folder = ensure_corpus(Path(args.workdir), 10_000)
-    for group in args.layouts.split(","):
-        files = files_of(folder, GROUPS[group])[:args.warm + args.n]
-        base = collected(files, args.warm, 0)
-        total = collected(files, args.warm, args.n)
-        print(f"  {group:9s} {(total - base) / args.n / 1e6:6.2f} M instructions/report "
-              f"({args.n} reports after {args.warm} warm-up)", flush=True)
+    groups = dict(GROUPS, **{layout: (layout,) for group in GROUPS.values() for layout in group})
+    with tempfile.TemporaryDirectory() as tmp:
+        old = None
+        if args.against:
+            old = str(Path(tmp) / "old")
+            subprocess.run(["git", "worktree", "add", "--detach", old, args.against],
+                           cwd=ROOT, check=True, capture_output=True)
+        try:
+            for group in args.layouts.split(","):
+                files = [str(f) for f in files_of(folder, groups[group])[:args.warm + args.n]]
+                per = per_report(files, args.warm, args.n)
+                line = f"  {group:9s} {per / 1e6:6.2f} M instructions/report"
+                if old:
+                    before = per_report(files, args.warm, args.n, old)
+                    line += f", {args.against}: {before / 1e6:.2f} M, ratio {per / before:.2f}x"
+                print(line + f" ({args.n} reports after {args.warm} warm-up)", flush=True)
+        finally:
+            if old:
+                subprocess.run(["git", "worktree", "remove", "--force", old], cwd=ROOT, check=False,
+                               capture_output=True)
+
+
+def per_report(files: list[str], warm: int, n: int, code: str | None = None) -> float:
+    return (collected(files, warm, n, code) - collected(files, warm, 0, code)) / n
 
 
 if __name__ == "__main__":
