@@ -9,13 +9,12 @@ Charts (``gx.plot``), metrics (``gx.analyse``) and the narrative tools
 """
 from importlib import import_module
 
+from ._version import __version__
 from .corpus import Corpus, load_corpus, load_manifest
 from .errors import ReadError
 from .report import Report, read_report
 from .schema import dictionary
 from .tidy import wide
-
-__version__ = "0.1.0"
 
 _LAZY = {
     "plot": ("gxbg_kit.plot", None), "analyse": ("gxbg_kit.analyse", None),

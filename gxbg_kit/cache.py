@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import __version__
+from ._version import __version__
 from .pipeline import PARSED_NAMES
 from .schema import TABLES
 

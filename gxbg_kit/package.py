@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._version import __version__
 from .schema import NARRATIVE_TABLES, Column, Table, all_tables
 
 PACKAGE_NAME = "gxbg-tables"
@@ -157,8 +158,6 @@ def resource_descriptor(table: Table, csv_path: Path, df: pd.DataFrame | None = 
 
 def package_descriptor(resources: list[dict]) -> dict:
     """The Data Package descriptor: no timestamp, so it is the same for the same data."""
-    from . import __version__
-
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
@@ -276,8 +275,6 @@ def inputs(corpus) -> list[dict]:
 
 def provenance(corpus, outputs: list[Path]) -> dict:
     """What made the tables: kit, parameters, environment, inputs and outputs."""
-    from . import __version__
-
     params = dict(getattr(corpus, "parameters", {}) or {})
     manifest = params.get("manifest")
     manifest_info = None
