@@ -104,7 +104,7 @@ def test_aspnet_page_whose_body_is_one_form_is_read():
     with its controls and the page read as not_a_report."""
     import gxbg_kit as gx
 
-    text = (Path(__file__).resolve().parents[1] / "data" / "reports"
+    text = (Path(__file__).resolve().parents[2] / "data" / "reports"
             / "003_1e9d07bbaba7ae4f.txt").read_text(encoding="utf-8")
     body = "".join(f"<p>{ln}</p>" if "\t" not in ln else
                    "<table><tr>" + "".join(f"<td>{c}</td>" for c in ln.split("\t")) + "</tr></table>"

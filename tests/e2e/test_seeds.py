@@ -11,7 +11,7 @@ import pytest
 import gxbg_kit as gx
 from gxbg_kit.schema import APPLICANTS, REASONS_BY_ROW
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
 S000, S001, S002, S003, S004 = (
     DATA / "000_a6689a29e53ae8de.txt", DATA / "001_9d882d39005c5935.txt",
     DATA / "002_323c267c87cacc94.txt", DATA / "003_1e9d07bbaba7ae4f.txt",

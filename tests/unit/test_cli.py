@@ -5,7 +5,7 @@ import pytest
 
 from gxbg_kit.cli import main
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
 N_FILES = sum(1 for p in DATA.iterdir() if p.is_file() and not p.name.startswith("."))
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from gxbg_kit import narrative as nv
 
-REPORTS = Path(__file__).resolve().parents[1] / "data" / "reports"
+REPORTS = Path(__file__).resolve().parents[2] / "data" / "reports"
 
 
 def _seed(prefix: str) -> str:

@@ -15,10 +15,10 @@ from matplotlib import pyplot as plt  # noqa: E402
 import gxbg_kit as gx  # noqa: E402
 from gxbg_kit import analyse, plot  # noqa: E402
 from gxbg_kit.narrative import load_codebook  # noqa: E402
-from tests.test_plot import assert_same, containers, heights, ticklabels  # noqa: E402
-from tests.test_plot_scale import assert_readable  # noqa: E402
+from tests.unit.test_plot import assert_same, containers, heights, ticklabels  # noqa: E402
+from tests.unit.test_plot_scale import assert_readable  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
 CZJ = "平潭综合实验区财政金融局"   # nine years, 2017-2025 (2017 and 2018 without template tables)
 HTP = "平潭综合实验区海坛片区"     # seven years, 2019-2025
 REQUEST_ROWS = ["received", "carried_over", "carried_forward"]

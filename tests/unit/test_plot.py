@@ -27,7 +27,7 @@ from gxbg_kit.schema import (  # noqa: E402
 try:
     from test_analyse import A, B, C, apps_frame, full, make_frames, reviews_frame
 except ImportError:  # tests run as a package
-    from tests.test_analyse import A, B, C, apps_frame, full, make_frames, reviews_frame
+    from tests.unit.test_analyse import A, B, C, apps_frame, full, make_frames, reviews_frame
 
 
 @pytest.fixture(autouse=True)

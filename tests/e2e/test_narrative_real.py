@@ -11,7 +11,7 @@ import pytest
 import gxbg_kit as gx
 from gxbg_kit import narrative as nv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT / "data" / "reports"
 TRUTH = ROOT / "tests" / "truth" / "narrative_items.csv"
 

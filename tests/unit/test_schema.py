@@ -71,7 +71,7 @@ def test_check_codes_cover_every_value_the_checks_make(tmp_path):
     ]
     write_corpus(tmp_path, 30, seed=11, defect_share=0.5)
     files = [p for p in sorted(tmp_path.iterdir()) if p.name != "manifest.csv" and p.is_file()]
-    files += sorted(p for p in (Path(__file__).parents[1] / "data" / "reports").iterdir())
+    files += sorted(p for p in (Path(__file__).parents[2] / "data" / "reports").iterdir())
     for f in files:
         records += parse_file(f, f.name, None)["checks"]
     names = CHECKS_TABLE.names
@@ -111,7 +111,7 @@ def test_printed_dictionary_is_generated_from_the_schema():
     import runpy
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     render = runpy.run_path(str(root / "scripts" / "make_docs.py"))["render"]
     assert (root / "docs" / "dictionary.md").read_text(encoding="utf-8") == render(), \
         "docs/dictionary.md is stale: run python scripts/make_docs.py"

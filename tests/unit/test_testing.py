@@ -12,7 +12,7 @@ import gxbg_kit as gx
 from gxbg_kit.testing import (RESULTS, assert_frames_match, compare_frames, read_truth,
                               summarise)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TRUTH = ROOT / "tests" / "truth"
 #: czj 2019 has 7 truth NA cells (ambiguous splits); czj 2022 prints money in 万元 and 元
 STEM, MONEY_STEM = "pingtan_czj_2019", "pingtan_czj_2022"

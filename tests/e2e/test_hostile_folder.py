@@ -2,8 +2,8 @@
 
 It loads with one row per entry, the good reports' numbers unchanged, within the
 per-file timeout and a bounded peak memory (measured in a child process, not raced
-against a clock). Each case also has its own regression test (tests/test_robust_*.py,
-tests/test_recognition.py); this test is the issue's "done when" in one place.
+against a clock). Each case also has its own regression test (tests/e2e/test_robust_*.py,
+tests/unit/test_recognize.py); this test is the issue's "done when" in one place.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import pytest
 from test_robust_pdf import HUGE, ruled_page
 from test_robust_text import altchunk_docx
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
 SEEDS = sorted(DATA.glob("0*.txt"))
 SEED_003 = DATA / "003_1e9d07bbaba7ae4f.txt"
 

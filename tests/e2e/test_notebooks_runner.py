@@ -12,7 +12,7 @@ from gxbg_kit.cli import main
 from gxbg_kit.notebooks import check_folders, execute_in_place, notebook_paths, run_copies
 from gxbg_kit.synth import write_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # the shape of the curated notebooks' parameters cell
 PARAMETERS_CELL = '''import os

@@ -7,7 +7,7 @@ import pytest
 import gxbg_kit as gx
 from gxbg_kit.schema import TABLES
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 SEED = DATA / "reports" / "003_1e9d07bbaba7ae4f.txt"
 
 
@@ -210,7 +210,7 @@ def test_partitioned_parquet_readable_by_dask_and_pyarrow(tmp_path):
 
 
 def test_docx_uncompressed_limit_and_pdf_page_limit_are_user_settings(tmp_path):
-    fixtures = Path(__file__).resolve().parent / "fixtures"
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     shutil.copy(fixtures / "docx" / "003.docx", tmp_path / "a.docx")
     shutil.copy(fixtures / "pdf" / "003_lo.pdf", tmp_path / "b.pdf")
     c = gx.load_corpus(tmp_path, progress=False)

@@ -13,9 +13,9 @@ from gxbg_kit.schema import REPORTS
 try:
     from test_analyse import A, B, C, apps_frame, full, make_frames, reviews_frame, value
 except ImportError:
-    from tests.test_analyse import A, B, C, apps_frame, full, make_frames, reviews_frame, value
+    from tests.unit.test_analyse import A, B, C, apps_frame, full, make_frames, reviews_frame, value
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TRUTH = ROOT / "tests" / "truth"
 NA = pd.NA
 

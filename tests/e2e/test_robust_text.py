@@ -20,7 +20,7 @@ from gxbg_kit.cells import Value, is_value, parse_value, split_line
 from gxbg_kit.errors import ReadError
 from gxbg_kit.schema import CHECKS
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
 SEED = (DATA / "000_a6689a29e53ae8de.txt").read_text(encoding="utf-8")
 
 
@@ -407,7 +407,7 @@ def test_report_with_stray_gbk_bytes_has_an_encoding_replaced_check():
     """The check reaches the report's checks table (report.py wiring)."""
     import gxbg_kit as gx
 
-    text = (Path(__file__).resolve().parents[1] / "data" / "reports"
+    text = (Path(__file__).resolve().parents[2] / "data" / "reports"
             / "003_1e9d07bbaba7ae4f.txt").read_bytes()
     data = text.replace("总体情况".encode(), "总体情况".encode("gbk"), 1)
     rep = gx.read_report(data, name="x.txt")

@@ -6,7 +6,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED_TEXTS = {p.name[:3]: p for p in (ROOT / "data" / "reports").glob("*.txt")}
 HEADING = re.compile(r"^\s*([一二三四五六]、|[1-3]、|附[:：])")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import gxbg_kit as gx
 from gxbg_kit.schema import REASONS, STATUSES, TABLES
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))]
 FUZZ = settings(max_examples=1500, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

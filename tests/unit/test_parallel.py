@@ -11,7 +11,7 @@ import gxbg_kit as gx
 import gxbg_kit.report as report_module
 from gxbg_kit import parallel
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
 HANG_MARK = "HANG-FOR-TEST"
 
 

@@ -21,7 +21,7 @@ from gxbg_kit.recognize import (_fit_tokens, recognise_active, recognise_applica
                                 recognise_reviews)
 from gxbg_kit.tokens import Token, text_tokens, tokenize
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "reports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
 SEED_003 = DATA / "003_1e9d07bbaba7ae4f.txt"
 
 

@@ -11,7 +11,7 @@ import pytest
 import gxbg_kit as gx
 from gxbg_kit import progress
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "data" / "reports" / "003_1e9d07bbaba7ae4f.txt"
 
 

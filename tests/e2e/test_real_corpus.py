@@ -39,7 +39,7 @@ import pytest
 import gxbg_kit as gx
 from gxbg_kit.testing import assert_frames_match
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT / "data" / "reports"
 MANIFEST = ROOT / "data" / "manifest.csv"
 TRUTH = ROOT / "tests" / "truth"

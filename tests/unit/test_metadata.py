@@ -6,7 +6,7 @@ import pytest
 from gxbg_kit.metadata import read_meta
 from gxbg_kit.sections import find_sections, strip_chrome
 
-REPORTS = Path(__file__).resolve().parents[1] / "data" / "reports"
+REPORTS = Path(__file__).resolve().parents[2] / "data" / "reports"
 HEADER = ("标题: 平潭综合实验区财政金融局2019年度政府信息公开工作年度报告\n发布时间: 2020-01-06 20:04\n文号: \n"
           "发布机构: 1\n栏目: 政府信息公开年报\n原文链接: https://www.pingtan.gov.cn/x/t20200106_80560.htm\n"
           "本地目录: zwgk/x/80560_平潭综合实验区财政金融局2019年度政府信息公开工作年度报告\n"

@@ -14,7 +14,7 @@ import pytest
 import gxbg_kit as gx
 from gxbg_kit import parallel
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "reports"
 SEED = DATA / "003_1e9d07bbaba7ae4f.txt"
 SEEDS = sorted(DATA.glob("0*.txt"))
@@ -102,7 +102,7 @@ def test_limit_rows_are_not_cached_and_limits_are_keyed(tmp_path):
 
 
 def test_page_and_archive_limits_are_part_of_the_cache_key(tmp_path):
-    fixtures = Path(__file__).resolve().parent / "fixtures"
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     shutil.copy(fixtures / "docx" / "003.docx", tmp_path / "a.docx")
     shutil.copy(fixtures / "pdf" / "003_lo.pdf", tmp_path / "b.pdf")
     ok = gx.load_corpus(tmp_path, jobs=1, progress=False, cache=True)

@@ -7,7 +7,7 @@ import pytest
 import gxbg_kit as gx
 from gxbg_kit.metadata import agency_key, normalise_agency
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT / "data" / "reports"
 PINGTAN = sorted(REPORTS.glob("pingtan_*_*.txt"))
 

@@ -12,7 +12,7 @@ import pytest
 import gxbg_kit as gx
 from gxbg_kit.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "reports"
 SEED = DATA / "003_1e9d07bbaba7ae4f.txt"
 PDF = ROOT / "tests" / "fixtures" / "pdf" / "003_lo.pdf"

@@ -159,7 +159,7 @@ def test_camelot_compared_and_worse_reading_rejected():
     ("corrupt.pdf", "corrupt", "damaged"),
 ])
 def test_failure_fixtures(name, reason, words):
-    """Without the OCR engine (scanned and cid pages are read by OCR: tests/test_ocr.py)."""
+    """Without the OCR engine (scanned and cid pages are read by OCR: tests/unit/test_readers_ocr.py)."""
     with pytest.raises(ReadError) as err:
         read_pdf((PDF / name).read_bytes(), engines=("pdfplumber", "camelot"))
     assert err.value.reason == reason
@@ -263,7 +263,7 @@ def test_damaged_bytes_raise_read_error_or_read(seed):
 
 
 def test_corpus_goes_on_past_failures(tmp_path):
-    """(scanned.pdf and cid.pdf are read by OCR where it is installed: tests/test_ocr.py)"""
+    """(scanned.pdf and cid.pdf are read by OCR where it is installed: tests/unit/test_readers_ocr.py)"""
     import shutil as sh
 
     for name in ("003_lo.pdf", "encrypted.pdf", "corrupt.pdf"):

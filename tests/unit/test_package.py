@@ -19,7 +19,7 @@ import gxbg_kit as gx
 from gxbg_kit.package import read_csv, validate
 from gxbg_kit.schema import NARRATIVE_TABLES, TABLES, all_tables
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 SEEDS = ("000_a6689a29e53ae8de.txt", "001_9d882d39005c5935.txt", "003_1e9d07bbaba7ae4f.txt")
 NINE = ("reports", "applications", "active", "reviews", "sections", "checks",
