@@ -203,9 +203,6 @@ KNOWN_VIOLATIONS = {
         "read ⇄ readers/docx (lazy): docx needs read.decode and sniff_format for altChunk parts; "
         "move decoding below the readers",
     # upward edges
-    ("gxbg_kit.errors", "gxbg_kit.schema"):
-        "ReadError validates its reason against schema.REASONS (lazy): errors pulls in the heavy "
-        "schema; keep the reason codes below both",
     ("gxbg_kit.schema", "gxbg_kit.template"):
         "schema ⇄ template (lazy): dictionary('cells'/'arithmetic') reads the template; move the "
         "dictionary above the template",
