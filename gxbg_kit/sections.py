@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from . import regex_probe
 from .text import CN_NUMERALS, HEADING_NUMBER, normalize_label
 
 _HEADING = re.compile(
@@ -62,88 +63,32 @@ def _chrome_bodies() -> list[str]:
     return bodies
 
 
-def first_chars(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with once leading white
-    space is skipped, read off the parsed regex; None when that cannot be told
-    (a negated class, a category, ``.`` …)."""
-    from re import _constants as c
-    from re import _parser
-
-    def item(op, av):  # -> (chars, may be empty or white space only)
-        if op is c.LITERAL:
-            return (frozenset(), True) if chr(av).isspace() else (frozenset(chr(av)), False)
-        if op is c.IN:
-            chars, ws = set(), False
-            for o, a in av:
-                if o is c.LITERAL and not chr(a).isspace():
-                    chars.add(chr(a))
-                elif (o is c.LITERAL and chr(a).isspace()) or (o is c.CATEGORY
-                                                              and a is c.CATEGORY_SPACE):
-                    ws = True
-                elif o is c.RANGE and a[1] - a[0] < 256:
-                    span = [chr(x) for x in range(a[0], a[1] + 1)]
-                    chars |= {ch for ch in span if not ch.isspace()}
-                    ws = ws or any(ch.isspace() for ch in span)
-                else:
-                    return None
-            return frozenset(chars), ws
-        if op is c.SUBPATTERN:
-            return None if av[1] & c.SRE_FLAG_IGNORECASE else seq(av[-1])
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            got = seq(av[2])
-            return None if got is None else (got[0], got[1] or av[0] == 0)
-        if op is c.BRANCH:
-            got = [seq(b) for b in av[1]]
-            if any(g is None for g in got):
-                return None
-            return frozenset().union(*(g[0] for g in got)), any(g[1] for g in got)
-        if op is c.AT:
-            return frozenset(), True
-        return None
-
-    def seq(items):
-        chars = frozenset()
-        for op, av in items:
-            got = item(op, av)
-            if got is None:
-                return None
-            chars |= got[0]
-            if not got[1]:
-                return chars, False
-        return chars, True
-
-    try:
-        parsed = _parser.parse(pattern)
-        if parsed.state.flags & c.SRE_FLAG_IGNORECASE:
-            return None  # other cases of a letter could start a match
-        got = seq(parsed.data)
-    except Exception:  # noqa: BLE001 (a private module: any surprise means "cannot tell")
-        return None
-    return None if got is None or got[1] else got[0]
+@cache
+def _chrome_line_patterns() -> list[re.Pattern]:
+    """chrome.csv's patterns one by one, as the file gives them."""
+    return [re.compile(r["pattern"]) for r in _csv("chrome.csv")]
 
 
+def strip_chrome_plain(text: str) -> str:
+    """The reference of :func:`strip_chrome`: drop every line one of chrome.csv's
+    patterns matches, trying each pattern on each line."""
+    pats = _chrome_line_patterns()
+    return "\n".join(ln for ln in text.split("\n") if not any(p.match(ln) for p in pats))
+
+
+# -- the fast path of strip_chrome -------------------------------------------------
+# Trying the chrome patterns on every line cost ~10 % of parsing a text report; the
+# probes of regex_probe find the few lines worth trying (a line whose first character
+# after white space can start a chrome pattern), then the one factored pattern decides.
+# Equal to strip_chrome_plain: tests/test_sections.py checks it on real and synthetic
+# reports and on generated chrome lines.
 @cache
 def _chrome_probes() -> tuple[re.Pattern, re.Pattern]:
-    """Patterns that find the lines that may be chrome without trying every
-    position of a text (which cost ~10 % of parsing a text report): a line whose
-    first character after white space can start a chrome pattern. One is for the
-    first line; the other starts with a line break, so the regex engine only
-    looks at line breaks. When the first characters cannot be told, they look
-    for the whole patterns (white space in them kept to one line)."""
-    line_ws = r"[^\S\n]"
-    bodies = _chrome_bodies()
-    firsts = [first_chars(b) for b in bodies]
-    if all(f is not None for f in firsts):
-        probe = "[" + "".join(re.escape(ch) for ch in sorted(frozenset().union(*firsts))) + "]"
-    else:
-        for b in bodies:
-            if re.search(r"\[\^|(?<!\\)[.$]|\[[^\]]*\\s", b):
-                raise ValueError(f"chrome.csv: {b!r} uses [^…], '.', '$' or \\s in a class, "
-                                 "and its first characters cannot be told: the line-break test "
-                                 "cannot rewrite it")
-        probe = "(?:" + "|".join(f"(?:{b.replace(chr(92) + 's', line_ws)})"
-                                 for b in bodies) + ")"
-    return re.compile(f"\\A{line_ws}*+{probe}"), re.compile(f"\n{line_ws}*+{probe}")
+    """The line-start probes of chrome.csv's patterns (:func:`regex_probe.line_start_probes`)."""
+    try:
+        return regex_probe.line_start_probes(_chrome_bodies())
+    except ValueError as err:
+        raise ValueError(f"chrome.csv: {err}") from None
 
 
 def strip_chrome(text: str) -> str:
@@ -185,19 +130,35 @@ def _first_char(line: str) -> str:
     return line.lstrip().lstrip("#*").lstrip()[:1] if first.isspace() else first
 
 
+_MAX_HEADING = 60  # a longer line is no heading (it may hold one inline)
+
+
+def heading_section_plain(line: str) -> str | None:
+    """The section a heading line opens, or None if the line is no heading: a line of
+    at most 60 characters that ``_HEADING`` matches with a title of a section's
+    wording, or section 五's wording alone (``_UNNUMBERED``). The reference of
+    :func:`heading_section`."""
+    return None if len(line) > _MAX_HEADING else _heading_match(line)
+
+
 def heading_section(line: str) -> str | None:
-    """The section a heading line opens, or None if the line is no heading."""
-    if len(line) > 60 or _first_char(line) not in _HEAD_START:
-        return None  # cheap test first: most lines are not headings
+    """:func:`heading_section_plain`, fast: a cheap test of the first character first
+    (most lines are not headings; every heading starts with one of ``_HEAD_START``
+    after its leading white space and marks), then a cache (the same lines recur in
+    report after report)."""
+    if len(line) > _MAX_HEADING or _first_char(line) not in _HEAD_START:
+        return None
     return _heading_section(line)
 
 
-@lru_cache(maxsize=16384)
-def _heading_section(line: str) -> str | None:  # the same lines recur in report after report
+def _heading_match(line: str) -> str | None:
     m = _HEADING.match(line)
     if not m:
         return "problems" if _UNNUMBERED.match(line) else None
     return _title_section(normalize_label(m["title"]))
+
+
+_heading_section = lru_cache(maxsize=16384)(_heading_match)
 
 
 def _title_section(title: str) -> str | None:
@@ -343,16 +304,35 @@ def _choose_inline(cands: list[_Mark], fixed: list[_Mark]) -> list[_Mark]:
     return chosen
 
 
-def find_sections(lines: list[str]) -> dict[str, Section]:
-    """Top-level sections by name; the first heading of each name wins.
-
-    Headings are looked for line by line first (a heading on a line of its own).
-    If that misses a section, headings inline in long lines (a web page flattened
-    to one line) are looked for too, and kept only in the template's order; such a
-    line is split at the heading."""
+def line_marks_plain(lines: list[str]) -> tuple[list[_Mark], set[str], list[int]]:
+    """The headings and appendix headings that stand on lines of their own, the
+    sections they open, and the lines to search for inline headings (longer than a
+    heading, starting like a numbered one), trying every line. The reference of
+    :func:`line_marks`."""
     marks: list[_Mark] = []
     seen: set[str] = set()
     looked: list[int] = []  # lines that start like a heading but are too long for one
+    for i, line in enumerate(lines):
+        name = heading_section_plain(line)
+        if name is not None:
+            if name not in seen:
+                seen.add(name)
+                marks.append((i, 0, name, line.strip(), None))
+        elif _APPENDIX.match(line):  # an appendix heading ends the section before it
+            marks.append((i, 0, None, line.strip(), None))
+        elif len(line) > _MAX_HEADING and _first_char(line) in _INLINE_FIRST:
+            looked.append(i)
+    return marks, seen, looked
+
+
+def line_marks(lines: list[str]) -> tuple[list[_Mark], set[str], list[int]]:
+    """:func:`line_marks_plain`, fast: a line whose first character (after white space
+    and Markdown marks) can start no heading, appendix or inline heading is skipped
+    after a look at its first character, and headings go through
+    :func:`heading_section`."""
+    marks: list[_Mark] = []
+    seen: set[str] = set()
+    looked: list[int] = []
     for i, line in enumerate(lines):
         first = line[:1]
         if first not in _MAY_MARK:  # most lines neither open a section nor an appendix
@@ -367,10 +347,21 @@ def find_sections(lines: list[str]) -> dict[str, Section]:
                 seen.add(name)
                 marks.append((i, 0, name, line.strip(), None))
         elif first == "附":
-            if _APPENDIX.match(line):  # an appendix heading ends the section before it
+            if _APPENDIX.match(line):
                 marks.append((i, 0, None, line.strip(), None))
-        elif len(line) > 60 and first in _INLINE_FIRST:
+        elif len(line) > _MAX_HEADING and first in _INLINE_FIRST:
             looked.append(i)
+    return marks, seen, looked
+
+
+def find_sections(lines: list[str]) -> dict[str, Section]:
+    """Top-level sections by name; the first heading of each name wins.
+
+    Headings are looked for line by line first (a heading on a line of its own).
+    If that misses a section, headings inline in long lines (a web page flattened
+    to one line) are looked for too, and kept only in the template's order; such a
+    line is split at the heading."""
+    marks, seen, looked = line_marks(lines)
     inline = False
     if len(seen) < _SECTION_COUNT:
         idxs = looked
