@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import gxbg_kit as gx
-from gxbg_kit import cells, checks, html, metadata, narrative, read, sections, tokens
+from gxbg_kit import cells, checks, html, metadata, narrative, read, sections, text, tokens
 from gxbg_kit.cells import Value, is_value, parse_value, split_line
 from gxbg_kit.errors import ReadError
 from gxbg_kit.schema import CHECKS
@@ -53,7 +53,7 @@ def _module_patterns():
     """Every compiled regex at module level (and in module-level lists and dicts) of the
     modules whose regexes run on report text, plus the ones built at run time."""
     out = {}
-    for mod in (sections, metadata, checks, cells, tokens, html, read, narrative):
+    for mod in (sections, metadata, checks, cells, tokens, html, read, narrative, text):
         for name, v in vars(mod).items():
             items = ([(name, v)] if isinstance(v, re.Pattern)
                      else [(f"{name}[{k}]", x) for k, x in (v.items() if isinstance(v, dict)
