@@ -14,14 +14,13 @@ import functools
 import gc
 import itertools
 import os
-import signal
-import threading
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 
 from .pipeline import failed_records, parse_file, records_to_arrow
 from .read import DEFAULT_MAX_BYTES
+from .timeout import Timeout, alarm
 
 IN_PROCESS_MAX = 8  # batches this small are parsed without starting workers
 BATCH = 256  # files per Arrow batch parsed in this process
@@ -42,31 +41,6 @@ def _bar(total: int, progress: bool | None):
     return progress_bar(total, progress)
 
 
-class _Timeout(BaseException):  # not caught by parse_file's "except Exception"
-    pass
-
-
-@contextmanager
-def _alarm(seconds: float | None):
-    """Best-effort timeout in this process (Unix main thread only)."""
-    usable = (seconds and hasattr(signal, "SIGALRM")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def handler(signum, frame):
-        raise _Timeout()
-
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def _max_bytes(limits) -> int | None:
     return (limits or {}).get("max_bytes", DEFAULT_MAX_BYTES)
 
@@ -81,9 +55,9 @@ def _timed_out(task, timeout, limits=None):
 def _parse_with_alarm(task, timeout, limits):
     """Parse one file under a SIGALRM timeout (where the platform has one)."""
     try:
-        with _alarm(timeout):
+        with alarm(timeout):
             return parse_file(*task, limits)
-    except _Timeout:
+    except Timeout:
         return _timed_out(task, timeout, limits)
 
 

@@ -415,7 +415,7 @@ def read_report(source, *, manifest: dict | None = None,
         if not path.exists():
             raise FileNotFoundError(f"no such report file: {path}")
         data, label = None, name or str(source)
-    from .parallel import _alarm, _Timeout  # the timeout of load_corpus (imports this module)
+    from .timeout import Timeout as _Timeout, alarm as _alarm  # load_corpus's timeout too
 
     own = None if _timer_running() else timeout  # an outer timer governs: none of ours
     try:

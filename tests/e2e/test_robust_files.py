@@ -13,6 +13,7 @@ import pytest
 
 import gxbg_kit as gx
 from gxbg_kit import parallel
+from gxbg_kit.timeout import Timeout
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "reports"
@@ -121,7 +122,7 @@ def test_timed_out_and_parse_error_rows_are_not_cached(tmp_path, monkeypatch):
     real = parallel.parse_file
 
     def slow(path, *args):
-        raise parallel._Timeout()  # what SIGALRM raises: no wall clock needed
+        raise Timeout()  # what SIGALRM raises: no wall clock needed
 
     monkeypatch.setattr(parallel, "parse_file", slow)
     first = gx.load_corpus(folder, jobs=1, progress=False, cache=True, timeout=5, allow_empty=True)

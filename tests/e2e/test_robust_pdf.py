@@ -20,8 +20,8 @@ pytest.importorskip("pdfplumber")
 pytest.importorskip("reportlab")
 
 import gxbg_kit as gx  # noqa: E402
-from gxbg_kit import parallel  # noqa: E402
 from gxbg_kit.readers import pdf as pdf_mod  # noqa: E402
+from gxbg_kit.timeout import Timeout, alarm  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # builders
@@ -224,8 +224,8 @@ def test_an_outer_timer_is_not_overridden(monkeypatch):
     # 120 s must not replace it (the outer timeout governs)
     _slow_pages(monkeypatch, 10)
     before = time.process_time()
-    with pytest.raises(parallel._Timeout):
-        with parallel._alarm(1):
+    with pytest.raises(Timeout):
+        with alarm(1):
             gx.read_report(hand_pdf(1), name="o.pdf")
     assert time.process_time() - before < 8
 

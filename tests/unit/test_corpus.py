@@ -79,12 +79,13 @@ def test_a_copy_that_failed_is_not_the_kept_one(tmp_path, monkeypatch):
     shutil.copy(SEED, tmp_path / "a.txt")
     shutil.copy(SEED, tmp_path / "b.txt")
     from gxbg_kit import parallel
+    from gxbg_kit.timeout import Timeout
 
     real = parallel.parse_file
 
     def first_times_out(path, *args):
         if Path(path).name == "a.txt":
-            raise parallel._Timeout()
+            raise Timeout()
         return real(path, *args)
 
     monkeypatch.setattr(parallel, "parse_file", first_times_out)
