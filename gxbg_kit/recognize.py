@@ -15,67 +15,21 @@ template order, marked ``inferred``.
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 
 from .cells import normalize_label, parse_value
 from .schema import APPLICANTS
 from . import splits as _splits
 from . import template as _template
-from .template import application_order
+from .template import Label, application_order, classify_application_label, labels  # noqa: F401
+from .template import first_label as _first
+from .template import labels_of as _labels_of
 from .tokens import EMPTY_LINE, Token, line_shapes, plain_lines, tokenize
 
 N_APPLICANT_COLS = len(APPLICANTS)
 N_REVIEW_CELLS = 15
-
-
-@dataclass(frozen=True)
-class Label:
-    table: str
-    kind: str
-    code: str
-    parent: str | None
-    template: str
-    pattern: re.Pattern
-
-
-@cache
-def labels() -> tuple[Label, ...]:
-    with resources.files("gxbg_kit.data").joinpath("labels.csv").open(encoding="utf-8") as fh:
-        return tuple(
-            Label(r["table"], r["kind"], r["code"], r["parent"] or None, r["template"],
-                  re.compile(r["pattern"]))
-            for r in csv.DictReader(fh)
-        )
-
-
-@cache
-def _labels_of(table: str, kind: str) -> tuple[Label, ...]:
-    return tuple(lab for lab in labels() if lab.table == table and lab.kind == kind)
-
-
-@lru_cache(maxsize=65536)
-def _first(table: str, kind: str, text: str, group: str | None = None) -> Label | None:
-    for lab in _labels_of(table, kind):
-        if kind == "reason" and lab.code == "other" and group != "other":
-            continue  # a bare 其他 is a sub-row only under （六）其他处理
-        if lab.pattern.search(text):
-            return lab
-    return None
-
-
-@lru_cache(maxsize=65536)
-def classify_application_label(text: str, group: str | None) -> Label | None:
-    """What an applications-table label is: a sub-reason, a group row or a row."""
-    norm = normalize_label(text)
-    if not norm:
-        return None
-    return (_first("applications", "reason", norm, group if group == "other" else None)
-            or _first("applications", "group", norm)
-            or _first("applications", "row", norm))
 
 
 @dataclass

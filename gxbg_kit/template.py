@@ -28,6 +28,7 @@ column index counts the 15 cells in printed order.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -36,8 +37,62 @@ from typing import NamedTuple
 
 from .schema import (ACTIVE_ITEMS, ACTIVE_MEASURES, APPLICANTS, APPLICATION_REASONS, APPLICATION_ROWS,
                      OUTCOME_ROWS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS)
+from .text import normalize_label
 
 VERSIONS = ("2019", "2021")
+
+
+# --------------------------------------------------------------------------
+# The label patterns (data/labels.csv): recognition and the readers' table scorer
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Label:
+    table: str
+    kind: str
+    code: str
+    parent: str | None
+    template: str
+    pattern: re.Pattern
+
+
+@cache
+def labels() -> tuple[Label, ...]:
+    """The row, sub-row, item, measure and column labels of data/labels.csv, with the
+    variants and typos real reports print."""
+    with resources.files("gxbg_kit.data").joinpath("labels.csv").open(encoding="utf-8") as fh:
+        return tuple(
+            Label(r["table"], r["kind"], r["code"], r["parent"] or None, r["template"],
+                  re.compile(r["pattern"]))
+            for r in csv.DictReader(fh)
+        )
+
+
+@cache
+def labels_of(table: str, kind: str) -> tuple[Label, ...]:
+    return tuple(lab for lab in labels() if lab.table == table and lab.kind == kind)
+
+
+@lru_cache(maxsize=65536)
+def first_label(table: str, kind: str, text: str, group: str | None = None) -> Label | None:
+    """The first label of ``table`` and ``kind`` (labels.csv's order) whose pattern
+    ``text`` (a normalised label) has."""
+    for lab in labels_of(table, kind):
+        if kind == "reason" and lab.code == "other" and group != "other":
+            continue  # a bare 其他 is a sub-row only under （六）其他处理
+        if lab.pattern.search(text):
+            return lab
+    return None
+
+
+@lru_cache(maxsize=65536)
+def classify_application_label(text: str, group: str | None) -> Label | None:
+    """What an applications-table label is: a sub-reason, a group row or a row."""
+    norm = normalize_label(text)
+    if not norm:
+        return None
+    return (first_label("applications", "reason", norm, group if group == "other" else None)
+            or first_label("applications", "group", norm)
+            or first_label("applications", "row", norm))
 
 # --------------------------------------------------------------------------
 # The cells of each table, by template version
