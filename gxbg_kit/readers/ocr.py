@@ -33,11 +33,12 @@ How a page is read
 Render resolution: 150 dpi (:attr:`OcrSettings.dpi`).  The table digits of a
 report (7.5 pt) are then 15 px high.  Measured on six synthetic scans (1,194
 cells, one core): 200 dpi 100 % right at 3.1 s a page, 150 dpi 100 % at 2.6 s,
-120 dpi 100 % at 2.2 s, 100 dpi 100 % at 2.0 s; at 85 dpi reading breaks down (91 %
-right, 9 % NA: the proof-reader leaves the misread rows NA, :mod:`.proofread`).
-150 dpi keeps a margin above where reading breaks down for real scans, which are
-rougher than the synthetic ones, at a sixth more time than 120 dpi; more than
-150 dpi costs time and gains nothing (``scripts/benchmark_pdf.py --scan``).
+120 dpi 100 % at 2.2 s, 100 dpi 100 % at 2.0 s; at 85 dpi reading breaks down
+(91 % right, the rest mostly NA: the proof-reader, :mod:`.proofread`, leaves the
+misread rows NA; on eight other scans 0.6 % of cells were wrong, all in the
+第二十条 tables, which carry no sums).  150 dpi keeps a margin above that for real
+scans, which are rougher than the synthetic ones; more than 150 dpi costs time
+and gains nothing (``scripts/benchmark_pdf.py --scan``).
 """
 from __future__ import annotations
 
@@ -73,8 +74,12 @@ class OcrSettings:
     min_ink: int = 12
     #: a gap of at least this many blank pixel rows separates two text lines of a cell
     line_gap: int = 2
-    #: white pixels added around a text line before it is recognised
+    #: white pixels added around a text line of a table cell before it is recognised
     pad: int = 4
+    #: a table cell's line is enlarged this much (bicubic) before the recogniser scales
+    #: it to its 48 px: small print (a long amount set smaller to fit its cell) then
+    #: keeps its digits (``66,211.6866`` was read ``66,211.686`` without; no cost)
+    cell_zoom: float = 1.5
     #: the recogniser's narrowest input (px, at its 48 px height): narrow crops
     #: (lone digits) are not padded to the default 320 px, a sixth of the cost
     rec_min_width: int = 48
@@ -173,7 +178,7 @@ def read_image(img, eng, settings: OcrSettings = SETTINGS, size=None) -> OcrPage
     crops, where = [], []  # where: ((x0, top, x1, bottom) in px, in a table cell or not)
     for box in cells:
         for line in _cell_lines(text_ink, box, scale, settings):
-            crops.append(_crop(gray, line, settings.pad))
+            crops.append(_crop(gray, line, settings.pad, settings.cell_zoom))
             where.append((line, True))
     blank = gray.copy()  # the page without its tables, for the detector
     tables = [tuple(int(round(v / scale)) for v in box) for box in _table_boxes(cells)]
@@ -342,7 +347,8 @@ def _cell_lines(ink, box, scale: float, settings: OcrSettings) -> list[tuple[int
     return out
 
 
-def _crop(gray, box, pad: int):
+def _crop(gray, box, pad: int, zoom: float = 1.0):
+    """A text line's image for the recogniser: padded, enlarged by ``zoom`` (bicubic)."""
     import cv2
     import numpy as np
 
@@ -351,6 +357,8 @@ def _crop(gray, box, pad: int):
     part = gray[max(0, t - 1):min(h, b + 1), max(0, x0 - 1):min(w, x1 + 1)]
     if pad:
         part = np.pad(part, pad, constant_values=255)
+    if zoom != 1:
+        part = cv2.resize(part, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
     return cv2.cvtColor(part, cv2.COLOR_GRAY2RGB)
 
 
