@@ -76,13 +76,6 @@ def test_held_out_reports_are_read_as_labelled(comparison):
     assert per.loc["huaian_hongze_2023", "items"] == 4   # 1 problem, 3 measures after 针对存在问题，
 
 
-def test_number_printed_twice_is_the_next_item_pingtan_czj_2019(sections):
-    items = nv.split_problems(sections["pingtan_czj_2019"])
-    measures = items[items["kind"] == "measure"]["text"].tolist()
-    assert len(measures) == 4
-    assert measures[2].startswith("加强培训指导") and measures[3].startswith("进一步规范政府信息公开行为")
-
-
 def test_a_sub_list_is_no_repeated_number():
     text = "主要问题：\n1.更新不及时。\n2.人员不足。\n（二）原因\n1.重视不够。\n2.培训少。"
     assert len(nv.split_problems(text)) == 2

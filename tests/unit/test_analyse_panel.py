@@ -232,30 +232,8 @@ def test_by_needs_reports_and_known_columns(frames):
 
 # --------------------------------------------------------------------------
 # pooled shares take only reports whose parts add up to their printed total
+# (海坛片区 2022 on the real panel: tests/regressions/test_pingtan_htp_2022_outcomes_vs_total.py)
 # --------------------------------------------------------------------------
-
-def test_pooled_shares_skip_reports_whose_parts_disagree_with_their_total_pingtan_htp(sample):
-    """海坛片区 2022 prints four outcomes against a (七)总计 of 0, and its 2024 and
-    2025 applicant columns count requests its 总计 column does not: pooled with
-    the others they gave an outcome share of about 144 % and an applicant share
-    of 2.75. A pooled share never exceeds 1 and the outcome shares add up to 1."""
-    apps, reports = sample.applications, sample.reports
-    for by in ("year", "agency_key"):
-        out = analyse.outcome_shares(apps, pooled=True, reports=reports, by=by)
-        whole = out[out["reason"].isna()]
-        assert whole["share"].dropna().le(1).all(), by
-        sums = whole.groupby(by, observed=True)["share"].sum(min_count=1).dropna()
-        assert sums.round(9).eq(1).all(), (by, sums)
-        byapp = analyse.requests_by_applicant(apps, pooled=True, reports=reports, by=by)
-        assert byapp["share"].dropna().le(1).all(), by
-    htp = reports.loc[reports["agency_key"].astype(str).str.contains("海坛"), "report_id"]
-    per = analyse.outcome_shares(apps, reports=reports)
-    per = per[per["reason"].isna() & per["report_id"].isin(htp)]
-    inconsistent = per.groupby("report_id")["count"].sum() != per.groupby("report_id")["processed_total"].first()
-    assert inconsistent.any()  # the quirk is in the data
-    pooled = analyse.outcome_shares(apps[apps["report_id"].isin(htp)], pooled=True)
-    assert pooled["n_reports"].max() == (~inconsistent).sum()
-
 
 def test_grant_rate_above_one_is_na():
     apps = apps_frame({"r1": {("granted", None): 5, ("partly_granted", None): 1, ("processed_total", None): 4}})

@@ -29,13 +29,6 @@ def test_crawler_header_title_gives_agency_and_year_not_the_publishing_date():
     assert meta.year == 2019
 
 
-def test_title_with_space_and_guanyu_pingtan_htp_2021():
-    header = HEADER.replace("平潭综合实验区财政金融局2019年度",
-                            "平潭综合实验区海坛片区管理局 关于2021年度", 1)
-    meta = _meta(header + BODY)
-    assert meta.agency == "平潭综合实验区海坛片区管理局" and meta.year == 2021
-
-
 def test_body_that_starts_with_the_title_without_a_header():
     meta = _meta("平潭综合实验区财政金融局2019年度政府信息公开工作年度报告 " + BODY)
     assert meta.title == "平潭综合实验区财政金融局2019年度政府信息公开工作年度报告"

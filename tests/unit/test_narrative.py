@@ -447,27 +447,9 @@ def test_similarity_of_seed_problems_is_symmetric_and_bounded(problems):
 # --------------------------------------------------------------------------
 # Section 五 of a web page flattened to one line
 # --------------------------------------------------------------------------
-def test_one_line_section_with_inline_sub_headings_pingtan_czj_2019():
-    text = ("（一）存在问题。一是政务公开范围覆盖不够。二是公开方式灵活性不够；（二）改进措施。"
-            "一是进一步扩大政务公开的范围。二是充分发挥政府网站作用。")
-    assert _items(text) == [
-        ("problem", 1, "政务公开范围覆盖不够。"), ("problem", 2, "公开方式灵活性不够"),
-        ("measure", 1, "进一步扩大政务公开的范围。"), ("measure", 2, "充分发挥政府网站作用。")]
-
-
 def test_one_line_sub_headings_without_enumeration_are_no_part_of_the_items():
     text = "（一）存在问题。政务公开范围覆盖不够。（二）改进措施。进一步扩大公开范围。"
     assert _items(text) == [("problem", 1, "政务公开范围覆盖不够。"), ("measure", 1, "进一步扩大公开范围。")]
-
-
-def test_purpose_clause_before_xia_jieduan_starts_the_measures_pingtan_htp_2019():
-    text = ("我局虽取得了一定成效，但还存在一些不足，如：工作机制尚未完善，监督保障机制欠缺等。"
-            "为规范我局信息公开工作，下阶段我局将抓好以下三个方面的工作：（一）完善工作机制。建立责任制。"
-            "（二）提高业务水平。加强学习。（三）强化监督保障。建立考核制度。")
-    assert _items(text) == [
-        ("problem", 1, "工作机制尚未完善，监督保障机制欠缺等。"),
-        ("measure", 1, "完善工作机制。建立责任制。"), ("measure", 2, "提高业务水平。加强学习。"),
-        ("measure", 3, "强化监督保障。建立考核制度。")]
 
 
 def test_problems_section_of_a_flattened_page():

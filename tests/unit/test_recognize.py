@@ -1,7 +1,7 @@
 """Template-driven recognition: tokens, alignment, and digits cut by the arithmetic.
 
-Unit tests of ``tokens``, ``splits`` and ``recognize``, regression tests for the
-quirks that showed the need (named for the report or layout), and round trips of
+Unit tests of ``tokens``, ``splits`` and ``recognize`` (the regression tests for the quirks
+that showed the need are in tests/regressions/, one file per report), and round trips of
 the layouts the kit was never shown before (``synth.EXTRA_LAYOUTS``): every cell
 read back is right or NA, never a wrong number.
 """
@@ -22,7 +22,6 @@ from gxbg_kit.recognize import (_fit_tokens, recognise_active, recognise_applica
 from gxbg_kit.tokens import Token, text_tokens, tokenize
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
-SEED_003 = DATA / "003_1e9d07bbaba7ae4f.txt"
 
 
 def kinds(tokens):
@@ -93,11 +92,6 @@ def test_fit_drops_label_area_blanks_on_the_label_line():
     assert _fit_tokens(row, 7, 0)[0] == ["0", "", "", "", "", "", "0"]
     row = [tok(x) for x in ["8", "0", "0", "0", "0", "0", "8", ""]]
     assert _fit_tokens(row, 7, 0)[0] == ["8", "0", "0", "0", "0", "0", "8"]
-
-
-def test_fit_stray_interior_blank_seed_004():
-    row = [tok(x, line=i) for i, x in enumerate(["0"] * 6 + [""] + ["1"])]
-    assert _fit_tokens(row, 7, None)[0] == ["0"] * 6 + ["1"]
 
 
 def test_fit_blanks_at_both_ends_of_a_values_line_keep_only_agreed_cells():
@@ -204,30 +198,7 @@ def test_non_number_cell_is_na_in_its_own_column(bad):
     assert ((failed["check"] == "unreadable_cell") & (failed["applicant"] == "business")).any()
 
 
-# -- regressions named for real reports -----------------------------------------
-def test_seed_003_with_tabs_as_space_runs_reads_every_cell():
-    """pdftotext -layout style: the clean seed 003 with its tabs replaced by spaces."""
-    text = SEED_003.read_text(encoding="utf-8")
-    good = gx.read_report(SEED_003)
-    for sep in ("  ", " "):
-        rep = gx.read_report(text.replace("\t", sep).encode(), name="x.txt")
-        for name, col in (("applications", "count"), ("active", "value"), ("reviews", "count")):
-            a, b = getattr(good, name)[col], getattr(rep, name)[col]
-            assert a.astype(object).tolist() == b.astype(object).tolist(), (sep, name)
-
-
-def test_pingtan_czj_2021_space_separated_rows_with_glued_total():
-    """平潭 财政金融局 2021: ``0 0 0 0 0 00`` holds seven cells (the total glued)."""
-    rep = gx.read_report(DATA / "pingtan_czj_2021.txt")
-    apps = rep.applications
-    assert apps["count"].notna().all() and (apps["count"] == 0).all()
-
-
-def test_huaian_hongze_2023_typo_row_label():
-    """洪泽区 2023 PDF prints 2.其他法律行政止公开 (a typo): still the prohibited_by_law row."""
-    from gxbg_kit.recognize import classify_application_label
-    lab = classify_application_label("2.其他法律行政止公开", "withheld")
-    assert (lab.parent, lab.code) == ("withheld", "prohibited_by_law")
+# (regressions named for real reports: tests/regressions/)
 
 
 # -- layouts never shown before: right or NA, never wrong -----------------------
