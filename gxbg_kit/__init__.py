@@ -11,9 +11,9 @@ from importlib import import_module
 
 from ._version import __version__
 from .corpus import Corpus, load_corpus, load_manifest
+from .data_dictionary import dictionary
 from .errors import ReadError
 from .report import Report, read_report
-from .schema import dictionary
 from .tidy import wide
 
 _LAZY = {

@@ -32,7 +32,7 @@ exit status: 0 every notebook ran; 1 a folder is wrong or some notebook failed (
 copy in <out> shows the traceback); 2 wrong arguments.
 """
 
-#: what ``gxbg dictionary`` can print besides the tables: see schema.dictionary
+#: what ``gxbg dictionary`` can print besides the tables: see data_dictionary.dictionary
 DICTIONARY_EXTRAS = ("reasons", "check_kinds", "arithmetic", "cells")
 
 #: exit status of ``gxbg build --strict`` when some file failed (tables are written)
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "dictionary":
-        from .schema import dictionary
+        from .data_dictionary import dictionary
 
         dictionary(args.table).to_csv(sys.stdout, index=False)
         return 0
