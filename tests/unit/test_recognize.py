@@ -16,70 +16,15 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import gxbg_kit as gx
-from gxbg_kit import splits, synth
+from gxbg_kit import synth
 from gxbg_kit.recognize import (_fit_tokens, recognise_active, recognise_applications,
                                 recognise_reviews)
-from gxbg_kit.tokens import Token, text_tokens, tokenize
+from gxbg_kit.tokens import Token
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
 
 
-def kinds(tokens):
-    return [(t.kind, t.text) for t in tokens]
-
-
-# -- tokens ------------------------------------------------------------------
-def test_glued_row_becomes_label_then_digits():
-    got = kinds(text_tokens("一、本年新收政府信息公开申请数量120301016二、上年结转政府信息公开申请数量0000000", 0))
-    assert got == [("label", "一、本年新收政府信息公开申请数量"), ("value", "120301016"),
-                   ("label", "二、上年结转政府信息公开申请数量"), ("value", "0000000")]
-
-
-def test_ordinal_glued_to_the_digits_before_it_starts_the_next_label():
-    """平潭 pages: ``00000002.其他法律…`` is seven zeros, then the label 2.其他法律…"""
-    got = kinds(text_tokens("1.属于国家秘密00000002.其他法律行政法规禁止公开0000000", 0))
-    assert got == [("label", "1.属于国家秘密"), ("value", "0000000"),
-                   ("label", "2.其他法律行政法规禁止公开"), ("value", "0000000")]
-
-
-def test_group_and_row_labels_run_together_are_two_pieces():
-    got = kinds(text_tokens("三、本年度办理结果（一）予以公开0000000", 0))
-    assert got[:2] == [("label", "三、本年度办理结果"), ("label", "(一)予以公开")]
-
-
-def test_prose_after_a_comma_is_not_a_row_label():
-    """Seed 001 style: 予以公开2件 in a sentence is narrative, not the table row."""
-    got = tokenize(["本年度共收到申请3件，予以公开2件，部分公开3件。"])
-    assert {t.kind for t in got} == {"prose"}
-    got = kinds(text_tokens("本年共收到申请3件，予以公开2件", 0))
-    assert ("label", "予以公开") not in got
-
-
-def test_one_cell_per_line_joins_wrapped_labels():
-    got = tokenize(["结果", "纠正", "", "0", "", "1", "", "(七)总计", "", "13", "", " ", "", "13"])
-    assert kinds(got) == [("label", "结果纠正"), ("value", "0"), ("value", "1"), ("label", "(七)总计"),
-                          ("value", "13"), ("blank", ""), ("value", "13")]
-
-
-def test_pipe_row_starting_with_a_blank_cell_keeps_it():
-    """Rows that end in a pipe but do not start with one (``a | b |``): a values row
-    whose first cell is blank starts with a pipe, and the blank is a cell (a blank
-    行政复议 结果维持 once shifted the 14 numbers after it one column left)."""
-    got = tokenize(["结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", " | 2 | 1 | 1 | 4 |"])
-    assert [(t.kind, t.text, t.col) for t in got if t.line == 1] == [
-        ("blank", "", 0), ("value", "2", 1), ("value", "1", 2), ("value", "1", 3), ("value", "4", 4)]
-    md = tokenize(["| 结果维持 | 结果纠正 | 总计 |", "|---|---|---|", "| 1 | 2 | 3 |"])
-    assert [t.text for t in md if t.kind == "value"] == ["1", "2", "3"]
-
-
-def test_space_runs_separate_cells_and_letter_spacing_joins_labels():
-    got = kinds(tokenize(["（三）不 予 公 开   1.属于国家秘密     12    0    3"]))
-    assert got == [("label", "(三)不予公开"), ("label", "1.属于国家秘密"), ("value", "12"),
-                   ("value", "0"), ("value", "3")]
-
-
-def test_page_furniture_is_dropped():
-    assert tokenize(["- 3 -", "第 2 页 共 5 页", "\f"]) == []
+# (tokens: tests/unit/test_tokens.py; splits.cuts: tests/unit/test_splits.py)
 
 
 # -- fitting a row's tokens --------------------------------------------------
@@ -113,12 +58,7 @@ def test_fit_short_row_in_a_layout_without_visible_blanks_is_not_guessed():
     assert cells is None and pieces is None and "blank" in note
 
 
-# -- splits --------------------------------------------------------------------
-def test_cuts_respect_leading_zeros_and_digit_budget():
-    got = splits.cuts((splits.Piece("1077", True),), 3)
-    assert sorted(got) == [("1", "0", "77"), ("10", "7", "7")]
-    assert splits.cuts((splits.Piece("0000000", True),), 7) == [("0",) * 7]
-    assert splits.cuts((splits.Piece("9" * 50, True),), 7) == []
+# -- digits cut by the arithmetic (splits.cuts alone: tests/unit/test_splits.py) --
 
 
 def test_a_row_of_100000_digits_returns_at_once():
@@ -137,9 +77,6 @@ def test_a_megabyte_of_tabs_returns_at_once():
     assert time.process_time() - t0 < 3
 
 
-def test_search_limit_is_ambiguous_not_a_guess():
-    pieces = (splits.Piece("1" * 40, True),)
-    assert splits.cuts(pieces, 15, budget=1000) is None
 
 
 def test_sums_decide_the_cut():
