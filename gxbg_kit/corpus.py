@@ -464,44 +464,17 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
     ``max_uncompressed`` and ``max_pages``; a file larger than ``max_bytes`` is
     never taken from the cache.
     """
-    from .parallel import iter_parsed
-
-    if isinstance(source, (str, bytes, os.PathLike)) and not os.path.exists(source):
-        shown = text_path(source)
-        raise FileNotFoundError(f"no such folder or file: {shown}" + (
-            f" (in {text_path(Path(shown).parent)}: {', '.join(sorted(near))}?)"
-            if (near := _near_names(source)) else ""))
+    _must_exist(source)
     files, root, unread = list_entries(source, follow_links)
     if manifest is None and root is not None:
         manifest = _find_manifest(root)
     man = _manifest_lookup(manifest)
-
-    def display(path):
-        return text_path(path.relative_to(root) if root is not None else path)
-
-    def man_row(path):
-        row = man.get(path.name)
-        return row if row is not None else man.get(text_path(path.name))
-
     # in order of the paths as shown: the first copy of a report parsed is the kept one
-    tasks = sorted(((path, display(path), man_row(path)) for path in files), key=lambda t: t[1])
+    tasks = sorted((_task(path, root, man) for path in files), key=lambda t: t[1])
     limits = {"max_bytes": max_bytes, "max_uncompressed": max_uncompressed, "max_pages": max_pages}
-    store = _cache_store(cache, root)
-    cached, todo = store.split(tasks, limits) if store else ({}, tasks)
-    parsed = iter_parsed(todo, jobs=jobs, timeout=timeout, limits=limits,
-                         progress=progress, engine=engine, client=client)
-    if unread:  # entries not read: rows made here, nothing is opened
-        parsed = itertools.chain([records_to_arrow(
-            unread_records(path, display(path), man_row(path), reason, message)
-            for path, reason, message in unread)], parsed)
-    corpus = Corpus.combine(parsed, cached_frames=store.frames(cached) if store else None,
-                            root=root)
-    if store:
-        store.save(corpus, tasks)
-    listed = [*files, *(u[0] for u in unread)]
-    names = {p.name for p in listed} | {text_path(p.name) for p in listed}
-    corpus.missing_from_folder = sorted(set(man) - names)  # manifest rows, no file
-    corpus.sources = {display(p): p for p in listed}
+    corpus = _parse(tasks, unread, root, man, cache, limits, jobs=jobs, timeout=timeout,
+                    progress=progress, engine=engine, client=client)
+    _note_sources(corpus, [*files, *(u[0] for u in unread)], root, man)
     corpus.parameters = {
         "source": source if isinstance(source, (str, bytes, os.PathLike)) else list(files),
         "manifest": manifest, "jobs": jobs, "timeout": timeout, "max_bytes": max_bytes,
@@ -509,6 +482,50 @@ def load_corpus(source, manifest=None, *, jobs: int | None = None, timeout: floa
         "engine": engine, "follow_links": follow_links}
     if root is not None and not allow_empty and (why := nothing_read(corpus, root)):
         raise ValueError(f"{why}; pass allow_empty=True to get the corpus anyway")
+    return corpus
+
+
+def _must_exist(source) -> None:
+    """A folder or file that does not exist is an error (with the names close to it)."""
+    if isinstance(source, (str, bytes, os.PathLike)) and not os.path.exists(source):
+        shown = text_path(source)
+        raise FileNotFoundError(f"no such folder or file: {shown}" + (
+            f" (in {text_path(Path(shown).parent)}: {', '.join(sorted(near))}?)"
+            if (near := _near_names(source)) else ""))
+
+
+def _task(path: Path, root: Path | None, man: dict[str, dict]) -> tuple:
+    """(path, the path as shown: relative to the folder, as text; its manifest row or None)."""
+    row = man.get(path.name)
+    if row is None:
+        row = man.get(text_path(path.name))
+    return path, text_path(path.relative_to(root) if root is not None else path), row
+
+
+def _note_sources(corpus: Corpus, listed: list[Path], root: Path | None, man: dict) -> None:
+    """``corpus.sources`` (each path as shown -> the file) and ``missing_from_folder``
+    (manifest rows whose file is not there)."""
+    names = {p.name for p in listed} | {text_path(p.name) for p in listed}
+    corpus.missing_from_folder = sorted(set(man) - names)
+    corpus.sources = {_task(p, root, man)[1]: p for p in listed}
+
+
+def _parse(tasks, unread, root, man, cache, limits, **engine) -> Corpus:
+    """The corpus of the tasks (those unchanged since the cache was saved taken from it)
+    and of the folder's entries that are not read (rows made here, nothing is opened)."""
+    from .parallel import iter_parsed
+
+    store = _cache_store(cache, root)
+    cached, todo = store.split(tasks, limits) if store else ({}, tasks)
+    parsed = iter_parsed(todo, limits=limits, **engine)
+    if unread:
+        parsed = itertools.chain([records_to_arrow(
+            unread_records(*_task(path, root, man), reason, message)
+            for path, reason, message in unread)], parsed)
+    corpus = Corpus.combine(parsed, cached_frames=store.frames(cached) if store else None,
+                            root=root)
+    if store:
+        store.save(corpus, tasks)
     return corpus
 
 
