@@ -411,7 +411,6 @@ def test_no_function_over_80_lines():
         _hint(f"shorter now: lower their lengths in LONG_FUNCTIONS: {shrunk}")
 
 
-
 # --------------------------------------------------------------------------------------
 # 4. Every module has its unit test file
 # --------------------------------------------------------------------------------------
@@ -427,11 +426,8 @@ WITHOUT_UNIT_TESTS = {
     "gxbg_kit._version": "tests/e2e/test_loud.py keeps it equal to pyproject.toml",
     "gxbg_kit.data_dictionary": "gx.dictionary() in tests/unit/test_schema.py",
     "gxbg_kit.debug": "gx.debug.pdf_page in tests/unit/test_readers_pdf.py",
-    "gxbg_kit.errors": "ReadError reasons in tests/unit/test_read.py and the readers' tests",
     "gxbg_kit.figures": "save_figure in tests/unit/test_plot.py",
     "gxbg_kit.notebooks": "tests/e2e/test_notebooks_runner.py",
-    "gxbg_kit.pipeline": "parse_file and failed rows through tests/unit/test_corpus.py, "
-                         "test_parallel.py and tests/e2e/test_robust_files.py",
     "gxbg_kit.readers.proofread": "the OCR proof-reader in tests/unit/test_readers_ocr.py",
     "gxbg_kit.timeout": "per-file timeouts in tests/unit/test_corpus.py, test_parallel.py and "
                         "tests/e2e/test_robust_pdf.py",
