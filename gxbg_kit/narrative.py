@@ -42,7 +42,7 @@ import pandas as pd
 
 from .schema import PROBLEM_THEMES, PROBLEMS, TOKENS
 from .sections import find_sections, strip_chrome
-from .text import CN_NUMBER_CHARS, cn_number
+from .text import CN_NUMBER_CHARS, HEADING_STOP, cn_number
 from .text import CN_NUMERALS as _CN
 from .text import CN_VALUES as _CN_VALUES
 
@@ -65,11 +65,11 @@ ITEM_KEY = list(PROBLEMS.key)  # report_id, kind, n: the id of an item
 # The section in a report's full text
 # --------------------------------------------------------------------------
 _HEADING = re.compile(
-    rf"^[ \t\u3000]*(?:(?P<num>[{_CN}]+)[ \t]*[、.．][ \t\u3000]*)?"
+    rf"^[ \t\u3000]*(?:(?P<num>[{_CN}]+)[ \t]*{HEADING_STOP}[ \t\u3000]*)?"
     r"[^\n。]{0,8}(?:存在的?(?:主要)?问题|主要问题|问题及改进|问题和改进)[^\n。]{0,20}$", re.M)
 _SECTION_END = (
     r"^[ \t\u3000]*附[ \t]*(?:[:：件表录]|\s*$)",
-    rf"^[ \t\u3000]*(?:[{_CN}]+[ \t]*[、.．][ \t\u3000]*)?其他需要报告",
+    rf"^[ \t\u3000]*(?:[{_CN}]+[ \t]*{HEADING_STOP}[ \t\u3000]*)?其他需要报告",
 )
 
 
@@ -98,7 +98,7 @@ def problems_section(text: str) -> str | None:
     if num is not None and num < 99:
         nxt = {v: k for k, v in _CN_VALUES.items()}.get(num + 1, "十" if num == 9 else None)
         if nxt:
-            ends.append(rf"^[ \t\u3000]*{nxt}[ \t]*[、.．]")
+            ends.append(rf"^[ \t\u3000]*{nxt}[ \t]*{HEADING_STOP}")
     stops = [e.start() for pat in ends if (e := re.compile(pat, re.M).search(text, m.end()))]
     return text[m.end():min(stops, default=len(text))].strip()
 
@@ -129,7 +129,7 @@ _MARKER_RES = {k: re.compile(v) for k, v in _MARKERS.items()}
 # a bare 是 where extraction lost the 一 of 一是 (only used before a 二是)
 _BARE_SHI = re.compile(r"(?<![^\n。；;：:])[ \t]*(?P<m>是)(?=[^\s，,。；;、是的])")
 
-_ENUM_PREFIX = rf"(?:[（(][{_CN}\d]{{1,3}}[）)]|[{_CN}]{{1,3}}[、.．]|\d{{1,2}}[.．、])?[ \t]*+"
+_ENUM_PREFIX = rf"(?:[（(][{_CN}\d]{{1,3}}[）)]|[{_CN}]{{1,3}}{HEADING_STOP}|\d{{1,2}}[.．、])?[ \t]*+"
 MEASURE_RULES = ("next_step", "subheading", "subject", "commit", "opener", "action_adverb",
                  "action_verb", "deficit")
 

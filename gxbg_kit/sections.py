@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from . import regex_probe
-from .text import CN_NUMERALS, HEADING_NUMBER, normalize_label
+from .text import CN_NUMERALS, HEADING_NUMBER, HEADING_STOP, normalize_label
 
 _HEADING = re.compile(
     rf"^\s*[#*]*\s*(?P<num>{HEADING_NUMBER})"
@@ -196,7 +196,7 @@ _NUMERALS = CN_NUMERALS
 _INLINE_FIRST = frozenset(_NUMERALS + "第")  # a line that may start with an inline heading
 _GAP = r"[ \t\u3000\xa0]{0,3}"
 _STOPS = r"\s\d。，,；;：:！!？?（）()《》<>“”\""  # characters a title never holds
-_INLINE_MARKER = (rf"(?:[{_NUMERALS}]{{1,2}}{_GAP}[、.．]"
+_INLINE_MARKER = (rf"(?:[{_NUMERALS}]{{1,2}}{_GAP}{HEADING_STOP}"
                   rf"|第[{_NUMERALS}]{{1,2}}部分[ \t\u3000\xa0:：、]{{0,3}})")
 # a title that does not end in 情况/事项/措施 (行政复议…, 存在的主要问题…) runs on to
 # the first of them, if it comes soon (…、行政诉讼情况, …及改进情况)
@@ -224,7 +224,7 @@ def _inline_patterns() -> tuple[re.Pattern, ...]:
     as much). Every quantifier is bounded, so a long line costs linear time."""
     words = "|".join(f"(?:{p.pattern})" for _, p in section_patterns())
     title = rf"(?P<title>[^{_STOPS}、]{{0,12}}?(?:{words}))"
-    return (re.compile(rf"[{_NUMERALS}]{{1,2}}{_GAP}[、.．]{_GAP}(?:(?P<appendix>附{_GAP}[件表录])|{title})"),
+    return (re.compile(rf"[{_NUMERALS}]{{1,2}}{_GAP}{HEADING_STOP}{_GAP}(?:(?P<appendix>附{_GAP}[件表录])|{title})"),
             re.compile(rf"第[{_NUMERALS}]{{1,2}}部分[ \t\u3000\xa0:：、]{{0,3}}{title}"),
             re.compile(rf"附(?<=[。；;\s]附)(?P<appendix>{_GAP}[件表录]?{_GAP}\d{{0,2}}{_GAP}[:：、])"))
 

@@ -72,10 +72,12 @@ CN_VALUES = {c: i for i, c in enumerate(CN_NUMERALS[:-1], 1)}  # 一 … 九
 NUMERAL_CELL = frozenset("零〇" + CN_NUMERALS)
 #: every character of a Chinese number as words write it (一百, 两千, 三万 …)
 CN_NUMBER_CHARS = "零〇" + CN_NUMERALS + "百千万亿两"
+#: the mark after a Chinese heading number (一、 二. 三．)
+HEADING_STOP = "[、.．]"
 #: the number of a top-level heading: 一、 / 三. / 四． (a Chinese numeral), 3、 (ASCII digits,
 #: as the first-character test of sections.heading_section has always required; no ASCII
 #: dot: 1. numbers items) or 第五部分
-HEADING_NUMBER = (rf"[{CN_NUMERALS}]{{1,2}}\s*[、.．]|[0-9]{{1,2}}\s*[、．]"
+HEADING_NUMBER = (rf"[{CN_NUMERALS}]{{1,2}}\s*{HEADING_STOP}|[0-9]{{1,2}}\s*[、．]"
                   rf"|第[{CN_NUMERALS}]{{1,2}}部分")
 
 
