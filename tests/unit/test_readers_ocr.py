@@ -244,3 +244,23 @@ def test_low_resolution_scan_fixture_is_read():
     rep = gx.read_report(FIXTURES / "pdf" / "scanned.pdf")
     assert rep.status != "failed"
     assert rep.info.iloc[0]["ocr_pages"] == "1,2"
+
+
+@pytest.mark.parametrize("again, expected", [("1234578", "?12345678"), ("12345678", "12345678")])
+def test_long_numbers_are_read_twice_and_unreadable_when_the_readings_differ(monkeypatch, again,
+                                                                               expected):
+    import numpy as np
+
+    seen = []
+
+    def second(crops, eng, settings):
+        seen.append(len(crops))
+        return [(again, 0.9)]
+
+    monkeypatch.setattr(ocr, "_recognise", second)
+    page = np.full((60, 300), 255, np.uint8)
+    where = [((10, 10, 120, 30), True), ((150, 10, 170, 30), True), ((10, 40, 200, 55), False)]
+    texts = ocr._second_opinion([("12345678", 0.9), ("0", 0.5), ("12345678", 0.9)], page, where,
+                                None, ocr.SETTINGS)
+    assert seen == [1]  # only the long number of a table cell is read again
+    assert [t for t, _ in texts] == [expected, "0", "12345678"]
