@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 
 import gxbg_kit as gx
 from gxbg_kit import synth
-from gxbg_kit.recognize import (_fit_tokens, recognise_active, recognise_applications,
-                                recognise_reviews)
+from gxbg_kit.recognize import _fit_tokens, recognise_applications, recognise_reviews
 from gxbg_kit.tokens import Token
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "reports"
@@ -94,23 +93,6 @@ def test_sums_decide_the_cut():
     alone = recognise_applications(lines[:1])
     assert alone.cells[("received", None)] == [None] * 6 + ["16"]
     assert any(p[0] == "ambiguous_split" for p in alone.problems)
-
-
-def test_ambiguous_active_row_is_na_with_candidates():
-    """平潭 财政金融局 2019: 规范性文件1077 under three columns is 10/7/7 or 1/0/77."""
-    table = recognise_active(["第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量"
-                              "规章000规范性文件1077"])
-    assert [table.cells[("normative_documents", m)] for m in
-            ("new_made", "new_published", "published_total")] == [None, None, None]
-    assert [table.cells[("regulations", m)] for m in
-            ("new_made", "new_published", "published_total")] == ["0", "0", "0"]
-    assert any(p[0] == "ambiguous_split" and "10/7/7" in p[2] for p in table.problems)
-
-
-def test_reviews_glued_are_cut_by_the_proceeding_sums():
-    """平潭 财政金融局 2021: 15 review numbers in 11 space-separated tokens."""
-    table = recognise_reviews(["行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计 00 0 00 0 0 0 00 0 0 0 00"])
-    assert table.cells == ["0"] * 15
 
 
 # -- a cell that is not a number keeps its column ------------------------------
