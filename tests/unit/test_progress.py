@@ -118,8 +118,7 @@ def _run_in_kernel(code: str, allow_stdin: bool) -> list[dict]:
 def folder(tmp_path_factory):
     d = tmp_path_factory.mktemp("twelve")
     for i in range(12):
-        shutil.copy(SEED, d / f"r{i:02d}.txt")
-        (d / f"r{i:02d}.txt").open("a", encoding="utf-8").write(f"\n{i}\n")  # distinct bytes
+        (d / f"r{i:02d}.txt").write_bytes(SEED.read_bytes() + f"\n{i}\n".encode())  # distinct bytes
     return d
 
 
