@@ -267,6 +267,13 @@ def _solve(table: RecognisedTable, rows: dict, n_of, equations, name: str) -> No
             unknowns.append(_splits.Unknown(key, ok[:_splits.MAX_CANDIDATES]))
             if len(ok) > _splits.MAX_CANDIDATES:
                 table.problems.append(("ambiguous_split", key, f"{len(ok)} cuts; cells left NA"))
+    _decide_jointly(table, unknowns, known, equations, n_of)
+
+
+def _decide_jointly(table: RecognisedTable, unknowns: list, known: dict, equations, n_of) -> None:
+    """Rows with several cuts that fit their own sums: the cuts the table's sums
+    across rows decide (:func:`splits.decide`); the others keep the cells every
+    remaining cut agrees on, with an ``ambiguous_split`` problem listing them."""
     cross = [(p, t) for p, t in equations if len({k[0] for k in p + t}) > 1]
     decision = _splits.decide([u for u in unknowns if len(u.candidates) <= _splits.MAX_CANDIDATES],
                               known, cross, _count_value)
@@ -472,6 +479,16 @@ def recognise_active(lines: list[str]) -> ActiveTable:
     placed by its column, so a blank neighbour shifts nothing; a row printed with
     blank cells only still yields its cells (as NA)."""
     out = ActiveTable()
+    rows = _active_rows(lines, out)
+    for item, ms, cols, tokens, label_line in _active_columns(rows, out):
+        _place_active_row(out, item, ms, cols, tokens, label_line)
+    return out
+
+
+def _active_rows(lines: list[str], out: ActiveTable) -> list[tuple]:
+    """The item rows of the 第二十条 tables as read: (item, the measures of the header
+    read before it, their columns, its tokens, its label's line, the header's template
+    versions); the versions the labels belong to are noted in ``out``."""
     measures: list[str] = []
     measure_cols: dict[int, str] = {}
     header: list[tuple[str, int | None, str]] = []  # measures being read: column, template
@@ -518,6 +535,11 @@ def recognise_active(lines: list[str]) -> ActiveTable:
             continue
         if cur is not None:
             cur[3].append(t)
+    return rows
+
+
+def _active_columns(rows: list[tuple], out: ActiveTable) -> list[tuple]:
+    """Each item row with its columns (measures): (item, measures, columns, tokens, line)."""
     # the columns of an item: the template's for the version its block header (else
     # the whole section's labels) tells; an item whose header was not read at all
     # (wrapped over header rows, letter-spaced) takes them when the section tells one
@@ -531,42 +553,47 @@ def recognise_active(lines: list[str]) -> ActiveTable:
         else:
             ms = []
         resolved.append((item, ms, cols, tokens, line))
-    for item, ms, cols, tokens, label_line in resolved:
-        has_data = any(x.kind == "value" for x in tokens)
-        if not ms:
-            if has_data:
-                out.notes.append(f"active {item}: values without a column header")
-            continue
-        # header columns place the values only on the item's own line: a values line of
-        # its own (a table cut into fragments) may have lost the label column
-        placed = _by_column(tokens, cols) if all(x.line == label_line for x in tokens) else None
-        if placed is None:
-            cells, note, pieces = _fit_tokens(tokens, len(ms), label_line)
-            if cells is None and pieces is not None:
-                money = frozenset(j for j, m in enumerate(ms) if m in _template.MONEY_MEASURES)
-                found = _splits.row_cuts(pieces, len(ms), money)
-                if found and len(found) == 1:
-                    cells = list(found[0])
-                    out.inferred.add(item)  # the boundaries were not printed
-                else:
-                    shown = "; ".join("/".join(c) for c in (found or [])[:6])
-                    note = (f"{len(found)} cuts of the digits fit: {shown}" if found
-                            else "no cut of the digits fits")
-                    out.problems.append(("ambiguous_split", item, note + "; cells that differ "
-                                         "between them left NA"))
-                    cells = agreed(found or [], len(ms))
-                    if any(c is not None for c in cells):
-                        out.inferred.add(item)
-                    note = None
-            elif cells is None:
-                out.problems.append(("unplaced_values", item, note))
-                cells, note = [None] * len(ms), None
-            if note and has_data:
-                out.notes.append(f"active {item}: {note}")
-            placed = dict(zip(ms, cells))
-        for measure, cell in placed.items():
-            out.cells.setdefault((item, measure), cell)
-    return out
+    return resolved
+
+
+def _place_active_row(out: ActiveTable, item: str, ms: list, cols: dict, tokens: list,
+                      label_line) -> None:
+    """An item row's cells by measure: by printed column on the label's line, else
+    by fitting its tokens (cutting glued digits when exactly one cut fits)."""
+    has_data = any(x.kind == "value" for x in tokens)
+    if not ms:
+        if has_data:
+            out.notes.append(f"active {item}: values without a column header")
+        return
+    # header columns place the values only on the item's own line: a values line of
+    # its own (a table cut into fragments) may have lost the label column
+    placed = _by_column(tokens, cols) if all(x.line == label_line for x in tokens) else None
+    if placed is None:
+        cells, note, pieces = _fit_tokens(tokens, len(ms), label_line)
+        if cells is None and pieces is not None:
+            money = frozenset(j for j, m in enumerate(ms) if m in _template.MONEY_MEASURES)
+            found = _splits.row_cuts(pieces, len(ms), money)
+            if found and len(found) == 1:
+                cells = list(found[0])
+                out.inferred.add(item)  # the boundaries were not printed
+            else:
+                shown = "; ".join("/".join(c) for c in (found or [])[:6])
+                note = (f"{len(found)} cuts of the digits fit: {shown}" if found
+                        else "no cut of the digits fits")
+                out.problems.append(("ambiguous_split", item, note + "; cells that differ "
+                                     "between them left NA"))
+                cells = agreed(found or [], len(ms))
+                if any(c is not None for c in cells):
+                    out.inferred.add(item)
+                note = None
+        elif cells is None:
+            out.problems.append(("unplaced_values", item, note))
+            cells, note = [None] * len(ms), None
+        if note and has_data:
+            out.notes.append(f"active {item}: {note}")
+        placed = dict(zip(ms, cells))
+    for measure, cell in placed.items():
+        out.cells.setdefault((item, measure), cell)
 
 
 @lru_cache(maxsize=65536)
