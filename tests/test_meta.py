@@ -206,9 +206,7 @@ KNOWN_VIOLATIONS = {
     ("gxbg_kit.readers.docx", "gxbg_kit.read"):
         "read ⇄ readers/docx (lazy): docx needs read.decode and sniff_format for altChunk parts; "
         "move decoding below the readers",
-    # upward edges
-    ("gxbg_kit.readers", "gxbg_kit.recognize"):
-        "score_table uses recognition's label patterns: move them to the template layer",
+    # upward edges: none left
 }
 
 

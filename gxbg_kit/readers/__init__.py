@@ -20,7 +20,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .. import recognize as _recognize
 from .. import template as _template
 from ..text import SCORER_NUMBER as _NUMBER
 from ..text import parse_value
@@ -153,7 +152,7 @@ def _application_rows_with_numbers(version: str) -> set[tuple]:
     groups printed as headings over their sub-rows (the 2019 unsplit （六）其他处理
     is a row of numbers, the 2021 one a heading)."""
     keys = set()
-    for lab in _recognize.labels():
+    for lab in _template.labels():
         if lab.table == "applications" and lab.template in (version, "both"):
             keys.add((lab.parent, lab.code) if lab.kind == "reason" else (lab.code, None))
     return {k for k in keys if k[1] is not None or not any(x[0] == k[0] and x[1] for x in keys)}
@@ -224,7 +223,7 @@ def _application_checks(numeric_rows: list[tuple[list[str], list[str] | None]]) 
     for i, (labels, numbers) in enumerate(numeric_rows):
         key = None
         for text in labels:
-            lab = _recognize.classify_application_label(text, group)
+            lab = _template.classify_application_label(text, group)
             if lab is None:
                 continue
             if lab.kind == "group":
