@@ -32,7 +32,7 @@ import zipfile
 import zlib
 
 from ..errors import ReadError
-from . import Extracted, fold_radicals, rows_to_text, score_table, table_kind
+from .common import Extracted, fold_radicals, rows_to_text, score_table, table_kind
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -71,8 +71,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import ReadError
-from . import (Extracted, clean_cell, fold_radicals, is_perfect, rows_to_text, score_table,
-               table_kind)
+from .common import (Extracted, clean_cell, fold_radicals, is_perfect, rows_to_text, score_table,
+                     table_kind)
 
 @dataclass(frozen=True)
 class PdfSettings:

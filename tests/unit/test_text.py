@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gxbg_kit import cells, checks, narrative, readers, sections, synth, text, tokens
+from gxbg_kit import cells, checks, narrative, sections, synth, text, tokens
+from gxbg_kit.readers import common as readers
 from gxbg_kit.text import (
     NUMBER,
     NUMBER_IN_TEXT,

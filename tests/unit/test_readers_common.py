@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gxbg_kit import template
-from gxbg_kit.readers import is_perfect, score_table, table_kind
+from gxbg_kit.readers.common import is_perfect, score_table, table_kind
 from gxbg_kit.schema import APPLICANTS, APPLICATION_REASONS, APPLICATION_ROWS, REASONS_BY_ROW
 
 N_COLS = len(template.APPLICATION_COLUMNS)
