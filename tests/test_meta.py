@@ -195,9 +195,6 @@ LAYER = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods}
 #: are the wanted direction). The test passes while these exist and fails on any other.
 KNOWN_VIOLATIONS = {
     # cycles
-    ("gxbg_kit.readers.ocr", "gxbg_kit.readers.pdf"):
-        "readers/pdf ⇄ readers/ocr (lazy both ways; since c67d0c9): ocr builds pdf._Page; move "
-        "the page type to readers/common.py",
     ("gxbg_kit.readers.docx", "gxbg_kit.read"):
         "read ⇄ readers/docx (lazy): docx needs read.decode and sniff_format for altChunk parts; "
         "move decoding below the readers",

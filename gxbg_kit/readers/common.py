@@ -313,3 +313,28 @@ def score_table(rows: list[list[str | None]], kind: str | None = None, *,
     if detail:
         return score, cell_share == 1 and all(checks) and not miss
     return score
+
+
+# -- pages as the table finder sees them (PDF text layer and OCR) -----------------
+class Page:
+    """The part of a pdfplumber page that table finding and text lines use (built from
+    playa's objects by the PDF reader, and from an image's boxes and rules by OCR)."""
+
+    def __init__(self, chars, edges, images, width, height, bbox=None, mediabox=None):
+        self.chars, self.edges, self.images = chars, edges, images
+        self.width, self.height = width, height
+        self.bbox = bbox or (0, 0, width, height)
+        self.mediabox = mediabox or self.bbox
+
+    def crop(self, bbox, relative=False, strict=True):
+        x0, top, x1, bottom = bbox
+        chars = [c for c in self.chars if x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
+                 and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1]
+        return Page(chars, self.edges, [], self.width, self.height, tuple(bbox), self.mediabox)
+
+
+def edge(x0, top, x1, bottom, orientation, height, doctop):
+    """A ruling line as pdfplumber represents it (an edge dict)."""
+    return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top,
+            "bottom": bottom, "doctop": doctop + top, "y0": height - bottom, "y1": height - top,
+            "width": x1 - x0, "height": bottom - top}

@@ -48,6 +48,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .common import Page, edge
+
 MISSING = ("reading a scanned PDF needs the optional extra 'ocr' (rapidocr-onnxruntime, "
            "pypdfium2), which is not installed: pip install 'gxbg_kit[ocr]'")
 
@@ -304,8 +306,6 @@ def _edges(mask, orientation: str, scale: float, height: float) -> list[dict]:
     import cv2
     import numpy as np
 
-    from .pdf import _edge
-
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     out = []
     for x, y, w, h, _area in stats[1:n]:
@@ -315,7 +315,7 @@ def _edges(mask, orientation: str, scale: float, height: float) -> list[dict]:
         else:
             x0 = x1 = (x + w / 2) * scale
             top, bottom = y * scale, (y + h) * scale
-        out.append(_edge(x0, top, x1, bottom, orientation, height, 0.0))
+        out.append(edge(x0, top, x1, bottom, orientation, height, 0.0))
     return out
 
 
@@ -323,9 +323,7 @@ def _cells(edges: list[dict], width: float, height: float) -> list[tuple]:
     """The table cells the rules make (pdfplumber's line strategy), in points."""
     from pdfplumber.table import TableFinder, TableSettings
 
-    from .pdf import _Page
-
-    finder = TableFinder(_Page([], edges, [], width, height), TableSettings.resolve(None))
+    finder = TableFinder(Page([], edges, [], width, height), TableSettings.resolve(None))
     return [tuple(c) for t in finder.tables for c in t.cells]
 
 

@@ -73,6 +73,8 @@ from dataclasses import dataclass, field
 from ..errors import ReadError
 from .common import (Extracted, clean_cell, fold_radicals, is_perfect, rows_to_text, score_table,
                      table_kind)
+from .common import Page as _Page
+from .common import edge as _edge
 
 @dataclass(frozen=True)
 class PdfSettings:
@@ -277,22 +279,6 @@ def _numeric_lines(lines: list[_Line]) -> int:
 # ---------------------------------------------------------------------------
 # playa: the same character and edge dicts as pdfplumber's, five times faster
 # ---------------------------------------------------------------------------
-class _Page:
-    """The part of a pdfplumber page that table finding and text lines use."""
-
-    def __init__(self, chars, edges, images, width, height, bbox=None, mediabox=None):
-        self.chars, self.edges, self.images = chars, edges, images
-        self.width, self.height = width, height
-        self.bbox = bbox or (0, 0, width, height)
-        self.mediabox = mediabox or self.bbox
-
-    def crop(self, bbox, relative=False, strict=True):
-        x0, top, x1, bottom = bbox
-        chars = [c for c in self.chars if x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
-                 and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1]
-        return _Page(chars, self.edges, [], self.width, self.height, tuple(bbox), self.mediabox)
-
-
 def _page_side(page) -> float:
     """The longest side (pt) of a page's crop box or media box, whichever is larger."""
     sides = [float(page.width), float(page.height)]
@@ -308,12 +294,6 @@ def _find_tables(page):
     from pdfplumber.table import TableFinder, TableSettings
 
     return TableFinder(page, TableSettings.resolve(None)).tables
-
-
-def _edge(x0, top, x1, bottom, orientation, height, doctop):
-    return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top,
-            "bottom": bottom, "doctop": doctop + top, "y0": height - bottom, "y1": height - top,
-            "width": x1 - x0, "height": bottom - top}
 
 
 def _segments(path) -> list:
