@@ -453,7 +453,7 @@ def recognise_applications(lines: list[str], plain: bool = True) -> Applications
     if cells is not None:
         out.cells = cells
     else:
-        out = ApplicationsTable()
+        out = ApplicationsTable()  # afresh: the shortcut's labels noted template versions
         rows = _collect(tokenize(lines), _application_identifier(out), lambda key: N_APPLICANT_COLS)
         # a group label followed by its sub-rows is a heading, not a row of values
         by_key, placed = _place_detached(rows, application_order(), "applications", out.notes,

@@ -253,10 +253,14 @@ def _with_borders(lines: list[str]) -> list[tuple[str, bool]]:
     return [(raw, True) for raw in lines]
 
 
+def _shape(raw: str, borders: bool) -> tuple:
+    """:func:`_line_shape`, from its cache for lines short enough to repeat across reports."""
+    return _line_shape(raw, borders) if len(raw) < 300 else _line_shape.__wrapped__(raw, borders)
+
+
 def line_shapes(lines: list[str]) -> list[tuple]:
     """The shape of each line (:func:`_line_shape`): its tokens without their line number."""
-    return [_line_shape(raw, b) if len(raw) < 300 else _line_shape.__wrapped__(raw, b)
-            for raw, b in _with_borders(lines)]
+    return [_shape(raw, b) for raw, b in _with_borders(lines)]
 
 
 class PlainLine(NamedTuple):
@@ -287,7 +291,7 @@ def plain_lines(lines: list[str]):
 
 @lru_cache(maxsize=65536)
 def _plain_line(raw: str, borders: bool) -> PlainLine | None:
-    shape = _line_shape.__wrapped__(raw, borders) if len(raw) >= 300 else _line_shape(raw, borders)
+    shape = _shape(raw, borders)
     if not shape:
         return EMPTY_LINE
     kinds = "".join(k[0] for k, *_ in shape)  # l(abel), v(alue), b(lank), p(rose)
