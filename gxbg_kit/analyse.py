@@ -54,7 +54,8 @@ from .schema import (
 __all__ = [
     "outcome_shares", "grant_rate", "refusal_reasons", "backlog", "review_correction_rate",
     "requests_by_applicant", "active_volumes", "check_failures", "cell_completeness",
-    "theme_frequencies", "theme_cooccurrence", "panel", "year_over_year", "REFUSAL_ROWS",
+    "theme_frequencies", "theme_cooccurrence", "panel", "year_over_year", "adding_up",
+    "REFUSAL_ROWS",
 ]
 
 #: The outcome rows whose sub-reasons make up the refusal-reason mix.
@@ -77,10 +78,11 @@ def _ratio(num, den) -> pd.Series:
     return out.mask((den == 0).fillna(False).astype(bool))
 
 
-def _adding_up(parts: pd.DataFrame, total: pd.Series) -> pd.Index:
+def adding_up(parts: pd.DataFrame, total: pd.Series) -> pd.Index:
     """The index labels where every part and the total are known and the parts sum to
     the total: the reports a pooled share may include (a report whose printed parts
-    disagree with its total would push a pooled share past 100 %)."""
+    disagree with its total would push a pooled share past 100 %). The pooled metrics
+    here and the pooled charts of :mod:`gxbg_kit.plot` use this one rule."""
     ok = parts.notna().all(axis=1) & total.notna()
     ok &= (parts.astype("Float64").sum(axis=1) == total.astype("Float64")).fillna(False)
     return parts.index[ok.to_numpy(dtype=bool)]
@@ -275,7 +277,7 @@ def outcome_shares(applications: pd.DataFrame, pooled: bool = False,
     long["processed_total"] = long["report_id"].map(wide["processed_total"]).astype("Int64")
     long = long[["report_id", "outcome", "reason", "count", "processed_total"]]
     if pooled:
-        eligible = _adding_up(wide[OUTCOME_ROWS], wide["processed_total"])
+        eligible = adding_up(wide[OUTCOME_ROWS], wide["processed_total"])
         known = long[long["count"].notna()].rename(columns={"processed_total": "denominator"})
         out = _pool(known, ["outcome", "reason"], eligible)
         out = out.rename(columns={"denominator": "processed_total"})
@@ -403,7 +405,7 @@ def requests_by_applicant(applications: pd.DataFrame, pooled: bool = False,
     long["count"] = long["count"].astype("Int64")
     long["total"] = long["report_id"].map(wide["total"]).astype("Int64")
     if pooled:
-        eligible = _adding_up(wide[list(APPLICANT_PARTS)], wide["total"])
+        eligible = adding_up(wide[list(APPLICANT_PARTS)], wide["total"])
         out = _pool(long.rename(columns={"total": "denominator"}), ["applicant"], eligible)
         out = out[out["applicant"].astype(str).isin(APPLICANT_PARTS)]
         out = out.rename(columns={"denominator": "total"}).reset_index(drop=True)
@@ -448,7 +450,7 @@ def review_correction_rate(reviews: pd.DataFrame, pooled: bool = False,
     wide["decided"] = (wide["total"] - wide["pending"]).astype("Int64")
     if pooled:
         parts = ["upheld", "corrected", "other", "pending"]
-        known = wide[wide.index.isin(_adding_up(wide[parts], wide["total"]))]
+        known = wide[wide.index.isin(adding_up(wide[parts], wide["total"]))]
         out = _pool(known.rename(columns={"corrected": "count", "decided": "denominator"}),
                     ["proceeding"], known["report_id"].unique())
         out = out.rename(columns={"count": "corrected", "denominator": "decided",

@@ -618,11 +618,10 @@ def _pooled(parts: pd.DataFrame, den: pd.Series, groups: _Groups):
     complete; sums: group × parts; n: complete reports per group).
     """
     d = den.reindex(parts.index)
-    ok = parts.notna().all(axis=1) & d.notna()
-    ok &= (parts.astype(float).sum(axis=1) == d.astype(float)).fillna(False)
+    ok = pd.Series(parts.index.isin(analyse.adding_up(parts, d)), index=parts.index)
     key = groups.key.reindex(parts.index)[ok.to_numpy()]
     sums = parts[ok.to_numpy()].astype(float).groupby(key.to_numpy()).sum()
-    dsum = den.reindex(parts.index)[ok.to_numpy()].astype(float).groupby(key.to_numpy()).sum()
+    dsum = d[ok.to_numpy()].astype(float).groupby(key.to_numpy()).sum()
     sums, dsum = sums.reindex(groups.order), dsum.reindex(groups.order)
     shares = sums.div(dsum.where(dsum > 0), axis=0)
     return shares, sums, groups.count(ok)
