@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from .read import DEFAULT_MAX_BYTES
-from .report import Report, read_report
+from .report import Report, path_sha256, read_report
 from .schema import TABLES
 
 
@@ -76,13 +76,6 @@ def parse_file(path: Path, display_path: str, manifest_row: dict | None,
 def _where(exc: BaseException) -> str:
     tb = traceback.extract_tb(exc.__traceback__)
     return f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
-
-
-def path_sha256(path) -> str:
-    """The SHA-256 standing for a file that was not read: that of its path."""
-    import hashlib
-
-    return hashlib.sha256(os.fsencode(path)).hexdigest()
 
 
 def bounded_sha256(path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str | None:

@@ -425,7 +425,7 @@ def read_report(source, *, manifest: dict | None = None,
                     data = read_bytes(path, max_bytes)
                 except ReadError as exc:
                     return Report(b"", label, manifest=manifest, error=exc,
-                                  sha256=_hash_file(path))
+                                  sha256=path_sha256(path))
             rep = Report(data, label, manifest=manifest, limits=limits)
             rep.records  # parse now, under the timeout (Report is lazy)
             return rep
@@ -435,7 +435,7 @@ def read_report(source, *, manifest: dict | None = None,
         err = ReadError("timed_out", f"reading took longer than the limit of {timeout:g} s "
                                      "and was stopped (raise timeout= to allow more)")
         if data is None:
-            return Report(b"", label, manifest=manifest, error=err, sha256=_hash_file(path))
+            return Report(b"", label, manifest=manifest, error=err, sha256=path_sha256(path))
         return Report(b"", label, manifest=manifest, error=err,
                       sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
@@ -447,10 +447,11 @@ def _timer_running() -> bool:
     return hasattr(signal, "getitimer") and signal.getitimer(signal.ITIMER_REAL)[0] > 0
 
 
-def _hash_file(path: Path) -> str:
+def path_sha256(path) -> str:
     """The id of a file that was not read (too large, not a regular file, timed out):
-    the SHA-256 of its path, as load_corpus gives such rows; its bytes are never read
-    (a FIFO or /dev/zero would never end, a huge file would cost its whole size)."""
+    the SHA-256 of its path, here and in load_corpus's rows (``pipeline.path_sha256``);
+    its bytes are never read (a FIFO or /dev/zero would never end, a huge file would
+    cost its whole size)."""
     import os
 
     return hashlib.sha256(os.fsencode(path)).hexdigest()
