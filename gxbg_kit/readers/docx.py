@@ -31,7 +31,9 @@ import tempfile
 import zipfile
 import zlib
 
+from ..decode import decode, sniff_format
 from ..errors import ReadError
+from ..html import html_to_text
 from .common import Extracted, fold_radicals, rows_to_text, score_table, table_kind
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -324,19 +326,12 @@ class _Chunks:
         data = _read_member(self.zf, path, self.limit)
         kind = _chunk_kind(path, data)
         if kind == "html":
-            from ..html import html_to_text
-            from ..read import decode
-
             return html_to_text(decode(data)[0])
         if kind == "mht":
-            from ..html import html_to_text
-
             html = _mht_html(data)
             if html is not None:
                 return html_to_text(html)
         elif kind == "text":
-            from ..read import decode
-
             return decode(data)[0]
         elif kind == "docx" and self.depth < 2:
             return read_docx(data, max_uncompressed=self.limit, _depth=self.depth + 1).text
@@ -370,8 +365,6 @@ def _chunk_kind(path: str, data: bytes) -> str:
         return "html"
     if name.endswith(".txt"):
         return "text"
-    from ..read import sniff_format
-
     return "html" if sniff_format(data[:2048]) == "html" else "unknown"
 
 
@@ -387,8 +380,6 @@ def _mht_html(data: bytes) -> str | None:
                 return part.get_content()
             except (LookupError, UnicodeError, ValueError):
                 payload = part.get_payload(decode=True) or b""
-                from ..read import decode
-
                 return decode(payload)[0]
     return None
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import gxbg_kit as gx
-from gxbg_kit import cells, checks, html, metadata, narrative, read, sections, text, tokens
+from gxbg_kit import cells, checks, decode, html, metadata, narrative, read, sections, text, tokens
 from gxbg_kit.cells import Value, is_value, parse_value, split_line
 from gxbg_kit.errors import ReadError
 from gxbg_kit.schema import CHECKS
@@ -53,7 +53,7 @@ def _module_patterns():
     """Every compiled regex at module level (and in module-level lists and dicts) of the
     modules whose regexes run on report text, plus the ones built at run time."""
     out = {}
-    for mod in (sections, metadata, checks, cells, tokens, html, read, narrative, text):
+    for mod in (sections, metadata, checks, cells, tokens, html, read, decode, narrative, text):
         for name, v in vars(mod).items():
             items = ([(name, v)] if isinstance(v, re.Pattern)
                      else [(f"{name}[{k}]", x) for k, x in (v.items() if isinstance(v, dict)
@@ -102,7 +102,7 @@ def _run(pat: re.Pattern, s: str) -> None:
 def test_the_audit_found_the_patterns():
     assert len(PATTERNS) > 60
     assert {"sections._APPENDIX", "tokens._PAGE_FURNITURE", "cells._NUMBER", "html._CJK_GAP",
-            "checks.NARRATIVE_PATTERNS[0]", "metadata._YEAR", "read._CONTROL"} <= set(PATTERNS)
+            "checks.NARRATIVE_PATTERNS[0]", "metadata._YEAR", "decode._CONTROL"} <= set(PATTERNS)
     assert set(GUARDED) | OPEN <= set(PATTERNS)
 
 
@@ -161,7 +161,7 @@ def test_entry_points_are_fast_on_pathological_lines(key):
     checks.narrative_figures(s)
     is_value(s), parse_value(s), split_line(s), tokens.looks_like_value(s)
     html.html_to_text(f"<html><body><p>{s}</p><table><tr><td>{s}</td><td>1</td></tr></table></body></html>")
-    read.decode(s.encode("utf-8"))
+    decode.decode(s.encode("utf-8"))
     read.sniff_format(s.encode("utf-8"))
     assert time.process_time() - t < 3.0
 
@@ -247,7 +247,7 @@ def test_utf8_report_with_a_gbk_phrase_is_kept_with_replacement():
 
 def test_utf8_with_bom_and_a_gbk_phrase_is_kept():
     data, offset, _ = _with_gbk_phrase(SEED)
-    text, enc, replaced = read.decode_replacing(codecs.BOM_UTF8 + data)
+    text, enc, replaced = decode.decode_replacing(codecs.BOM_UTF8 + data)
     assert enc == "utf-8-sig" and replaced[0].offset == offset + 3
 
 
@@ -264,15 +264,15 @@ def test_mostly_bad_bytes_stay_undecodable_and_gbk_stays_gbk():
     rnd = random.Random(7)
     noise = bytes(rnd.randrange(256) for _ in range(5000))
     with pytest.raises(ReadError) as err:
-        read.decode(noise)
+        decode.decode(noise)
     assert err.value.reason == "undecodable"
     # a GBK page of mostly ASCII markup is GBK, not "nearly UTF-8"
     page = ("<html><body>" + "<div class='x'>abc</div>" * 2000 + "<p>政府信息公开</p></body></html>")
-    text, enc = read.decode(page.encode("gbk"))
+    text, enc = decode.decode(page.encode("gbk"))
     assert enc == "gb18030" and "政府信息公开" in text
     # a UTF-8 file whose bad bytes are more than a few is not read with replacement
     many = ("政府信息公开" * 100).encode() + "政府信息公开".encode("gbk") * 40
-    assert read._decode_replacing(many, "utf-8") is None
+    assert decode._decode_replacing(many, "utf-8") is None
 
 
 # --------------------------------------------------------------------------
