@@ -2,4 +2,4 @@
 (the cache's fingerprint, the data package's provenance) without importing the package
 root. ``pyproject.toml`` holds the same string (``tests/e2e/test_loud.py`` keeps them equal)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

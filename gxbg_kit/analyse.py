@@ -48,7 +48,7 @@ import pandas as pd
 from .schema import (
     ACTIVE, ACTIVE_ITEMS, ACTIVE_MEASURES, APPLICANT_PARTS, APPLICATION_ROWS, APPLICATIONS,
     CHECKS, CHECKS_TABLE, OUTCOME_ROWS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS, REVIEWS,
-    THEMES,
+    THEMES, renamed_column,
 )
 
 __all__ = [
@@ -105,6 +105,7 @@ def _by(by, reports: pd.DataFrame | None) -> list[str]:
     cols = [] if by is None else [by] if isinstance(by, str) else list(by)
     if cols and reports is None:
         raise ValueError(f"by={by!r} needs reports (the columns to group by are reports columns)")
+    cols = [renamed_column(reports.columns, c, "reports") or c for c in cols]
     unknown = [c for c in cols if c not in reports.columns] if cols else []
     if unknown:
         raise ValueError(f"by: {unknown} are not columns of reports "

@@ -28,6 +28,8 @@ from .schema import TABLES
 @cache
 def parser_fingerprint() -> str:
     h = hashlib.sha256(__version__.encode())
+    for t in TABLES.values():  # a field renamed or retyped makes cached tables stale
+        h.update(repr((t.name, [(c.name, c.dtype, tuple(c.codes or ())) for c in t.columns])).encode())
     data = resources.files("gxbg_kit.data")
     for name in sorted(p.name for p in data.iterdir() if p.name.endswith(".csv")):
         h.update(name.encode())
@@ -174,7 +176,7 @@ class CacheStore:
         if self._unchanged:
             return  # the cache already holds exactly these files' tables
         reports = corpus._reports_all  # every file's row, duplicates' included
-        keep = ~reports["reason"].isin(list(NOT_CACHED))
+        keep = ~reports["status_reason"].isin(list(NOT_CACHED))
         kept_paths = set(reports.loc[keep, "path"])
         keys = {display: self._task_keys[display] for _, display, _ in tasks
                 if display in self._task_keys and display in kept_paths}

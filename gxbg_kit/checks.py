@@ -14,16 +14,19 @@ import re
 from collections.abc import Iterable
 
 from . import template as _template
+from .schema import CHECKS_TABLE
 from .text import PROSE_COUNT
 
 #: column order of a check record (schema.CHECKS_TABLE)
-COLUMNS = ("report_id", "check", "table", "row", "reason", "applicant", "expected", "actual",
-           "ok", "detail")
+COLUMNS = tuple(CHECKS_TABLE.fields)
+CheckRecord = CHECKS_TABLE.Record
 
 
-def record(report_id, check, table, *, row=None, reason=None, applicant=None, expected=None,
-           actual=None, ok=None, detail=None) -> tuple:
-    return (report_id, check, table, row, reason, applicant, expected, actual, ok, detail)
+def record(report_id, check, table, *, row=None, cell=None, applicant=None, expected=None,
+           actual=None, ok=None, detail=None) -> CheckRecord:
+    """One row of the checks table. ``cell``: the cell within the row (an applications
+    sub-row's reason code, an active measure, a reviews result)."""
+    return CheckRecord(report_id, check, table, row, cell, applicant, expected, actual, ok, detail)
 
 
 def strict_sum(values: Iterable):
@@ -57,19 +60,20 @@ def fmt(x) -> str:
 
 
 def parts_sum_to_total(report_id: str, check: str, table: str, parts: Iterable, total, *,
-                       what: str, total_label: str, parts_label: str, row=None, reason=None,
-                       applicant=None) -> tuple:
+                       what: str, total_label: str, parts_label: str, row=None, cell=None,
+                       applicant=None) -> CheckRecord:
     """The reusable "parts sum to the total" check: ``expected`` is the printed
     total, ``actual`` the sum of the printed parts."""
     actual = strict_sum(parts)
-    return (report_id, check, table, row, reason, applicant, total, actual, same(total, actual),
-            f"{what}: {total_label} {fmt(total)}, {parts_label} {fmt(actual)}")
+    return CheckRecord(report_id, check, table, row, cell, applicant, total, actual,
+                       same(total, actual),
+                       f"{what}: {total_label} {fmt(total)}, {parts_label} {fmt(actual)}")
 
 
 Cells = dict  # (row, reason or None, applicant) -> int | None
 
 
-def _sum_records(report_id: str, table: str, values: dict, sum_checks) -> list[tuple]:
+def _sum_records(report_id: str, table: str, values: dict, sum_checks) -> list[CheckRecord]:
     """A "parts sum to the total" record for each :class:`template.SumCheck`; a total
     of more than one cell is their strict sum."""
     out = []
@@ -79,11 +83,11 @@ def _sum_records(report_id: str, table: str, values: dict, sum_checks) -> list[t
         out.append(parts_sum_to_total(
             report_id, c.check, table, [values.get(k) for k in c.parts], total, what=c.what,
             total_label=c.sum.total_label, parts_label=c.sum.parts_label, row=c.row,
-            reason=c.reason, applicant=c.applicant))
+            cell=c.reason, applicant=c.applicant))
     return out
 
 
-def check_applications(report_id: str, cells: Cells) -> list[tuple]:
+def check_applications(report_id: str, cells: Cells) -> list[CheckRecord]:
     """The sums of ``data/arithmetic.csv`` over the applications table (row sums,
     the printed identity, the outcome sum and the (六) sum), as
     :func:`template.application_sum_checks` applies them to these cells."""
@@ -92,13 +96,13 @@ def check_applications(report_id: str, cells: Cells) -> list[tuple]:
     return _sum_records(report_id, "applications", cells, _template.application_sum_checks(cells))
 
 
-def check_reviews(report_id: str, counts: dict) -> list[tuple]:
+def check_reviews(report_id: str, counts: dict) -> list[CheckRecord]:
     """Each proceeding's 总计 equals its parts (the reviews sums of ``data/arithmetic.csv``).
     ``counts``: (proceeding, result) -> int | None."""
     return _sum_records(report_id, "reviews", counts, _template.review_sum_checks(counts))
 
 
-def check_completeness(report_id: str, found: dict[str, tuple[int, int]]) -> list[tuple]:
+def check_completeness(report_id: str, found: dict[str, tuple[int, int]]) -> list[CheckRecord]:
     """How many of each table's template cells were found: {table: (found, expected)}."""
     return [record(report_id, "completeness", table, expected=expected, actual=n,
                    ok=expected > 0 and n == expected,
@@ -106,15 +110,15 @@ def check_completeness(report_id: str, found: dict[str, tuple[int, int]]) -> lis
             for table, (n, expected) in found.items()]
 
 
-def check_unreadable(report_id: str, cells: list[tuple]) -> list[tuple]:
-    return [record(report_id, "unreadable_cell", t, row=row, reason=reason,
+def check_unreadable(report_id: str, cells: list[tuple]) -> list[CheckRecord]:
+    return [record(report_id, "unreadable_cell", t, row=row, cell=reason,
                    applicant=applicant if t == "applications" else None, ok=False,
                    detail=f"{t} {row}/{reason or '-'}{'/' + applicant if applicant else ''}: "
                           f"cannot read {raw!r}")
             for t, row, reason, applicant, raw in cells]
 
 
-def check_placement(report_id: str, problems: list[tuple[str, list]]) -> list[tuple]:
+def check_placement(report_id: str, problems: list[tuple[str, list]]) -> list[CheckRecord]:
     """Rows whose values could not be placed with certainty (cells NA): an
     ``ambiguous_split`` (digits ran together; more than one cut, or none, fits the
     sums) or ``unplaced_values`` (more values than the template row has).
@@ -125,7 +129,7 @@ def check_placement(report_id: str, problems: list[tuple[str, list]]) -> list[tu
             row, reason = key if isinstance(key, tuple) else (key, None)
             if table == "reviews":
                 row = None
-            out.append(record(report_id, check, table, row=row, reason=reason, ok=False,
+            out.append(record(report_id, check, table, row=row, cell=reason, ok=False,
                               detail=f"{table} {row or ''}{'/' + reason if reason else ''}: {detail}"))
     return out
 
@@ -163,7 +167,7 @@ def narrative_figures(text: str) -> list[tuple[str, int, str]]:
     return [(row, n, phrase) for row, (n, phrase) in found.items()]
 
 
-def check_narrative(report_id: str, text: str, cells: Cells) -> list[tuple]:
+def check_narrative(report_id: str, text: str, cells: Cells) -> list[CheckRecord]:
     """Numbers the narrative states versus the table's 总计 column (expected = table)."""
     if not cells:
         return []
@@ -184,7 +188,7 @@ def check_narrative(report_id: str, text: str, cells: Cells) -> list[tuple]:
     return out
 
 
-def check_encoding_replaced(report_id: str, replaced, encoding: str | None) -> list[tuple]:
+def check_encoding_replaced(report_id: str, replaced, encoding: str | None) -> list[CheckRecord]:
     """One record when bytes of a text or HTML file were not valid in its encoding and
     were read as U+FFFD (``Document.replaced``: (byte offset, line, bytes) runs); the
     report is kept, the replaced text reads as garbled. ``actual`` = bytes replaced."""
@@ -200,7 +204,7 @@ def check_encoding_replaced(report_id: str, replaced, encoding: str | None) -> l
                           f"U+FFFD: {where}{more}")]
 
 
-def check_manifest(report_id: str, pairs: dict[str, tuple]) -> list[tuple]:
+def check_manifest(report_id: str, pairs: dict[str, tuple]) -> list[CheckRecord]:
     """Manifest value versus the value read from the text (numbers: expected = manifest)."""
     out = []
     for field_name, (manifest, text) in pairs.items():

@@ -200,7 +200,7 @@ def summary(corpus) -> list[str]:
     lines = [f"{len(r)} reports: " + ", ".join(f"{s} {int((r['status'] == s).sum())}"
                                                for s in ("ok", "partial", "failed"))]
     for status in ("failed", "partial"):
-        counts = r.loc[r["status"] == status, "reason"].astype(str).value_counts()
+        counts = r.loc[r["status"] == status, "status_reason"].astype(str).value_counts()
         if len(counts):
             lines.append(f"  {status} by reason: "
                          + ", ".join(f"{reason} {n}" for reason, n in counts.items()))
@@ -217,17 +217,17 @@ def summary(corpus) -> list[str]:
 
 
 def failures_frame(corpus):
-    """Every file that is not ok (path, status, reason, message; a copy of a failed
+    """Every file that is not ok (path, status, status_reason, message; a copy of a failed
     file too, though it is a row of ``duplicates``, not of ``reports``), then every
-    manifest row without a file (status ``missing``, reason ``not_in_folder``)."""
+    manifest row without a file (status ``missing``, status_reason ``not_in_folder``)."""
     import pandas as pd
 
     r = corpus._reports_all
-    bad = r.loc[r["status"] != "ok", ["path", "status", "reason", "message"]].astype("string")
+    bad = r.loc[r["status"] != "ok", ["path", "status", "status_reason", "message"]].astype("string")
     missing = pd.DataFrame({"path": corpus.missing_from_folder, "status": "missing",
-                            "reason": "not_in_folder",
+                            "status_reason": "not_in_folder",
                             "message": "listed in the manifest, but no such file in the folder"},
-                           columns=["path", "status", "reason", "message"]).astype("string")
+                           columns=["path", "status", "status_reason", "message"]).astype("string")
     return pd.concat([bad, missing], ignore_index=True)
 
 

@@ -25,7 +25,8 @@ from .pipeline import (FRAME_NAMES, PARSED_NAMES, Batch, Records, bounded_sha256
                        unread_records)
 from .read import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED
 from .report import DEFAULT_MAX_PAGES, Report, html_table, read_report
-from .schema import DUPLICATES, TABLES, release_memory
+from .columnar import from_arrow, release_memory
+from .schema import DUPLICATES, TABLES
 
 MANIFEST_NAMES = ("manifest.csv",)
 
@@ -185,7 +186,7 @@ class _ArrowBuilder:
         out = {}
         for n in list(self.parts):  # no other reference to the batches is kept, so
             # sorting and converting free each column of them as they go
-            out[n] = TABLES[n].from_arrow(self.parts.pop(n), presorted=True)
+            out[n] = from_arrow(TABLES[n], self.parts.pop(n), presorted=True)
             release_memory()
         return out
 
@@ -393,7 +394,7 @@ class Corpus:
         went wrong and what to do, not only the reason code."""
         bad = self.reports[self.reports["status"] == "failed"]
         rows = [(f"failed: {path}", f"{reason}: {message}") for path, reason, message
-                in bad[["path", "reason", "message"]].head(limit).itertuples(index=False)]
+                in bad[["path", "status_reason", "message"]].head(limit).itertuples(index=False)]
         if len(bad) > limit:
             rows.append(("failed: …", f"{len(bad) - limit} more: "
                          "corpus.reports[corpus.reports.status == 'failed']"))
@@ -550,7 +551,7 @@ def nothing_read(corpus: Corpus, where) -> str | None:
         return (f"no report files in {text_path(where)}: the folder is empty "
                 "(hidden files and manifest.csv are not read)")
     if (r["status"] == "failed").all():
-        counts = r["reason"].astype(str).value_counts()
+        counts = r["status_reason"].astype(str).value_counts()
         why = ", ".join(f"{reason} {n}" for reason, n in counts.items())
         every = "the only file" if len(r) == 1 else f"all {len(r)} files"
         return f"no readable report in {text_path(where)}: {every} failed ({why})"

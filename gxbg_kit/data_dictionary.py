@@ -11,7 +11,7 @@ from functools import cache
 
 import pandas as pd
 
-from .schema import CHECKS, REASONS, all_tables
+from .schema import CHECKS, REASONS, RENAMED, all_tables, fields_frame
 from .template import cells, sums
 
 
@@ -21,7 +21,7 @@ def _dictionary_frame() -> pd.DataFrame:
     for t in all_tables().values():
         for c in t.columns:
             rows.append({
-                "table": t.name, "table_zh": t.zh, "column": c.name, "zh": c.zh,
+                "table": t.name, "table_zh": t.zh, "column": c.name, "zh": c.zh, "en": c.en,
                 "dtype": c.dtype, "unit": c.unit or pd.NA, "meaning": c.meaning,
                 "codes": "; ".join(f"{k}={v}" for k, v in c.codes.items()) if c.codes else pd.NA,
                 "source": c.source or pd.NA,
@@ -30,7 +30,7 @@ def _dictionary_frame() -> pd.DataFrame:
 
 
 def dictionary(table: str | None = None) -> pd.DataFrame:
-    """Every table and column: English name, Chinese label, dtype, unit, meaning, codes.
+    """Every table and column: name, Chinese and English label, dtype, unit, meaning, codes.
 
     Covers the parsed tables (``TABLES``) and the narrative ones (problems,
     problem_themes, tokens); ``dictionary("<table>")`` gives one table's columns.
@@ -43,7 +43,9 @@ def dictionary(table: str | None = None) -> pd.DataFrame:
     of the template's tables 二, 三 and 四 in both versions, one row per cell
     (``template.cells()``: table, version, position, the codes of its row, reason and
     column with their Chinese names, its printed labels, unit, 第二十条 item and place on
-    the form).
+    the form). ``dictionary("fields")`` lists every field once (``schema.FIELDS``) with the
+    tables that use it; ``dictionary("renamed")`` the fields renamed since an earlier
+    version, whose old names the kit still takes with a FutureWarning.
     """
     if table == "reasons":
         return pd.DataFrame({"reason": list(REASONS), "meaning": list(REASONS.values())}).astype("string")
@@ -56,10 +58,15 @@ def dictionary(table: str | None = None) -> pd.DataFrame:
                               for c in cols} for s in sums()], columns=list(cols)).astype("string")
     if table == "cells":
         return cells()
+    if table == "fields":
+        return fields_frame()
+    if table == "renamed":
+        return pd.DataFrame([{"table": t, "old": old, "new": new, "since": since}
+                             for (t, old), (new, since) in RENAMED.items()]).astype("string")
     df = _dictionary_frame()
     if table is not None:
         if table not in all_tables():
             raise KeyError(f"unknown table {table!r}; tables are {sorted(all_tables())} "
-                           "(and 'reasons', 'check_kinds', 'arithmetic', 'cells')")
+                           "(and 'fields', 'renamed', 'reasons', 'check_kinds', 'arithmetic', 'cells')")
         df = df[df["table"] == table].reset_index(drop=True)
     return df.copy()

@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._version import __version__
-from .schema import NARRATIVE_TABLES, Column, Table, all_tables
+from .schema import NARRATIVE_TABLES, Field, Table, all_tables
 
 PACKAGE_NAME = "gxbg-tables"
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark, for Excel
@@ -91,7 +91,7 @@ def read_csv(path, table: str | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------
 # datapackage.json
 # --------------------------------------------------------------------------
-def field_descriptor(col: Column) -> dict:
+def field_descriptor(col: Field) -> dict:
     """The Table Schema field of a column: type from its dtype, title (Chinese) and
     description (English, with unit, source and codes) from the data dictionary."""
     parts = [col.meaning.rstrip(".") + "."]
@@ -248,19 +248,19 @@ def _na(value):
 def inputs(corpus) -> list[dict]:
     """Every input file: its path (as in ``reports``), SHA-256 and what was hashed
     (``bytes``; ``path`` for a file that was not read, whose report_id is the hash of
-    its path), size, report_id, status and reason."""
+    its path), size, report_id, status and status_reason."""
     from .pipeline import path_sha256
 
     out = []
     r = corpus.reports
-    for row in r[["path", "sha256", "size_bytes", "report_id", "status", "reason"]].itertuples(
+    for row in r[["path", "sha256", "size_bytes", "report_id", "status", "status_reason"]].itertuples(
             index=False):
         source = corpus.sources.get(row.path)
         hashed = "path" if source is not None and row.sha256 == path_sha256(source) else "bytes"
         size = _na(row.size_bytes)
         out.append({"path": row.path, "sha256": row.sha256, "sha256_of": hashed,
                     "size_bytes": None if size is None else int(size), "report_id": row.report_id,
-                    "status": _na(row.status), "reason": _na(row.reason)})
+                    "status": _na(row.status), "status_reason": _na(row.status_reason)})
     dup = getattr(corpus, "duplicates", None)  # copies of a report that have no reports row
     if isinstance(dup, pd.DataFrame) and {"path", "report_id"} <= set(dup.columns):
         sha = dict(zip(r["report_id"], r["sha256"]))
@@ -268,7 +268,7 @@ def inputs(corpus) -> list[dict]:
             size = _na(getattr(row, "size_bytes", None))
             out.append({"path": row.path, "sha256": sha.get(row.report_id), "sha256_of": "bytes",
                         "size_bytes": None if size is None else int(size),
-                        "report_id": row.report_id, "status": None, "reason": "duplicate",
+                        "report_id": row.report_id, "status": None, "status_reason": "duplicate",
                         "duplicate_of": getattr(row, "kept_path", None)})
     return sorted(out, key=lambda d: d["path"])
 

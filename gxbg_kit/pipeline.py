@@ -13,6 +13,7 @@ import os
 import traceback
 from pathlib import Path
 
+from .columnar import sort_arrow, to_arrow
 from .read import DEFAULT_MAX_BYTES
 from .report import Report, path_sha256, read_report
 from .schema import TABLES
@@ -21,7 +22,6 @@ from .schema import TABLES
 FRAME_NAMES = ("applications", "active", "reviews", "sections", "checks")
 #: the tables parsing makes (and the cache keeps); ``duplicates`` is derived from ``reports``
 PARSED_NAMES = ("reports", *FRAME_NAMES)
-_STATUS = TABLES["reports"].names.index("status")
 
 
 def text_path(path) -> str:
@@ -155,10 +155,11 @@ def records_to_arrow(parsed) -> Batch:
     seen = set()
     for rec in parsed:
         recs["reports"].extend(rec["reports"])
-        rid = rec["reports"][0][0]
-        if rid not in seen and rec["reports"][0][_STATUS] != "failed":
+        info = rec["reports"][0]
+        rid = info.report_id
+        if rid not in seen and info.status != "failed":
             seen.add(rid)
             for n in FRAME_NAMES:
                 recs[n].extend(rec[n])
-    return {n: TABLES[n].sort_arrow(TABLES[n].to_arrow(r)) if TABLES[n].by_report
-            else TABLES[n].to_arrow(r) for n, r in recs.items()}
+    return {n: sort_arrow(TABLES[n], to_arrow(TABLES[n], r)) if TABLES[n].by_report
+            else to_arrow(TABLES[n], r) for n, r in recs.items()}

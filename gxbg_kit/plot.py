@@ -67,7 +67,7 @@ from .schema import (
     ACTIVE_ITEMS, ACTIVE_MEASURES, APPLICANT_PARTS, APPLICANTS, APPLICATION_REASONS,
     APPLICATION_ROWS, CHECKS, OUTCOME_ROWS, PROCEEDINGS, REASONS_BY_ROW, REPORTS, REVIEW_RESULTS,
     STATUSES, TABLES,
-    TEMPLATES,
+    TEMPLATES, renamed_column,
 )
 
 __all__ = [
@@ -566,6 +566,7 @@ def _groups(df: pd.DataFrame, reports: pd.DataFrame | None, by: str | None,
     if by == "all":
         return _Groups("all", pd.Series("all", index=ids, dtype=object),
                        {"all": text("all", lang)}, ["all"])
+    by = renamed_column(meta.columns, by, "reports") or by
     if by not in meta.columns:
         hint = "" if reports is not None else " (pass reports=)"
         raise ValueError(f"by={by!r} is not a column of reports{hint}; use None, 'report', 'all' "

@@ -180,7 +180,8 @@ class Report:
     def _section_records(self) -> list[tuple]:
         if self.document is None:
             return []
-        return [(self.report_id, s.name, s.heading, s.text) for s in self._sections.values()]
+        return [SECTIONS_TABLE.Record(self.report_id, s.name, s.heading, s.text)
+                for s in self._sections.values()]
 
     @property
     def notes(self) -> list[str]:
@@ -195,8 +196,8 @@ class Report:
         if self.document is None:
             return []
         rid, r = self.report_id, self._records
-        cells = {(row, reason, a): c for _, row, reason, a, c, _raw, _inf in r["applications"]}
-        review_counts = {(p, res): c for _, p, res, c, _raw, _inf in r["reviews"]}
+        cells = {(a.row, a.reason, a.applicant): a.count for a in r["applications"]}
+        review_counts = {(v.proceeding, v.result): v.count for v in r["reviews"]}
         return (_checks.check_applications(rid, cells)
                 + _checks.check_reviews(rid, review_counts)
                 + _checks.check_completeness(rid, self._cells_found)
@@ -214,8 +215,8 @@ class Report:
     def _cells_found(self) -> dict[str, tuple[int, int]]:
         """(cells with a value, template cells) of each table: for the status and its check."""
         r = self._records
-        return {"applications": _found(r["applications"], 4), "active": _found(r["active"], 3),
-                "reviews": _found(r["reviews"], 3)}
+        return {"applications": _found(r["applications"], "count"),
+                "active": _found(r["active"], "value"), "reviews": _found(r["reviews"], "count")}
 
     @property
     def checks(self) -> pd.DataFrame:
@@ -289,7 +290,7 @@ class Report:
         region = next((_none(m.get(k)) for k in ("county", "city", "province") if _none(m.get(k))),
                       None)
         checks = [] if status == "failed" else self._check_records
-        n_failed = sum(1 for c in checks if c[8] is False)
+        n_failed = sum(1 for c in checks if c.ok is False)
         row = {
             "report_id": self.report_id, "path": self.path,
             "source_format": (doc.source_format if doc
@@ -300,7 +301,8 @@ class Report:
                 self.agency, province=_none(m.get("province")), city=_none(m.get("city")),
                 county=_none(m.get("county")), level=level),
             "year": self.year,
-            "template": self.template if doc else "unknown", "status": status, "reason": reason,
+            "template": self.template if doc else "unknown", "status": status,
+            "status_reason": reason,
             "message": message, "province": _none(m.get("province")), "city": _none(m.get("city")),
             "county": _none(m.get("county")), "region": region, "level": level,
             "agency_text": self.meta.agency if doc else None,
@@ -312,7 +314,7 @@ class Report:
             "ocr_pages": ",".join(map(str, doc.ocr_pages)) if doc and doc.ocr_pages else None,
             "ocr_confidence": doc.ocr_confidence if doc else None,
         }
-        return tuple(row[c] for c in REPORTS.names)
+        return REPORTS.Record(**row)
 
     @property
     def info(self) -> pd.DataFrame:
@@ -358,9 +360,9 @@ def _engines(doc) -> str | None:
     return "; ".join(parts) or None
 
 
-def _found(records: list[tuple], col: int) -> tuple[int, int]:
+def _found(records: list[tuple], field: str) -> tuple[int, int]:
     """(cells with a value, cells in the template) of a table's records."""
-    return sum(1 for r in records if r[col] is not None), len(records)
+    return sum(1 for r in records if getattr(r, field) is not None), len(records)
 
 
 def _none(v):

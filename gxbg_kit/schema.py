@@ -1,21 +1,28 @@
-"""One definition of every tidy table and column.
+"""Every field once, and the tables that list them.
 
-Dtypes, validation (pandera schemas), the printed data dictionary
-(``data_dictionary.py``) and the empty frames all derive from the ``TABLES``
-defined here, in the spirit of PUDL's metadata: each column says what it is, in
-English and Chinese, which codes it allows and where in the national template it
-comes from.
+In the spirit of PUDL's ``metadata/fields.py`` and resources: :data:`FIELDS` defines
+each field once (dtype, Chinese and English label, meaning, unit, code list, where on
+the form it comes from); each table in :data:`TABLES` lists its fields by name, with its
+key, and may only narrow a field's code list (``codes=``, as PUDL's per-resource
+constraints do). Dtypes, validation (pandera), the record type of each table
+(``APPLICATIONS.Record``: code reads ``r.count``), the printed data dictionary
+(``data_dictionary.py``, ``docs/dictionary.md``) and the empty frames all derive from
+here. Fields renamed since an earlier version are in :data:`RENAMED`; the kit takes the
+old name, with a ``FutureWarning``, wherever it is given a frame or a column name
+(:func:`renamed_column`).
+
+The columnar transport (records → Arrow → pandas) is :mod:`gxbg_kit.columnar`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cache
-from operator import itemgetter
+import warnings
+from collections import namedtuple
+from dataclasses import dataclass, field, replace
+from functools import partial
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+
+from . import columnar
 
 # why a report has the status it has: defined with ReadError, which carries one
 from .errors import REASONS
@@ -169,84 +176,20 @@ CHECKS = {
 }
 
 # --------------------------------------------------------------------------
-# Table definitions
+# Fields and tables
 # --------------------------------------------------------------------------
-
-
-_ARROW_TYPES = {"string": pa.large_string(), "category": pa.large_string(), "Int64": pa.int64(),
-                "Float64": pa.float64(), "boolean": pa.bool_()}
-_PANDAS_TYPES = {pa.large_string(): pd.StringDtype(), pa.string(): pd.StringDtype(),
-                 pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
-                 pa.bool_(): pd.BooleanDtype()}
-
-
-def _arrow_array(values, kind: pa.DataType) -> pa.Array:
-    """``pa.array`` of Python values; values Arrow will not take as they are (an int
-    in a text column, 3.0 in a count column) go through the pandas dtype instead."""
-    try:
-        return pa.array(values, type=kind, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        series = pd.Series(list(values), dtype=object)
-        if kind == pa.large_string():
-            series = series.map(lambda v: v if v is None or pd.isna(v) else str(v))
-            return pa.array(series.astype(pd.StringDtype())).cast(kind)
-        dtype = {pa.int64(): "Int64", pa.float64(): "Float64", pa.bool_(): "boolean"}[kind]
-        numbers = series if dtype == "boolean" else pd.to_numeric(series, errors="raise")
-        return pa.array(numbers.astype(dtype)).cast(kind)
-
-
-def _code_array(col: Column) -> pa.Array:
-    return _codes_as_arrow(tuple(col.codes))
-
-
-@cache
-def _codes_as_arrow(codes: tuple[str, ...]) -> pa.Array:
-    return pa.array(codes, type=pa.large_string())
-
-
-def _dictionary_codes(col: pa.ChunkedArray, column: Column) -> pa.ChunkedArray:
-    """Positions in the column's code list of a dictionary column's values (nulls stay null)."""
-    codes = _code_array(column)
-    if all(chunk.dictionary.equals(codes) for chunk in col.chunks):
-        return pa.chunked_array([chunk.indices for chunk in col.chunks], type=col.type.index_type)
-    return pc.index_in(col.cast(pa.large_string()), value_set=codes)
-
-
-def release_memory() -> None:
-    """Hand memory freed by large conversions back to the operating system: Arrow's
-    pool keeps freed blocks, and glibc keeps freed heap (e.g. the buffers of
-    batches received from workers) until trimmed, as dask's workers also do."""
-    pa.default_memory_pool().release_unused()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _libc():
-    import ctypes
-    import ctypes.util
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc if hasattr(libc, "malloc_trim") else None
-    except OSError:
-        return None
-
-
-_LIBC = _libc()
-
-
 @dataclass(frozen=True)
-class Column:
+class Field:
+    """One field of the tidy tables, defined once (:data:`FIELDS`)."""
+
     name: str
     dtype: str  # pandas dtype name: string, category, Int64, Float64, boolean
-    zh: str
+    zh: str  # Chinese label
+    en: str  # English label
     meaning: str
-    codes: dict | None = None
-    source: str = ""
+    codes: dict | None = None  # code -> label, for a category
     unit: str = ""
+    source: str = ""  # where on the form the value comes from
 
     def pandas_dtype(self):
         if self.dtype == "category":
@@ -257,35 +200,89 @@ class Column:
             return pd.StringDtype()
         return self.dtype
 
-    def arrow_type(self) -> pa.DataType:
-        if self.dtype == "category" and self.codes is not None:
-            index = pa.int8() if len(self.codes) < 128 else pa.int16()
-            return pa.dictionary(index, pa.large_string())
-        return _ARROW_TYPES[self.dtype]
 
-    def to_arrow(self, values) -> pa.Array:
-        """Values of this column (Python objects; None, NaN and pd.NA are missing)."""
-        kind = self.arrow_type()
-        if pa.types.is_dictionary(kind):
-            strings = _arrow_array(values, pa.large_string())
-            codes = pc.index_in(strings, value_set=_code_array(self)).cast(kind.index_type)
-            return pa.DictionaryArray.from_arrays(codes, _code_array(self))
-        return _arrow_array(values, kind)
+#: the name of earlier versions; a Field is what a table's column is
+Column = Field
+
+#: every field of every table, by name
+FIELDS: dict[str, Field] = {}
+
+
+def _field(name, dtype, zh, en, meaning, codes=None, *, unit="", source="") -> Field:
+    if name in FIELDS:
+        raise ValueError(f"field {name!r} is defined twice")
+    FIELDS[name] = f = Field(name, dtype, zh, en, meaning, codes, unit, source)
+    return f
+
+
+#: fields renamed since an earlier version: (table, old name) -> (new name, version).
+#: The old name is a deprecation alias wherever the kit is given a frame or a column
+#: name: :meth:`Table.coerce` renames it (old data packages and caches, old truth files
+#: in ``gx.testing``), and :func:`renamed_column` maps a column name a function is given
+#: (``by=``); both warn (FutureWarning). The aliases go in a later minor version.
+RENAMED = {
+    ("reports", "reason"): ("status_reason", "0.2.0"),
+    ("checks", "reason"): ("cell", "0.2.0"),
+}
+_OLD_NAMES = frozenset(old for _, old in RENAMED)
+
+
+def renamed_column(columns, name: str, table: str | None = None) -> str | None:
+    """The column a renamed field's old ``name`` now is, among ``columns`` (of
+    ``table``, or of any table); None when ``name`` is not an old name, is itself among
+    ``columns``, or none of its new names is there. Warns (FutureWarning)."""
+    if name not in _OLD_NAMES or name in columns:
+        return None
+    hits = [(t, new, since) for (t, old), (new, since) in RENAMED.items()
+            if old == name and new in columns and table in (None, t)]
+    if not hits:
+        return None
+    if len(hits) > 1:
+        raise KeyError(f"{name!r} was renamed: it is now one of "
+                       f"{', '.join(repr(n) for _, n, _ in hits)}, by table")
+    t, new, since = hits[0]
+    warnings.warn(f"{t}.{name} was renamed {new!r} in gxbg_kit {since} ('{name}' means only "
+                  "the applications sub-row now); the old name goes in a later version",
+                  FutureWarning, stacklevel=3)
+    return new
 
 
 @dataclass(frozen=True)
 class Table:
+    """A tidy table: its fields by name, in column order, and its key.
+
+    ``codes`` narrows the code list of a category field in this table (PUDL's
+    per-resource constraints): ``applications.row`` takes the application rows only.
+    ``Record`` is a named tuple of the columns: the record type code builds rows with.
+    """
+
     name: str
     zh: str
     meaning: str
-    columns: tuple[Column, ...]
+    fields: tuple[str, ...]
     key: tuple[str, ...] = field(default_factory=tuple)
+    codes: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        unknown = [f for f in (*self.fields, *self.codes) if f not in FIELDS]
+        if unknown:
+            raise ValueError(f"table {self.name} lists fields that are not defined: {unknown}")
+        missing = [k for k in self.key if k not in self.fields]
+        if missing:
+            raise ValueError(f"table {self.name}'s key names fields it does not have: {missing}")
+        columns = tuple(replace(FIELDS[f], codes=self.codes[f]) if f in self.codes else FIELDS[f]
+                        for f in self.fields)
+        record = namedtuple(f"{self.name.title().replace('_', '')}Record", self.fields,
+                            module=__name__)
+        object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "Record", record)
+        globals()[record.__name__] = record  # picklable by name
 
     @property
     def names(self) -> list[str]:
-        return [c.name for c in self.columns]
+        return list(self.fields)
 
-    def column(self, name: str) -> Column:
+    def column(self, name: str) -> Field:
         for c in self.columns:
             if c.name == name:
                 return c
@@ -296,100 +293,29 @@ class Table:
 
     def frame(self, records: list[tuple], sort: bool = True) -> pd.DataFrame:
         """A typed frame from records (tuples in column order), sorted by the key."""
-        if not records:
-            return self.empty()
-        return self.from_arrow([self.to_arrow(records)], sort=sort)
+        return columnar.frame(self, records, sort=sort)
 
-    # -- Arrow: the columnar form records take between parsing and pandas -------
-    def arrow_schema(self) -> pa.Schema:
-        return pa.schema([pa.field(c.name, c.arrow_type()) for c in self.columns])
-
-    def to_arrow(self, records: list[tuple]) -> pa.Table:
-        """An Arrow table of records (tuples in column order) with this table's types:
-        categories are dictionary-encoded with the code list as dictionary, so tables
-        made anywhere (worker processes, cluster nodes) concatenate without re-coding."""
-        return pa.table([c.to_arrow(list(map(itemgetter(i), records)))
-                         for i, c in enumerate(self.columns)], schema=self.arrow_schema())
-
-    def from_arrow(self, parts: list[pa.Table], sort: bool = True,
-                   presorted: bool = False) -> pd.DataFrame:
-        """One typed pandas frame of Arrow tables made by :meth:`to_arrow`, sorted by
-        the key. ``parts`` is emptied: each column's Arrow memory is freed once it is
-        converted, so a large table needs little more than its final size.
-
-        ``presorted``: each part is already sorted by the key (:meth:`sort_arrow`)
-        and holds all rows of its reports, so only whole reports are put in order."""
-        table = pa.concat_tables(parts) if parts else self.to_arrow([])
-        parts.clear()
-        if table.num_rows == 0:
-            return self.empty()
-        order = None
-        if sort:
-            order = (self._report_block_order(table) if presorted and self.by_report
-                     else self._order(table))
-        large = table.num_rows >= 4_000_000  # trimming after each column costs time
-        out = {}
-        for col in self.columns:
-            values = table.column(0)
-            table = table.remove_column(0)
-            if order is not None:
-                values = values.take(order)
-            series = values.to_pandas(types_mapper=_PANDAS_TYPES.get)
-            del values
-            if large:
-                release_memory()
-            target = col.pandas_dtype()
-            if series.dtype != target:  # e.g. a dictionary column that was all null
-                series = series.astype(target)
-            elif col.dtype != "string":  # zero-copy from Arrow is read-only: own the buffers
-                series = series.copy()
-            out[col.name] = series
-        return pd.DataFrame(out, copy=False)
+    def sort(self, df: pd.DataFrame, consume: bool = False) -> pd.DataFrame:
+        """Rows sorted by the key (categories in code order, NA last), stably
+        (:func:`columnar.sort_frame`)."""
+        return columnar.sort_frame(self, df, consume=consume)
 
     @property
     def by_report(self) -> bool:
         """Rows are grouped by report: the key starts with report_id."""
-        return self.key[:1] == ("report_id",)
-
-    def sort_arrow(self, table: pa.Table) -> pa.Table:
-        """``table`` sorted by the key."""
-        return table.take(self._order(table)) if self.key and table.num_rows else table
-
-    @staticmethod
-    def _report_block_order(table: pa.Table) -> pa.Array:
-        """Row order that puts whole reports in report_id order, keeping the order of
-        rows within each report (a stable sort of blocks, not of rows: parts sorted
-        by the key, each holding all rows of its reports, then need no row sort)."""
-        starts, lengths, ids, offset = [], [], [], 0
-        for chunk in pc.run_end_encode(table.column("report_id")).chunks:
-            ends = chunk.run_ends.to_numpy().astype(np.int64)
-            lengths.append(np.diff(ends, prepend=0))
-            starts.append(offset + ends - lengths[-1])
-            ids.append(chunk.values)
-            offset += len(chunk)
-        blocks = pc.sort_indices(pa.concat_arrays(ids)).to_numpy()
-        starts, lengths = np.concatenate(starts)[blocks], np.concatenate(lengths)[blocks]
-        new_starts = np.cumsum(lengths) - lengths
-        return pa.array(np.repeat(starts - new_starts, lengths) + np.arange(lengths.sum()))
-
-    def _order(self, table: pa.Table) -> pa.Array:
-        """Row order by the key (categories in code order, NA last), stable."""
-        if not self.key:
-            return pa.array(range(table.num_rows), pa.int64())
-        keys = {}
-        for k in self.key:
-            col = table.column(k)
-            keys[k] = (_dictionary_codes(col, self.column(k)) if pa.types.is_dictionary(col.type)
-                       else col)
-        return pc.sort_indices(pa.table(keys),
-                               sort_keys=[(k, "ascending", "at_end") for k in keys])
+        return columnar.by_report(self)
 
     def coerce(self, df: pd.DataFrame) -> pd.DataFrame:
         """Return ``df`` with this table's columns, in order, with their dtypes.
 
-        Extra columns are kept after the documented ones.
+        Extra columns are kept after the documented ones. A column under a renamed
+        field's old name (:data:`RENAMED`) is renamed, with a FutureWarning.
         """
         df = df.copy()
+        for (t, old), (new, _) in RENAMED.items():
+            if t == self.name and old in df.columns and new not in df.columns:
+                renamed_column([new], old, t)
+                df = df.rename(columns={old: new})
         for col in self.columns:
             if col.name not in df.columns:
                 df[col.name] = pd.NA
@@ -402,31 +328,6 @@ class Table:
                 df[col.name] = df[col.name].astype(target)
         extra = [c for c in df.columns if c not in self.names]
         return df[self.names + extra].reset_index(drop=True)
-
-    def sort(self, df: pd.DataFrame, consume: bool = False) -> pd.DataFrame:
-        """Rows sorted by the table's key (categories in code order, NA last), stably.
-
-        With ``consume=True`` the columns of ``df`` are dropped as they are copied,
-        so sorting a large frame needs memory for one extra column, not a whole copy.
-        """
-        if not self.key or df.empty:
-            return df.reset_index(drop=True)
-        keys = {}
-        for k in self.key:
-            col = df[k]
-            if isinstance(col.dtype, pd.CategoricalDtype):  # sort by category order
-                codes = col.cat.codes.to_numpy()
-                keys[k] = pa.array(codes, mask=codes < 0)
-            else:  # strings stay in Arrow: no Python objects for millions of ids
-                keys[k] = pa.array(col)
-        order = self._order(pa.table(keys)).to_numpy()
-        del keys
-        out = {}
-        for c in list(df.columns):
-            out[c] = df[c].take(order).reset_index(drop=True)
-            if consume:
-                del df[c]
-        return pd.DataFrame(out, copy=False)
 
     def pandera_schema(self):
         """A pandera ``DataFrameSchema`` generated from this definition."""
@@ -445,132 +346,10 @@ class Table:
         return self.pandera_schema().validate(df)
 
 
-def _c(name, dtype, zh, meaning, codes=None, source="", unit=""):
-    return Column(name, dtype, zh, meaning, codes, source, unit)
-
-
-REPORT_ID = _c("report_id", "string", "报告编号",
-               "stable report id: the first 16 hex digits of the file's SHA-256")
-
-INFERRED = _c("inferred", "boolean", "推断", "True when the cell's boundaries or row were not printed but "
-              "inferred: digits that ran together (a flattened web page) cut into cells by the digit "
-              "count and the template's sums (the only cut that satisfies every sum), or a numbers row "
-              "without its label placed by the template order. Leave these out for a strictly printed "
-              "reading; in the 第二十条 tables no sum checks a cut, and a blank cell that left no trace "
-              "can make one wrong")
-
-TABLES: dict[str, Table] = {}
-
-
-def _table(t: Table) -> Table:
-    TABLES[t.name] = t
-    return t
-
-
-REPORTS = _table(Table(
-    "reports", "报告", "one row per report (distinct bytes; other copies are in duplicates) and per "
-    "file that could not be read: metadata, status and why",
-    (
-        REPORT_ID,
-        _c("path", "string", "文件路径", "path of the file, relative to the corpus folder"),
-        _c("source_format", "category", "来源格式", "how the file was read",
-           {"text": "plain text", "markdown": "Markdown", "html": "HTML page",
-            "pdf": "PDF", "docx": "Word .docx", "doc": "legacy Word .doc", "unknown": "unknown"}),
-        _c("encoding", "string", "编码", "detected text encoding (text and HTML files)"),
-        _c("sha256", "string", "SHA-256", "hash of the file's bytes"),
-        _c("size_bytes", "Int64", "文件大小", "size of the file", unit="bytes"),
-        _c("agency", "string", "机关名称", "reporting agency: from the text, else from the manifest"),
-        _c("agency_key", "string", "机关标识", "one key for one organ in every year: the agency's "
-           "name normalised (data/agency_names.csv: no year or title words, 管理委员会 → 管委会, "
-           "片区管理局 → 片区, …) and written from the manifest's city down; the manifest's "
-           "agency_key where it gives one; NA when no agency is known"),
-        _c("year", "Int64", "报告年度", "year the report covers: from the text, else the manifest"),
-        _c("template", "category", "模板版本", "which national template the tables follow", TEMPLATES),
-        _c("status", "category", "解析状态", "how far parsing got", STATUSES),
-        _c("reason", "category", "原因", "why the report has its status", REASONS),
-        _c("message", "string", "说明", "a specific, human-readable explanation of the reason"),
-        _c("province", "string", "省", "province (manifest)"),
-        _c("city", "string", "市", "prefecture-level city (manifest)"),
-        _c("county", "string", "县区", "county-level unit (manifest)"),
-        _c("region", "string", "地区", "most specific place name known"),
-        _c("level", "category", "层级", "administrative level of the agency",
-           {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇", "unknown": "未知"}),
-        _c("agency_text", "string", "机关名称（正文）", "agency as read from the text (NA if not named)"),
-        _c("agency_manifest", "string", "机关名称（清单）", "agency as given in the manifest"),
-        _c("year_text", "Int64", "年度（正文）", "year as read from the text"),
-        _c("year_manifest", "Int64", "年度（清单）", "year as given in the manifest"),
-        _c("n_checks_failed", "Int64", "未通过检查数", "number of checks with ok == False"),
-        _c("engines", "string", "表格提取引擎", "PDF/Word: which extraction produced each table, "
-           "e.g. 'active:pdfplumber; applications:camelot-lattice' (NA for text and HTML)"),
-        _c("pages", "Int64", "页数", "number of pages (PDF)"),
-        _c("ocr_pages", "string", "OCR页", "PDF: the pages read by OCR (scanned pages), e.g. '1,2,3' "
-           "(NA: none)"),
-        _c("ocr_confidence", "Float64", "OCR置信度", "PDF read by OCR: the mean confidence (0..1) "
-           "of the text boxes it recognised"),
-    ),
-    key=("path",),
-))
-
-APPLICATIONS = _table(Table(
-    "applications", "收到和处理政府信息公开申请情况",
-    "section 三: one row per (outcome row, reason, applicant type) cell of the 7-column table",
-    (
-        REPORT_ID,
-        _c("row", "category", "行", "row of the table", APPLICATION_ROWS,
-           source="三、收到和处理政府信息公开申请情况, row labels"),
-        _c("reason", "category", "具体情形", "sub-row (NA for rows without sub-reasons, and for an "
-           "unsplit (六)其他处理)", APPLICATION_REASONS, source="numbered sub-rows 1. 2. …"),
-        _c("applicant", "category", "申请人类型", "applicant column", APPLICANTS,
-           source="申请人情况 columns"),
-        _c("count", "Int64", "件数", "number of requests; NA when the cell is blank, missing or "
-           "unreadable", unit="requests"),
-        _c("raw", "string", "原文", "the cell text as printed (NA if the cell is missing)"),
-        INFERRED,
-    ),
-    key=("report_id", "row", "reason", "applicant"),
-))
-
-ACTIVE = _table(Table(
-    "active", "主动公开政府信息情况",
-    "section 二: one row per (item, measure) cell of the 第二十条 tables",
-    (
-        REPORT_ID,
-        _c("item", "category", "信息内容", "row of the 第二十条 tables", ACTIVE_ITEMS),
-        _c("measure", "category", "指标", "column of the 第二十条 tables", ACTIVE_MEASURES),
-        _c("value", "Float64", "数值",
-           "number in the measure's standard unit: counts as printed; 增N → +N, 减N → −N; money "
-           "in 万元 (a cell printed in 元 is divided by 10,000)"),
-        _c("unit", "string", "单位", "unit of value: 件/项 counts are NA-unit, money is 万元"),
-        _c("raw", "string", "原文", "the cell text as printed"),
-        INFERRED,
-    ),
-    key=("report_id", "item", "measure"),
-))
-
-REVIEWS = _table(Table(
-    "reviews", "政府信息公开行政复议、行政诉讼情况",
-    "section 四: one row per (proceeding, result) of the 15-number table",
-    (
-        REPORT_ID,
-        _c("proceeding", "category", "程序", "administrative review or lawsuit", PROCEEDINGS),
-        _c("result", "category", "结果", "outcome column", REVIEW_RESULTS),
-        _c("count", "Int64", "件数", "number of cases; NA when blank or missing", unit="cases"),
-        _c("raw", "string", "原文", "the cell text as printed"),
-        INFERRED,
-    ),
-    key=("report_id", "proceeding", "result"),
-))
-
-SECTIONS_TABLE = _table(Table(
-    "sections", "报告章节", "one row per top-level section found",
-    (
-        REPORT_ID,
-        _c("section", "category", "章节", "which template section", SECTIONS),
-        _c("heading", "string", "标题", "the heading as printed"),
-        _c("text", "string", "正文", "the section's text without its heading (tables included)"),
-    ),
-    key=("report_id", "section"),
-))
+def record_maker(table: Table):
+    """A fast constructor of ``table.Record`` from one tuple of the values in column
+    order (``tuple.__new__``, no Python frame): for the per-cell loops of parsing."""
+    return partial(tuple.__new__, table.Record)
 
 
 def _codes_by_table(*groups: tuple[str, dict]) -> dict[str, str]:
@@ -584,52 +363,179 @@ def _codes_by_table(*groups: tuple[str, dict]) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-#: Codes of the checks table's ``table``, ``row`` and ``reason`` columns: the tables a
-#: check is about, and the codes of their rows and cells it names.
-CHECK_TABLES = dict(sorted({t.name: t.zh for t in (REPORTS, APPLICATIONS, ACTIVE, REVIEWS)}.items()))
+# -- report fields --------------------------------------------------------------
+_field("report_id", "string", "报告编号", "report id",
+       "stable report id: the first 16 hex digits of the file's SHA-256 (in duplicates, the "
+       "kept copy's: the same bytes)")
+_field("path", "string", "文件路径", "file path", "path of the file, relative to the corpus folder "
+       "(in duplicates, of that copy)")
+_field("kept_path", "string", "保留文件路径", "kept copy's path",
+       "path of the kept copy, the reports row: the first path in sorted order (among copies "
+       "that were read, if one copy failed)")
+_field("source_format", "category", "来源格式", "source format", "how the file was read",
+       {"text": "plain text", "markdown": "Markdown", "html": "HTML page",
+        "pdf": "PDF", "docx": "Word .docx", "doc": "legacy Word .doc", "unknown": "unknown"})
+_field("encoding", "string", "编码", "encoding", "detected text encoding (text and HTML files)")
+_field("sha256", "string", "SHA-256", "SHA-256", "hash of the file's bytes")
+_field("size_bytes", "Int64", "文件大小", "file size", "size of the file", unit="bytes")
+_field("agency", "string", "机关名称", "agency",
+       "reporting agency: from the text, else from the manifest")
+_field("agency_key", "string", "机关标识", "agency key", "one key for one organ in every year: "
+       "the agency's name normalised (data/agency_names.csv: no year or title words, 管理委员会 "
+       "→ 管委会, 片区管理局 → 片区, …) and written from the manifest's city down; the "
+       "manifest's agency_key where it gives one; NA when no agency is known")
+_field("year", "Int64", "报告年度", "report year",
+       "year the report covers: from the text, else the manifest")
+_field("template", "category", "模板版本", "template version",
+       "which national template the tables follow", TEMPLATES)
+_field("status", "category", "解析状态", "parse status", "how far parsing got", STATUSES)
+_field("status_reason", "category", "原因", "status reason",
+       "why the report has its status (was reports.reason before 0.2.0)", REASONS)
+_field("message", "string", "说明", "message",
+       "a specific, human-readable explanation of the status reason")
+_field("province", "string", "省", "province", "province (manifest)")
+_field("city", "string", "市", "city", "prefecture-level city (manifest)")
+_field("county", "string", "县区", "county", "county-level unit (manifest)")
+_field("region", "string", "地区", "region", "most specific place name known")
+_field("level", "category", "层级", "administrative level", "administrative level of the agency",
+       {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇", "unknown": "未知"})
+_field("agency_text", "string", "机关名称（正文）", "agency (text)",
+       "agency as read from the text (NA if not named)")
+_field("agency_manifest", "string", "机关名称（清单）", "agency (manifest)",
+       "agency as given in the manifest (in duplicates, this copy's: it may differ from the "
+       "kept copy's)")
+_field("year_text", "Int64", "年度（正文）", "year (text)", "year as read from the text")
+_field("year_manifest", "Int64", "年度（清单）", "year (manifest)", "year as given in the manifest")
+_field("n_checks_failed", "Int64", "未通过检查数", "failed checks",
+       "number of checks with ok == False")
+_field("engines", "string", "表格提取引擎", "table engines", "PDF/Word: which extraction produced "
+       "each table, e.g. 'active:pdfplumber; applications:camelot-lattice' (NA for text and HTML)")
+_field("pages", "Int64", "页数", "pages", "number of pages (PDF)")
+_field("ocr_pages", "string", "OCR页", "OCR pages", "PDF: the pages read by OCR (scanned pages), "
+       "e.g. '1,2,3' (NA: none)")
+_field("ocr_confidence", "Float64", "OCR置信度", "OCR confidence", "PDF read by OCR: the mean "
+       "confidence (0..1) of the text boxes it recognised")
+
+# -- cell fields of the template's tables ----------------------------------------
+#: Codes of the checks table's ``table``, ``row`` and ``cell`` fields: the tables a check
+#: is about, and the codes of their rows and cells it names.
+CHECK_TABLES = {"active": "主动公开政府信息情况", "applications": "收到和处理政府信息公开申请情况",
+                "reports": "报告", "reviews": "政府信息公开行政复议、行政诉讼情况"}
 CHECK_ROWS = _codes_by_table(
     ("applications", APPLICATION_ROWS), ("active", ACTIVE_ITEMS), ("reviews", PROCEEDINGS),
-    ("reports", {f: REPORTS.column(f).zh for f in ("agency", "year")}))
+    ("reports", {f: FIELDS[f].zh for f in ("agency", "year")}))
 CHECK_REASONS = _codes_by_table(
     ("applications", APPLICATION_REASONS), ("active", ACTIVE_MEASURES), ("reviews", REVIEW_RESULTS))
 
+_field("row", "category", "行", "row", "row of a template table: an applications row (its code "
+       "list in applications); in checks also an active item, a reviews proceeding, or a "
+       "reports field (manifest checks), NA for checks of a whole table", CHECK_ROWS,
+       source="三、收到和处理政府信息公开申请情况, row labels")
+_field("reason", "category", "具体情形", "sub-row (reason)", "numbered sub-row of an applications "
+       "row: why a request was withheld, could not be answered, not processed or otherwise "
+       "handled (NA for rows without sub-rows, and for an unsplit (六)其他处理)",
+       APPLICATION_REASONS, source="numbered sub-rows 1. 2. … of rows (三)…(六)")
+_field("cell", "category", "单元格", "cell", "the cell within the check's row, where it applies: "
+       "an applications sub-row (its reason code), an active measure or a reviews result "
+       "(was checks.reason before 0.2.0)", CHECK_REASONS)
+_field("applicant", "category", "申请人类型", "applicant type", "applicant column", APPLICANTS,
+       source="申请人情况 columns")
+_field("item", "category", "信息内容", "item", "row of the 第二十条 tables", ACTIVE_ITEMS,
+       source="二、主动公开政府信息情况, 第二十条 items")
+_field("measure", "category", "指标", "measure", "column of the 第二十条 tables", ACTIVE_MEASURES,
+       source="二、主动公开政府信息情况, column headings")
+_field("proceeding", "category", "程序", "proceeding", "administrative review or lawsuit",
+       PROCEEDINGS, source="四、行政复议、行政诉讼, column groups")
+_field("result", "category", "结果", "result", "outcome column", REVIEW_RESULTS,
+       source="四、行政复议、行政诉讼, columns of each group")
+_field("count", "Int64", "件数", "count", "number of requests (applications) or cases (reviews); "
+       "NA when the cell is blank, missing or unreadable", unit="件 (requests or cases)")
+_field("value", "Float64", "数值", "value",
+       "number in the measure's standard unit: counts as printed; 增N → +N, 减N → −N; money "
+       "in 万元 (a cell printed in 元 is divided by 10,000)")
+_field("unit", "string", "单位", "unit", "unit of value: 件/项 counts are NA-unit, money is 万元")
+_field("raw", "string", "原文", "printed text", "the cell text as printed (NA if the cell is missing)")
+_field("inferred", "boolean", "推断", "inferred", "True when the cell's boundaries or row were "
+       "not printed but inferred: digits that ran together (a flattened web page) cut into "
+       "cells by the digit count and the template's sums (the only cut that satisfies every "
+       "sum), or a numbers row without its label placed by the template order. Leave these "
+       "out for a strictly printed reading; in the 第二十条 tables no sum checks a cut, and a "
+       "blank cell that left no trace can make one wrong")
+
+# -- section fields -----------------------------------------------------------------
+_field("section", "category", "章节", "section", "which template section", SECTIONS)
+_field("heading", "string", "标题", "heading", "the heading as printed")
+_field("text", "string", "正文", "text", "the text of a section (without its heading; tables "
+       "included) or of a section 五 item (without its enumeration marker: 一是, （一）, 1. …)")
+
+# -- check fields ---------------------------------------------------------------------
+_field("check", "category", "校验", "check", "which check", CHECKS)
+_field("table", "category", "表", "table", "table the check is about", CHECK_TABLES)
+_field("expected", "Float64", "应为", "expected", "the value the check expects (the printed "
+       "total, the template cell count, the table value)")
+_field("actual", "Float64", "实为", "actual",
+       "the value found (sum of parts, cells found, narrative value)")
+_field("ok", "boolean", "通过", "passed", "True/False; NA when a value needed is missing")
+_field("detail", "string", "说明", "detail", "a readable explanation")
+
+TABLES: dict[str, Table] = {}
+
+
+def _table(t: Table) -> Table:
+    TABLES[t.name] = t
+    return t
+
+
+REPORTS = _table(Table(
+    "reports", "报告", "one row per report (distinct bytes; other copies are in duplicates) and per "
+    "file that could not be read: metadata, status and why",
+    ("report_id", "path", "source_format", "encoding", "sha256", "size_bytes", "agency",
+     "agency_key", "year", "template", "status", "status_reason", "message", "province", "city",
+     "county", "region", "level", "agency_text", "agency_manifest", "year_text", "year_manifest",
+     "n_checks_failed", "engines", "pages", "ocr_pages", "ocr_confidence"),
+    key=("path",),
+))
+
+APPLICATIONS = _table(Table(
+    "applications", "收到和处理政府信息公开申请情况",
+    "section 三: one row per (outcome row, reason, applicant type) cell of the 7-column table",
+    ("report_id", "row", "reason", "applicant", "count", "raw", "inferred"),
+    key=("report_id", "row", "reason", "applicant"),
+    codes={"row": APPLICATION_ROWS},
+))
+
+ACTIVE = _table(Table(
+    "active", "主动公开政府信息情况",
+    "section 二: one row per (item, measure) cell of the 第二十条 tables",
+    ("report_id", "item", "measure", "value", "unit", "raw", "inferred"),
+    key=("report_id", "item", "measure"),
+))
+
+REVIEWS = _table(Table(
+    "reviews", "政府信息公开行政复议、行政诉讼情况",
+    "section 四: one row per (proceeding, result) of the 15-number table",
+    ("report_id", "proceeding", "result", "count", "raw", "inferred"),
+    key=("report_id", "proceeding", "result"),
+))
+
+SECTIONS_TABLE = _table(Table(
+    "sections", "报告章节", "one row per top-level section found",
+    ("report_id", "section", "heading", "text"),
+    key=("report_id", "section"),
+))
+
 CHECKS_TABLE = _table(Table(
     "checks", "校验", "one row per arithmetic or consistency check of a report",
-    (
-        REPORT_ID,
-        _c("check", "category", "校验", "which check", CHECKS),
-        _c("table", "category", "表", "table the check is about", CHECK_TABLES),
-        _c("row", "category", "行", "what the check is about within its table: an applications row, "
-           "an active item, a reviews proceeding, or a reports field (manifest checks); NA for "
-           "checks of a whole table", CHECK_ROWS),
-        _c("reason", "category", "具体情形", "the cell within the row, where it applies: an "
-           "applications sub-row (reason), an active measure or a reviews result (unreadable "
-           "cells)", CHECK_REASONS),
-        _c("applicant", "category", "申请人类型", "applicant column, where it applies", APPLICANTS),
-        _c("expected", "Float64", "应为", "the value the check expects (the printed total, the template "
-           "cell count, the table value)"),
-        _c("actual", "Float64", "实为", "the value found (sum of parts, cells found, narrative value)"),
-        _c("ok", "boolean", "通过", "True/False; NA when a value needed is missing"),
-        _c("detail", "string", "说明", "a readable explanation"),
-    ),
-    key=("report_id", "check", "table", "row", "reason", "applicant"),
+    ("report_id", "check", "table", "row", "cell", "applicant", "expected", "actual", "ok",
+     "detail"),
+    key=("report_id", "check", "table", "row", "cell", "applicant"),
 ))
 
 DUPLICATES = _table(Table(
     "duplicates", "重复文件",
     "one row per file whose bytes repeat a report's: it has no row of its own in reports "
     "(the kept copy stands for it), so report_id is a key of reports",
-    (
-        _c("report_id", "string", "报告编号", "report_id of the kept copy (the same bytes: the same "
-           "SHA-256); join to reports on it"),
-        _c("path", "string", "文件路径", "path of this copy, relative to the corpus folder"),
-        _c("kept_path", "string", "保留文件路径", "path of the kept copy, the reports row: the first "
-           "path in sorted order (among copies that were read, if one copy failed)"),
-        _c("size_bytes", "Int64", "文件大小", "size of the file", unit="bytes"),
-        _c("agency_manifest", "string", "机关名称（清单）", "agency this copy has in the manifest "
-           "(may differ from the kept copy's)"),
-        _c("year_manifest", "Int64", "年度（清单）", "year this copy has in the manifest"),
-    ),
+    ("report_id", "path", "kept_path", "size_bytes", "agency_manifest", "year_manifest"),
     key=("path",),
 ))
 
@@ -664,35 +570,31 @@ def _narrative_table(t: Table) -> Table:
     return t
 
 
-ITEM_KIND = _c("kind", "category", "类别", "problem (存在的主要问题) or measure (改进情况: what "
-               "the agency will do)", KINDS)
-ITEM_N = _c("n", "Int64", "序号", "1-based number of the item within its kind, in text order")
+_field("kind", "category", "类别", "kind", "problem (存在的主要问题) or measure (改进情况: what "
+       "the agency will do)", KINDS)
+_field("n", "Int64", "序号", "item number",
+       "1-based number of the item within its kind, in text order")
+_field("themes", "string", "主题", "themes", "codes of the problem themes whose patterns match "
+       "the item (codebook data/problem_themes.csv), joined by ';' in codebook order; NA when "
+       "none matches")
+_field("theme", "category", "主题", "theme", "a theme of the shipped codebook, in codebook order "
+       "(label_en, description and patterns in data/problem_themes.csv)", THEMES)
+_field("token", "string", "词", "token", "the token")
+_field("i", "Int64", "位置", "token position", "0-based position of the token among all tokens "
+       "of its item before any was dropped, so windows over i are real distances")
 
 PROBLEMS = _narrative_table(Table(
     "problems", "存在的主要问题及改进情况",
     "section 五 split into items: one row per self-reported problem or improvement measure "
     "(narrative.problems_frame; the splitting rules are in docs/themes.md)",
-    (
-        REPORT_ID,
-        ITEM_KIND,
-        ITEM_N,
-        _c("text", "string", "内容", "the item's text without its enumeration marker (一是, （一）, 1. …)"),
-        _c("themes", "string", "主题", "codes of the problem themes whose patterns match the item "
-           "(codebook data/problem_themes.csv), joined by ';' in codebook order; NA when none matches"),
-    ),
+    ("report_id", "kind", "n", "text", "themes"),
     key=("report_id", "kind", "n"),
 ))
 
 PROBLEM_THEMES = _narrative_table(Table(
     "problem_themes", "问题主题",
     "one row per (problem or measure item, theme): the themes of problems in long form",
-    (
-        REPORT_ID,
-        ITEM_KIND,
-        ITEM_N,
-        _c("theme", "category", "主题", "a theme of the shipped codebook, in codebook order "
-           "(label_en, description and patterns in data/problem_themes.csv)", THEMES),
-    ),
+    ("report_id", "kind", "n", "theme"),
     key=("report_id", "kind", "n", "theme"),
 ))
 
@@ -700,14 +602,7 @@ TOKENS = _narrative_table(Table(
     "tokens", "分词",
     "jieba tokens of every problem and measure item (narrative.tokenize: the domain dictionary "
     "data/jieba_userdict.txt; white space, punctuation, numbers and stopwords dropped)",
-    (
-        REPORT_ID,
-        ITEM_KIND,
-        ITEM_N,
-        _c("token", "string", "词", "the token"),
-        _c("i", "Int64", "位置", "0-based position of the token among all tokens of its item "
-           "before any was dropped, so windows over i are real distances"),
-    ),
+    ("report_id", "kind", "n", "token", "i"),
     key=("report_id", "kind", "n", "i"),
 ))
 
@@ -715,3 +610,17 @@ TOKENS = _narrative_table(Table(
 def all_tables() -> dict[str, Table]:
     """Every table of a corpus: the parsed ones (``TABLES``), then the narrative ones."""
     return {**TABLES, **NARRATIVE_TABLES}
+
+
+def fields_frame() -> pd.DataFrame:
+    """:data:`FIELDS` as a frame, one row per field, with the tables that list it."""
+    used: dict[str, list[str]] = {}
+    for t in all_tables().values():
+        for f in t.fields:
+            used.setdefault(f, []).append(t.name)
+    return pd.DataFrame([{
+        "field": f.name, "zh": f.zh, "en": f.en, "dtype": f.dtype, "unit": f.unit or pd.NA,
+        "meaning": f.meaning, "source": f.source or pd.NA,
+        "codes": "; ".join(f"{k}={v}" for k, v in f.codes.items()) if f.codes else pd.NA,
+        "tables": ", ".join(used.get(f.name, [])) or pd.NA} for f in FIELDS.values()]
+    ).astype("string")

@@ -516,12 +516,12 @@ def _set_narrative(t: Truth, rng) -> None:
 # --------------------------------------------------------------------------
 # The checks a perfect parser computes
 # --------------------------------------------------------------------------
-def _check(rows, check, table, row, reason, applicant, expected, actual, detail=""):
+def _check(rows, check, table, row, cell, applicant, expected, actual, detail=""):
     if expected is None or actual is None:
         ok = None
     else:
         ok = abs(expected - actual) < 1e-9
-    rows.append(dict(check=check, table=table, row=row, reason=reason, applicant=applicant,
+    rows.append(dict(check=check, table=table, row=row, cell=cell, applicant=applicant,
                      expected=expected, actual=actual, ok=ok, detail=detail))
 
 
@@ -529,7 +529,7 @@ def _sum(values):
     return None if any(v is None for v in values) else sum(values)
 
 
-CHECK_COLUMNS = ["check", "table", "row", "reason", "applicant", "expected", "actual", "ok", "detail"]
+CHECK_COLUMNS = ["check", "table", "row", "cell", "applicant", "expected", "actual", "ok", "detail"]
 
 
 def expected_checks(t: Truth) -> pd.DataFrame:

@@ -2,9 +2,10 @@
 
 Every report gets every cell of its template skeleton: a cell the report does
 not print is a row with ``count`` NA, so completeness is visible and frames of
-different reports stack. Records are plain tuples in the column order of
-``schema.py``; frames are built once per batch (``schema.Table.frame``), which
-keeps parsing fast.
+different reports stack. Records are the named tuples of each table
+(``APPLICATIONS.Record`` …: ``r.count``), built with ``schema.record_maker`` in these
+per-cell loops; frames are built once per batch (``schema.Table.frame``), which keeps
+parsing fast.
 """
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from functools import lru_cache
 
 from .cells import parse_value
 from .recognize import ActiveTable, ApplicationsTable, ReviewsTable
-from .schema import APPLICANTS
+from .schema import ACTIVE, APPLICANTS, APPLICATIONS, REVIEWS, record_maker
 from .template import MONEY_MEASURES as _MONEY, MONEY_UNIT, REVIEW_CELLS, VERSIONS
 from .template import active_keys as template_active_keys, report_application_keys
 
 MONEY_MEASURES = set(_MONEY)
+_APPLICATION = record_maker(APPLICATIONS)
+_ACTIVE = record_maker(ACTIVE)
+_REVIEW = record_maker(REVIEWS)
 
 
 def skeleton_keys(table: ApplicationsTable, template: str) -> list[tuple[str, str | None]]:
@@ -45,8 +49,8 @@ def applications_records(report_id: str, table: ApplicationsTable, template: str
             count, bad = _count(cell)
             if bad:
                 unreadable.append(("applications", key[0], key[1], applicant, cell))
-            rows.append((report_id, key[0], key[1], applicant, count, cell,
-                         inferred and count is not None))
+            rows.append(_APPLICATION((report_id, key[0], key[1], applicant, count, cell,
+                                      inferred and count is not None)))
     return rows, unreadable
 
 
@@ -70,8 +74,8 @@ def active_records(report_id: str, table: ActiveTable, template: str):
                 value = value / 10_000
         if v.unreadable:
             unreadable.append(("active", item, measure, None, cell))
-        rows.append((report_id, item, measure, value, unit, cell,
-                     item in table.inferred and value is not None))
+        rows.append(_ACTIVE((report_id, item, measure, value, unit, cell,
+                             item in table.inferred and value is not None)))
     return rows, unreadable
 
 
@@ -81,7 +85,8 @@ def reviews_records(report_id: str, table: ReviewsTable):
         count, bad = _count(cell)
         if bad:
             unreadable.append(("reviews", proceeding, result, None, cell))
-        rows.append((report_id, proceeding, result, count, cell, table.inferred and count is not None))
+        rows.append(_REVIEW((report_id, proceeding, result, count, cell,
+                             table.inferred and count is not None)))
     return rows, unreadable
 
 

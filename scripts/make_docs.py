@@ -14,22 +14,31 @@ TARGET = ROOT / "docs" / "dictionary.md"
 
 
 def render() -> str:
-    from gxbg_kit.schema import CHECKS, REASONS, all_tables
+    from gxbg_kit.schema import CHECKS, REASONS, RENAMED, all_tables
 
     out = ["# Data dictionary", "",
-           "Generated from `gxbg_kit/schema.py` by `scripts/make_docs.py`; the same definitions "
-           "give the dtypes, the pandera schemas and `gx.dictionary()`.", ""]
+           "Generated from `gxbg_kit/schema.py` by `scripts/make_docs.py`. Every field is defined "
+           "once there (`FIELDS`); each table lists its fields by name (and may narrow a field's "
+           "codes). The same definitions give the dtypes, the pandera schemas, the record type "
+           "of each table and `gx.dictionary()` (`gx.dictionary(\"fields\")`: each field once, "
+           "with the tables that use it).", ""]
     for t in all_tables().values():
         out += [f"## `{t.name}` — {t.zh}", "", t.meaning + ".", "",
-                "| column | 中文 | dtype | unit | meaning |", "|---|---|---|---|---|"]
+                f"Key: {', '.join(f'`{k}`' for k in t.key) or '—'}.", "",
+                "| column | 中文 | English | dtype | unit | meaning |", "|---|---|---|---|---|---|"]
         for c in t.columns:
-            out.append(f"| `{c.name}` | {c.zh} | {c.dtype} | {c.unit or ''} | {c.meaning} |")
+            out.append(f"| `{c.name}` | {c.zh} | {c.en} | {c.dtype} | {c.unit or ''} | {c.meaning} |")
         for c in t.columns:
             if c.codes:
                 out += ["", f"Codes of `{c.name}`:", ""]
                 out += [f"- `{k}`: {v}" for k, v in c.codes.items()]
         out.append("")
-    out += ["## Status reasons", ""] + [f"- `{k}`: {v}" for k, v in REASONS.items()]
+    out += ["## Renamed fields", "",
+            "The kit still takes the old name, with a FutureWarning, where it is given a frame "
+            "(old data packages, caches, truth files) or a column name (`by=`).", "",
+            "| table | old name | new name | since |", "|---|---|---|---|"]
+    out += [f"| `{t}` | `{old}` | `{new}` | {since} |" for (t, old), (new, since) in RENAMED.items()]
+    out += ["", "## Status reasons", ""] + [f"- `{k}`: {v}" for k, v in REASONS.items()]
     out += ["", "## Checks", ""] + [f"- `{k}`: {v}" for k, v in CHECKS.items()]
     return "\n".join(out) + "\n"
 

@@ -163,7 +163,7 @@ def test_every_test_asserts_visibly():
 #: lowest first; a module may import modules of its own layer or of lower layers only
 LAYERS = [
     ("text", ["gxbg_kit.text", "gxbg_kit.regex_probe"]),
-    ("base", ["gxbg_kit._version", "gxbg_kit.errors", "gxbg_kit.timeout"]),
+    ("base", ["gxbg_kit._version", "gxbg_kit.errors", "gxbg_kit.timeout", "gxbg_kit.columnar"]),
     ("fields", ["gxbg_kit.schema"]),
     ("template", ["gxbg_kit.template"]),
     ("dictionary", ["gxbg_kit.data_dictionary"]),

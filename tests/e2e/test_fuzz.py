@@ -24,28 +24,28 @@ def assert_record_invariants(rep):
     """Cheap invariants on a report's records (run on thousands of examples)."""
     rec = rep.records
     assert len(rec["reports"]) == 1
-    info = dict(zip(TABLES["reports"].names, rec["reports"][0]))
-    assert info["status"] in STATUSES and info["reason"] in REASONS and info["message"]
-    for _, row, reason, applicant, count, raw, _inferred in rec["applications"]:
-        assert row in codes("applications", "row") and applicant in codes("applications", "applicant")
-        assert reason is None or reason in codes("applications", "reason")
-        assert count is None or (isinstance(count, int) and count >= 0)
-        if raw is None or not raw.strip():
-            assert count is None  # nothing invented: no printed text, no number
-    for _, proceeding, result, count, raw, _inferred in rec["reviews"]:
-        assert count is None or count >= 0
-        if raw is None or not raw.strip():
-            assert count is None
-    if info["status"] != "failed":
+    info = rec["reports"][0]
+    assert info.status in STATUSES and info.status_reason in REASONS and info.message
+    for a in rec["applications"]:
+        assert a.row in codes("applications", "row") and a.applicant in codes("applications", "applicant")
+        assert a.reason is None or a.reason in codes("applications", "reason")
+        assert a.count is None or (isinstance(a.count, int) and a.count >= 0)
+        if a.raw is None or not a.raw.strip():
+            assert a.count is None  # nothing invented: no printed text, no number
+    for r in rec["reviews"]:
+        assert r.count is None or r.count >= 0
+        if r.raw is None or not r.raw.strip():
+            assert r.count is None
+    if info.status != "failed":
         assert len(rec["reviews"]) == 15
     for c in rec["checks"]:
-        assert c[1] in codes("checks", "check") and c[8] in (True, False, None)
+        assert c.check in codes("checks", "check") and c.ok in (True, False, None)
 
 
 def assert_invariants(rep):
     info = rep.info
     assert len(info) == 1
-    status, reason = info["status"].iloc[0], info["reason"].iloc[0]
+    status, reason = info["status"].iloc[0], info["status_reason"].iloc[0]
     assert status in STATUSES and reason in REASONS
     assert isinstance(info["message"].iloc[0], str) and info["message"].iloc[0]
     for name in ("applications", "active", "reviews", "sections", "checks"):
@@ -153,4 +153,4 @@ def test_batch_of_hostile_files_never_loses_one(tmp_path):
     c = gx.load_corpus(tmp_path, progress=False)
     assert sorted(c.reports["path"]) == sorted(files)
     assert c.reports.set_index("path").loc["ok.txt", "status"] == "ok"
-    assert c.reports["reason"].notna().all() and c.reports["message"].notna().all()
+    assert c.reports["status_reason"].notna().all() and c.reports["message"].notna().all()

@@ -77,7 +77,7 @@ CHILD = textwrap.dedent("""
     import gxbg_kit as gx
     c = gx.load_corpus(sys.argv[1], jobs=2, timeout=60, progress=False)
     r = c.reports
-    out = {"rows": r[["path", "status", "reason"]].astype(str).values.tolist(),
+    out = {"rows": r[["path", "status", "status_reason"]].astype(str).values.tolist(),
            "apps": c.applications.merge(r[["report_id", "path"]], on="report_id")[
                ["path", "row", "reason", "applicant", "count"]].astype(str).values.tolist(),
            "peak_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -94,14 +94,14 @@ def test_hostile_folder_loads_every_entry_bounded(tmp_path):
                          text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     got = json.loads(run.stdout.strip().splitlines()[-1])
-    rows = pd.DataFrame(got["rows"], columns=["path", "status", "reason"]).set_index("path")
+    rows = pd.DataFrame(got["rows"], columns=["path", "status", "status_reason"]).set_index("path")
     assert len(rows) == entries, rows.to_string()
     for name, reason in expect.items():
         assert name in rows.index, (name, rows.index.tolist())
         if reason is None:
             assert rows.loc[name, "status"] != "failed", (name, rows.loc[name].tolist())
         else:
-            assert rows.loc[name, "reason"] == reason, (name, rows.loc[name].tolist())
+            assert rows.loc[name, "status_reason"] == reason, (name, rows.loc[name].tolist())
     assert got["peak_mb"] < 2048, got["peak_mb"]
     # the good reports read exactly as they do alone
     import gxbg_kit as gx

@@ -90,7 +90,7 @@ def test_one_readable_file_is_enough(tmp_path):
 def test_a_list_of_files_keeps_its_failed_rows(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"")
     c = gx.load_corpus([tmp_path / "a.txt"], progress=False)
-    assert c.reports["reason"].tolist() == ["empty_file"]
+    assert c.reports["status_reason"].tolist() == ["empty_file"]
 
 
 # 3. a missing optional extra -----------------------------------------------------------
@@ -111,7 +111,7 @@ def test_missing_dependency_in_a_corpus_and_the_cli_summary(tmp_path, monkeypatc
     shutil.copy(SEED, tmp_path / "b.txt")
     c = gx.load_corpus(tmp_path, jobs=1, progress=False)
     r = c.reports.set_index("path")
-    assert r.loc["a.pdf", "reason"] == "missing_dependency"
+    assert r.loc["a.pdf", "status_reason"] == "missing_dependency"
     assert main(["build", str(tmp_path), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "1"]) == 0
     assert "failed by reason: missing_dependency 1" in capsys.readouterr().out
 
@@ -147,9 +147,9 @@ def test_build_summary_groups_failures_and_writes_failures_csv(mixed, tmp_path, 
     raw = (out / "failures.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
     f = pd.read_csv(out / "failures.csv", encoding="utf-8-sig", dtype=str)
-    assert list(f.columns) == ["path", "status", "reason", "message"]
+    assert list(f.columns) == ["path", "status", "status_reason", "message"]
     assert f["path"].tolist() == ["empty.txt", "empty2.txt", "notice.txt", "ghost.txt"]
-    assert f.set_index("path").loc["ghost.txt", ["status", "reason"]].tolist() == ["missing",
+    assert f.set_index("path").loc["ghost.txt", ["status", "status_reason"]].tolist() == ["missing",
                                                                                   "not_in_folder"]
     assert f["message"].notna().all()  # the copy of a failed file is listed too
     assert len(pd.read_parquet(out / "duplicates.parquet")) == 2

@@ -93,13 +93,13 @@ def test_limit_rows_are_not_cached_and_limits_are_keyed(tmp_path):
     shutil.copy(SEED, folder / "a.txt")
     small = gx.load_corpus(folder, jobs=1, progress=False, cache=True, max_bytes=100,
                            allow_empty=True)
-    assert small.reports["reason"].tolist() == ["too_large"]
+    assert small.reports["status_reason"].tolist() == ["too_large"]
     normal = gx.load_corpus(folder, jobs=1, progress=False, cache=True)
     assert normal.reports["status"].tolist() == ["ok"]  # not the cached too_large
     # a cached result is not served past a lower limit
     again = gx.load_corpus(folder, jobs=1, progress=False, cache=True, max_bytes=100,
                            allow_empty=True)
-    assert again.reports["reason"].tolist() == ["too_large"]
+    assert again.reports["status_reason"].tolist() == ["too_large"]
 
 
 def test_page_and_archive_limits_are_part_of_the_cache_key(tmp_path):
@@ -111,7 +111,7 @@ def test_page_and_archive_limits_are_part_of_the_cache_key(tmp_path):
     low = gx.load_corpus(tmp_path, jobs=1, progress=False, cache=True, max_uncompressed=1000,
                          max_pages=1, allow_empty=True)
     r = low.reports.set_index("path")
-    assert r.loc["a.docx", "reason"] == "corrupt_archive" and r.loc["b.pdf", "reason"] == "too_large"
+    assert r.loc["a.docx", "status_reason"] == "corrupt_archive" and r.loc["b.pdf", "status_reason"] == "too_large"
     assert set(gx.load_corpus(tmp_path, jobs=1, progress=False, cache=True).reports["status"]) == {"ok"}
 
 
@@ -126,7 +126,7 @@ def test_timed_out_and_parse_error_rows_are_not_cached(tmp_path, monkeypatch):
 
     monkeypatch.setattr(parallel, "parse_file", slow)
     first = gx.load_corpus(folder, jobs=1, progress=False, cache=True, timeout=5, allow_empty=True)
-    assert first.reports["reason"].tolist() == ["timed_out"]
+    assert first.reports["status_reason"].tolist() == ["timed_out"]
     monkeypatch.setattr(parallel, "parse_file", real)
     second = gx.load_corpus(folder, jobs=1, progress=False, cache=True, timeout=5)
     assert second.reports["status"].tolist() != ["failed"]
@@ -254,7 +254,7 @@ def test_fifo_and_dev_zero_in_a_file_list_are_read_errors_not_hangs(tmp_path):
         out = {{}}
         for jobs, files in ((1, files), (2, files + [{str(SEED)!r}] * 8)):
             c = gx.load_corpus(files, jobs=jobs, timeout=2, progress=False, max_bytes=1000)
-            out[jobs] = c.reports[["path", "reason", "message"]].drop_duplicates("path").values.tolist()
+            out[jobs] = c.reports[["path", "status_reason", "message"]].drop_duplicates("path").values.tolist()
         print(json.dumps(out))
     """)
     for jobs in ("1", "2"):
@@ -274,7 +274,7 @@ def test_prefetch_never_waits_on_a_fifo(tmp_path):
         p = Path({str(fifo)!r})
         parallel.prefetch([(p, "pipe.txt", None)])
         batch = parallel.parse_chunk([(p, "pipe.txt", None)], timeout=2, limits=None, watchdog=True)
-        print(json.dumps(batch["reports"]["reason"].to_pylist()))
+        print(json.dumps(batch["reports"]["status_reason"].to_pylist()))
     """, timeout=60)
     assert result == ["read_error"]
 
@@ -328,13 +328,13 @@ def test_special_entries_of_a_folder_each_get_a_row_with_a_reason(tmp_path):
               "outdir": ("link_not_followed", "outside the folder"),
               "sub/up": ("link_not_followed", "inside this folder")}
     for path, (reason, words) in expect.items():
-        assert r.loc[path, "reason"] == reason and words in r.loc[path, "message"], path
+        assert r.loc[path, "status_reason"] == reason and words in r.loc[path, "message"], path
         assert r.loc[path, "status"] == "failed"
 
     followed = gx.load_corpus(folder, jobs=1, progress=False, follow_links=True)
     f = followed.reports.set_index("path")
     assert f.loc["out.txt", "status"] == "ok" and "outdir/elsewhere.txt" in set(followed.duplicates["path"])
-    assert f.loc["null.txt", "reason"] == "read_error" and "character device" in f.loc["null.txt", "message"]
+    assert f.loc["null.txt", "status_reason"] == "read_error" and "character device" in f.loc["null.txt", "message"]
     assert "outdir" not in f.index
     assert len(f) + len(followed.duplicates) == len(r) + len(c.duplicates)
 

@@ -235,7 +235,7 @@ def test_load_corpus_timeout_still_names_its_own_limit(tmp_path, monkeypatch):
     (tmp_path / "slow.pdf").write_bytes(hand_pdf(1))
     c = gx.load_corpus(tmp_path, jobs=1, timeout=1, progress=False, allow_empty=True)
     row = c.reports.iloc[0]
-    assert (row["status"], row["reason"]) == ("failed", "timed_out")
+    assert (row["status"], row["status_reason"]) == ("failed", "timed_out")
     assert "1 s" in row["message"]
 
 

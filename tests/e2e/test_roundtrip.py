@@ -234,7 +234,7 @@ def parse_extra(truth, layout, noise, style):
 def unexplained_na(out, failing, tables):
     """NA cells (the truth has a value) of ``tables`` without a failing placement check
     on their row (applications: row and reason; active: row = item; reviews: the table)."""
-    placed = {(r.table, _key(r.row), _key(r.reason))
+    placed = {(r.table, _key(r.row), _key(r.cell))
               for r in failing[failing["check"].isin(PLACEMENT_CHECKS)].itertuples()}
     na = out[(out["outcome"] == "na") & out["table"].isin(tables)]
     keys = [(r.table, _key(r.row), _key(r.reason)) if r.table == "applications"
@@ -258,7 +258,7 @@ def wrong_cells(out, rep):
 def unflagged(wrong, failing):
     """Wrong cells neither marked inferred nor in a row (applications) or table (active,
     reviews) with a failing check: wrong numbers a reader has no warning of."""
-    rows = {(r.table, _key(r.row), _key(r.reason)) for r in failing.itertuples()}
+    rows = {(r.table, _key(r.row), _key(r.cell)) for r in failing.itertuples()}
     tables = set(failing["table"].dropna().astype(str))
     keep = []
     for r in wrong.itertuples():

@@ -33,12 +33,12 @@ def test_every_file_is_one_row_with_status_and_reason(messy_folder):
     r = c.reports.set_index("path")
     assert sorted(r.index) == sorted(["good.txt", "empty.txt", "binary.bin",
                                       "not_a_report.txt", "gbk.txt", "truncated.txt"])
-    assert r.loc["empty.txt", ["status", "reason"]].tolist() == ["failed", "empty_file"]
-    assert r.loc["binary.bin", ["status", "reason"]].tolist() == ["failed", "undecodable"]
-    assert r.loc["not_a_report.txt", ["status", "reason"]].tolist() == ["failed", "not_a_report"]
-    assert r.loc["good.txt", ["status", "reason"]].tolist() == ["ok", "complete"]
+    assert r.loc["empty.txt", ["status", "status_reason"]].tolist() == ["failed", "empty_file"]
+    assert r.loc["binary.bin", ["status", "status_reason"]].tolist() == ["failed", "undecodable"]
+    assert r.loc["not_a_report.txt", ["status", "status_reason"]].tolist() == ["failed", "not_a_report"]
+    assert r.loc["good.txt", ["status", "status_reason"]].tolist() == ["ok", "complete"]
     assert r.loc["gbk.txt", "encoding"] == "gb18030" and r.loc["gbk.txt", "status"] == "ok"
-    assert r.loc["truncated.txt", ["status", "reason"]].tolist() == ["partial", "truncated"]
+    assert r.loc["truncated.txt", ["status", "status_reason"]].tolist() == ["partial", "truncated"]
     assert r["message"].notna().all()
     # the byte-identical copy is not a report of its own: a row of duplicates
     d = c.duplicates
@@ -153,7 +153,7 @@ def test_too_large_file_is_reported_not_read(tmp_path):
     shutil.copy(SEED, f)
     c = gx.load_corpus(tmp_path, progress=False, max_bytes=100, allow_empty=True)
     r = c.reports.iloc[0]
-    assert (r["status"], r["reason"]) == ("failed", "too_large") and "100" in r["message"]
+    assert (r["status"], r["status_reason"]) == ("failed", "too_large") and "100" in r["message"]
 
 
 def test_parser_bug_becomes_a_row_not_a_crash(tmp_path, monkeypatch):
@@ -171,7 +171,7 @@ def test_parser_bug_becomes_a_row_not_a_crash(tmp_path, monkeypatch):
     monkeypatch.setattr(rmod, "recognise_reviews", boom)
     c = gx.load_corpus(tmp_path, progress=False, allow_empty=True)
     r = c.reports.set_index("path")
-    assert r.loc["a.txt", "reason"] == "parse_error" and "injected failure" in r.loc["a.txt", "message"]
+    assert r.loc["a.txt", "status_reason"] == "parse_error" and "injected failure" in r.loc["a.txt", "message"]
 
 
 def test_wide_lays_out_the_printed_form_and_keeps_missing_rows():
@@ -219,14 +219,14 @@ def test_docx_uncompressed_limit_and_pdf_page_limit_are_user_settings(tmp_path):
     c = gx.load_corpus(tmp_path, progress=False, max_uncompressed=1000, max_pages=1,
                        allow_empty=True)
     r = c.reports.set_index("path")
-    assert r.loc["a.docx", "reason"] == "corrupt_archive"
-    assert r.loc["b.pdf", "reason"] == "too_large"
+    assert r.loc["a.docx", "status_reason"] == "corrupt_archive"
+    assert r.loc["b.pdf", "status_reason"] == "too_large"
 
 
 def test_a_listed_file_that_does_not_exist_is_a_read_error_row(tmp_path):
     real = sorted((DATA / "reports").glob("*.txt"))[:1]
     corpus = gx.load_corpus([*real, tmp_path / "gone.txt"], jobs=1)
     row = corpus.reports.set_index("path").loc[str(tmp_path / "gone.txt")]
-    assert row["status"] == "failed" and row["reason"] == "read_error"
+    assert row["status"] == "failed" and row["status_reason"] == "read_error"
     assert "no such file" in row["message"]
     assert len(corpus.reports) == 2

@@ -182,7 +182,7 @@ def test_provenance_of_a_file_not_read_says_its_path_was_hashed(tmp_path):
     assert not (tmp_path / "out" / "datapackage.json").exists()  # it describes CSV files
     prov = json.loads((tmp_path / "out" / "provenance.json").read_text(encoding="utf-8"))
     inputs = {i["path"]: i for i in prov["inputs"]}
-    assert inputs["a.txt"]["sha256_of"] == "bytes" and inputs["big.txt"]["reason"] == "too_large"
+    assert inputs["a.txt"]["sha256_of"] == "bytes" and inputs["big.txt"]["status_reason"] == "too_large"
     assert inputs["big.txt"]["sha256_of"] == "path"
     assert prov["parameters"]["max_bytes"] == limit
 

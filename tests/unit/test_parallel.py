@@ -59,7 +59,7 @@ def test_hanging_file_is_stopped_and_the_batch_goes_on(tmp_path, monkeypatch):
     assert time.perf_counter() - t0 < 40
     r = c.reports.set_index("path")
     assert len(r) == 11
-    assert (r.loc["hang.txt", "status"], r.loc["hang.txt", "reason"]) == ("failed", "timed_out")
+    assert (r.loc["hang.txt", "status"], r.loc["hang.txt", "status_reason"]) == ("failed", "timed_out")
     assert "3 s" in r.loc["hang.txt", "message"]
     assert (r.drop(index="hang.txt")["status"] != "failed").all()
 
@@ -87,7 +87,7 @@ def test_file_deaf_to_sigalrm_ends_its_worker_not_the_whole_chunk_wait(tmp_path,
     assert elapsed < 30, elapsed  # the old per-chunk wait alone was 3 s x 25 files = 75 s
     r = c.reports.set_index("path")
     assert len(r) == 401
-    assert (r.loc["hang.txt", "status"], r.loc["hang.txt", "reason"]) == ("failed", "timed_out")
+    assert (r.loc["hang.txt", "status"], r.loc["hang.txt", "status_reason"]) == ("failed", "timed_out")
     assert (r.drop(index="hang.txt")["status"] != "failed").all()
 
 
@@ -116,7 +116,7 @@ def test_timeout_in_process_for_small_batches(tmp_path, monkeypatch):
     folder = make_folder(tmp_path, copies=1, hang=True)
     c = gx.load_corpus(folder, jobs=1, timeout=1, progress=False)
     r = c.reports.set_index("path")
-    assert r.loc["hang.txt", "reason"] == "timed_out"
+    assert r.loc["hang.txt", "status_reason"] == "timed_out"
     assert r.loc["003_1e9d07bbaba7ae4f_0.txt", "status"] == "ok"
 
 
@@ -155,7 +155,7 @@ def test_unchanged_cache_rerun_rewrites_nothing(tmp_path):
     again = gx.load_corpus(folder, cache=True, jobs=1, progress=False)
     assert {p.name: p.stat().st_mtime_ns for p in (folder / ".gxbg_cache").iterdir()} == stamps
     assert_same(frames(first), frames(again))
-    assert again.reports["reason"].tolist() == first.reports["reason"].tolist()
+    assert again.reports["status_reason"].tolist() == first.reports["status_reason"].tolist()
 
 
 def test_cache_rerun_after_files_removed_equals_a_fresh_load(tmp_path):
@@ -182,7 +182,7 @@ def test_duplicate_added_after_caching_is_listed(tmp_path):
     assert "zz_again.txt" not in r.index and c.reports["report_id"].is_unique
     assert c.duplicates[["path", "kept_path"]].values.tolist() == [
         ["zz_again.txt", "000_a6689a29e53ae8de_0.txt"]]
-    assert r.loc["000_a6689a29e53ae8de_0.txt", "reason"] == "cells_missing"
+    assert r.loc["000_a6689a29e53ae8de_0.txt", "status_reason"] == "cells_missing"
     assert_same(frames(gx.load_corpus(folder, jobs=1, progress=False)), frames(c))
 
 
@@ -272,5 +272,5 @@ def test_prefetch_skips_missing_files_and_leaves_no_descriptor_open(tmp_path):
     if before is not None:
         assert len(os.listdir("/proc/self/fd")) == before
     batch = parallel.parse_chunk(tasks, timeout=None, limits=None)
-    reasons = dict(zip(batch["reports"]["path"].to_pylist(), batch["reports"]["reason"].to_pylist()))
+    reasons = dict(zip(batch["reports"]["path"].to_pylist(), batch["reports"]["status_reason"].to_pylist()))
     assert reasons["gone.txt"] == "read_error" and len(reasons) == len(tasks)

@@ -13,33 +13,31 @@ from gxbg_kit import pipeline
 from gxbg_kit.schema import TABLES
 
 SEED_003 = Path(__file__).resolve().parents[2] / "data" / "reports" / "003_1e9d07bbaba7ae4f.txt"
-STATUS = TABLES["reports"].names.index("status")
-REASON = TABLES["reports"].names.index("reason")
-SHA = TABLES["reports"].names.index("sha256")
 
 
 def test_parse_file_gives_every_table_of_a_report():
     records = pipeline.parse_file(SEED_003, SEED_003.name, None)
     assert set(pipeline.PARSED_NAMES) <= set(records)
     (row,) = records["reports"]
-    assert (row[STATUS], row[REASON]) == ("ok", "complete")
-    assert row[SHA] == hashlib.sha256(SEED_003.read_bytes()).hexdigest()
+    assert isinstance(row, TABLES["reports"].Record)  # a named record: row.status, not row[10]
+    assert (row.status, row.status_reason) == ("ok", "complete")
+    assert row.sha256 == hashlib.sha256(SEED_003.read_bytes()).hexdigest()
     assert len(records["applications"]) > 0
 
 
 def test_a_missing_file_is_a_read_error_row_keyed_by_its_path(tmp_path):
     gone = tmp_path / "gone.txt"
     (row,) = pipeline.parse_file(gone, "gone.txt", None)["reports"]
-    assert (row[STATUS], row[REASON]) == ("failed", "read_error")
-    assert row[SHA] == pipeline.path_sha256(gone)
+    assert (row.status, row.status_reason) == ("failed", "read_error")
+    assert row.sha256 == pipeline.path_sha256(gone)
 
 
 def test_a_file_over_max_bytes_is_too_large_and_not_read(tmp_path):
     big = tmp_path / "big.txt"
     big.write_bytes(SEED_003.read_bytes())
     (row,) = pipeline.parse_file(big, "big.txt", None, {"max_bytes": 100})["reports"]
-    assert row[REASON] == "too_large"
-    assert row[SHA] == pipeline.path_sha256(big)
+    assert row.status_reason == "too_large"
+    assert row.sha256 == pipeline.path_sha256(big)
 
 
 def test_a_bug_inside_the_parser_is_a_parse_error_row(monkeypatch):
@@ -48,9 +46,9 @@ def test_a_bug_inside_the_parser_is_a_parse_error_row(monkeypatch):
 
     monkeypatch.setattr(pipeline, "read_report", boom)
     (row,) = pipeline.parse_file(SEED_003, SEED_003.name, None)["reports"]
-    assert (row[STATUS], row[REASON]) == ("failed", "parse_error")
-    assert "RuntimeError: a bug" in row[TABLES["reports"].names.index("message")]
-    assert row[SHA] == hashlib.sha256(SEED_003.read_bytes()).hexdigest()  # its bytes could be hashed
+    assert (row.status, row.status_reason) == ("failed", "parse_error")
+    assert "RuntimeError: a bug" in row.message
+    assert row.sha256 == hashlib.sha256(SEED_003.read_bytes()).hexdigest()  # its bytes could be hashed
 
 
 def test_bounded_sha256_stops_at_the_limit_and_refuses_what_is_no_file(tmp_path):

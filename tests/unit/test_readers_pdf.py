@@ -270,7 +270,7 @@ def test_corpus_goes_on_past_failures(tmp_path):
         sh.copy(PDF / name, tmp_path / name)
     corpus = gx.load_corpus(tmp_path)
     rep = corpus.reports.set_index("path")
-    got = {p.split("/")[-1]: (s, r) for p, s, r in zip(rep.index, rep["status"], rep["reason"])}
+    got = {p.split("/")[-1]: (s, r) for p, s, r in zip(rep.index, rep["status"], rep["status_reason"])}
     assert got["003_lo.pdf"][0] == "ok"
     assert got["encrypted.pdf"] == ("failed", "encrypted")
     assert got["corrupt.pdf"] == ("failed", "corrupt")

@@ -60,7 +60,7 @@ def test_the_reports_row_agrees_with_the_status_and_the_checks():
     for text in (TEXT, TEXT[:REVIEWS], SECTIONS_ONLY):
         rep = gx.read_report(text.encode(), name="x.txt")
         info = rep.info.iloc[0]
-        assert (info["status"], info["reason"], info["message"]) == rep.status_reason
+        assert (info["status"], info["status_reason"], info["message"]) == rep.status_reason
         assert info["n_checks_failed"] == len(rep.failed_checks())
 
 

@@ -52,7 +52,7 @@ def test_narrative_tables_are_defined_like_the_others():
 
 
 def test_check_codes_cover_every_value_the_checks_make(tmp_path):
-    # table, row and reason of the checks table are categories: a value outside their
+    # table, row and cell of the checks table are categories: a value outside their
     # codes would be lost (NA) when records become frames, so every value must be a code
     import gxbg_kit.checks as ch
     from gxbg_kit.pipeline import parse_file
@@ -74,17 +74,16 @@ def test_check_codes_cover_every_value_the_checks_make(tmp_path):
     files += sorted(p for p in (Path(__file__).parents[2] / "data" / "reports").iterdir())
     for f in files:
         records += parse_file(f, f.name, None)["checks"]
-    names = CHECKS_TABLE.names
-    for column in ("check", "table", "row", "reason", "applicant"):
-        i, codes = names.index(column), CHECKS_TABLE.column(column).codes
-        values = {r[i] for r in records} - {None}
+    assert all(isinstance(r, CHECKS_TABLE.Record) for r in records)
+    for column in ("check", "table", "row", "cell", "applicant"):
+        codes = CHECKS_TABLE.column(column).codes
+        values = {getattr(r, column) for r in records} - {None}
         assert values <= set(codes), (column, values - set(codes))
     frame = CHECKS_TABLE.frame(records)
-    for column in ("table", "row", "reason"):  # nothing lost on the way to the frame
-        i = names.index(column)
-        assert frame[column].notna().sum() == sum(r[i] is not None for r in records)
+    for column in ("table", "row", "cell"):  # nothing lost on the way to the frame
+        assert frame[column].notna().sum() == sum(getattr(r, column) is not None for r in records)
     # the codes are in alphabetical order: the table sorts as it did with string columns
-    for column in ("table", "row", "reason"):
+    for column in ("table", "row", "cell"):
         codes = list(CHECKS_TABLE.column(column).codes)
         assert codes == sorted(codes)
 
@@ -117,22 +116,70 @@ def test_printed_dictionary_is_generated_from_the_schema():
         "docs/dictionary.md is stale: run python scripts/make_docs.py"
 
 
-@pytest.mark.parametrize("batch_size", [1, 7, 40])
-def test_batches_sorted_in_workers_combine_to_the_fully_sorted_table(tmp_path, batch_size):
-    # workers sort each batch by the key; combining then only orders whole reports
-    # (report_id blocks): the result must equal a full sort of all rows
-    import random
+def test_every_column_of_every_table_is_a_field_defined_once():
+    from gxbg_kit.schema import FIELDS
 
-    from gxbg_kit.pipeline import parse_file, records_to_arrow
-    from gxbg_kit.synth import write_corpus
+    used = {f for t in all_tables().values() for f in t.fields}
+    assert used == set(FIELDS), ("defined but unused", set(FIELDS) - used)
+    for t in all_tables().values():
+        for c in t.columns:
+            f = FIELDS[c.name]
+            # a table may narrow a field's codes, nothing else
+            assert (c.dtype, c.zh, c.en, c.meaning, c.unit, c.source) == \
+                (f.dtype, f.zh, f.en, f.meaning, f.unit, f.source)
+            if c.codes is not f.codes:
+                assert set(c.codes) <= set(f.codes), (t.name, c.name)
+    assert all(f.zh and f.en and f.meaning for f in FIELDS.values())
 
-    write_corpus(tmp_path, 40, seed=7, defect_share=0.3)
-    files = sorted(p for p in tmp_path.iterdir() if p.name != "manifest.csv")
-    random.Random(batch_size).shuffle(files)
-    recs = [parse_file(f, f.name, None) for f in files]
-    batches = [records_to_arrow(recs[i:i + batch_size]) for i in range(0, len(recs), batch_size)]
-    for name in ("applications", "active", "reviews", "sections", "checks"):
-        combined = TABLES[name].from_arrow([b[name] for b in batches], presorted=True)
-        everything = TABLES[name].frame([r for rec in recs for r in rec[name]])
-        pd.testing.assert_frame_equal(combined, everything)
-        assert combined["report_id"].is_monotonic_increasing
+
+def test_a_field_cannot_be_defined_twice_nor_a_table_list_an_undefined_one():
+    from gxbg_kit import schema
+
+    with pytest.raises(ValueError, match="defined twice"):
+        schema._field("count", "Int64", "件数", "count", "again")
+    with pytest.raises(ValueError, match="not defined"):
+        schema.Table("t", "表", "a table", ("report_id", "no_such_field"))
+    with pytest.raises(ValueError, match="key names fields"):
+        schema.Table("t", "表", "a table", ("report_id",), key=("count",))
+
+
+def test_each_table_has_a_named_record_type_in_its_column_order():
+    import pickle
+
+    for t in all_tables().values():
+        assert t.Record._fields == tuple(t.names)
+    rec = TABLES["reviews"].Record("r", "review", "upheld", 3, "3", False)
+    assert rec.count == 3 and rec[3] == 3  # a tuple: the columnar transport reads it by position
+    assert pickle.loads(pickle.dumps(rec)) == rec  # records cross process boundaries
+    from gxbg_kit.schema import record_maker
+    assert record_maker(TABLES["reviews"])(tuple(rec)) == rec
+
+
+def test_renamed_fields_are_taken_under_their_old_name_with_a_warning():
+    import gxbg_kit.analyse as an
+    from gxbg_kit.schema import RENAMED
+
+    assert RENAMED[("reports", "reason")][0] == "status_reason"
+    assert RENAMED[("checks", "reason")][0] == "cell"
+    old = pd.DataFrame({"report_id": ["a"], "path": ["a.txt"], "status": ["ok"],
+                        "reason": ["complete"]})  # a reports table written by 0.1
+    with pytest.warns(FutureWarning, match="reports.reason was renamed 'status_reason'"):
+        new = TABLES["reports"].coerce(old)
+    assert "reason" not in new.columns and new.loc[0, "status_reason"] == "complete"
+    # applications.reason is not renamed: nothing to warn about
+    apps = TABLES["applications"].coerce(pd.DataFrame({"reason": ["state_secret"]}))
+    assert apps.loc[0, "reason"] == "state_secret"
+    # a column name given to a function (by=)
+    with pytest.warns(FutureWarning):
+        assert an._by("reason", new) == ["status_reason"]
+    d = gx.dictionary("renamed")
+    assert set(zip(d["table"], d["old"], d["new"])) == {
+        ("reports", "reason", "status_reason"), ("checks", "reason", "cell")}
+
+
+def test_dictionary_of_fields_lists_each_field_once_with_its_tables():
+    f = gx.dictionary("fields").set_index("field")
+    assert f.index.is_unique
+    assert f.loc["count", "tables"] == "applications, reviews"
+    assert f.loc["row", "tables"] == "applications, checks"
+    assert f.loc["status_reason", "en"] == "status reason"
