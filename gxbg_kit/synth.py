@@ -529,7 +529,7 @@ def _sum(values):
     return None if any(v is None for v in values) else sum(values)
 
 
-CHECK_COLUMNS = ["check", "table", "row", "cell", "applicant", "expected", "actual", "ok", "detail"]
+CHECK_COLUMNS = [f for f in S.CHECKS_TABLE.fields if f != "report_id"]
 
 
 def expected_checks(t: Truth) -> pd.DataFrame:

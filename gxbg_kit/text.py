@@ -60,6 +60,11 @@ NUMBER_SHAPE = re.compile(rf"^(?P<sign>[{SIGNS}])?\s*(?P<num>{DIGITS_SHAPE}|\.\d
 NUMBER_IN_TEXT = re.compile(r"(?:[增减][ ]?)?" + DIGITS_SHAPE + r"(?:[ ]?(?:" + "|".join(UNITS) + r"))?")
 #: a raw cell the table scorer counts as a number
 SCORER_NUMBER = re.compile(rf"^[{SIGNS}]?\s*{DIGITS_SHAPE}\s*(?:{'|'.join(SCORER_UNITS)})?$")
+#: a PDF cell the page-break joiner counts as a number (readers.pdf): digits with spaces,
+#: commas or dots anywhere after the first (a number a PDF printed in glyph runs), a sign,
+#: and a money unit; looser than NUMBER_SHAPE because it only tells number rows from label
+#: rows, never reads a value
+LOOSE_NUMBER = re.compile(r"\s*[+\-增减]?\s*\d[\d,.\s]*(万元|元)?\s*")
 #: a count in a sentence (a regex piece: group 1 is the count)
 PROSE_COUNT = r"(\d+)\s*(?:" + "|".join(PROSE_COUNT_UNITS) + ")"
 _PLAIN_DIGITS = frozenset("0123456789０１２３４５６７８９")
@@ -79,6 +84,8 @@ HEADING_STOP = "[、.．]"
 #: dot: 1. numbers items) or 第五部分
 HEADING_NUMBER = (rf"[{CN_NUMERALS}]{{1,2}}\s*{HEADING_STOP}|[0-9]{{1,2}}\s*[、．]"
                   rf"|第[{CN_NUMERALS}]{{1,2}}部分")
+#: a Chinese item number in brackets: （一） (二) ( 三 )
+BRACKET_NUMBER = rf"[（(]\s*[{CN_NUMERALS}]+\s*[)）]"
 
 
 def cn_number(s: str) -> int | None:

@@ -71,6 +71,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import ReadError
+from ..text import BRACKET_NUMBER, CN_NUMERALS, HEADING_STOP, LOOSE_NUMBER
 from .common import (Extracted, clean_cell, fold_radicals, is_perfect, rows_to_text, score_table,
                      table_kind)
 from .common import Page as _Page
@@ -145,8 +146,9 @@ _PAGE_NUMBER = re.compile(
     r"|^[\s\-—–－]*第\s*[一二三四五六七八九十百]+\s*页[\s\-—–－]*$",
     re.IGNORECASE,
 )
+#: a line that starts a heading or an item (一、 （二） 3、 附件), so never the rest of a paragraph
 _HEADING = re.compile(
-    r"^\s*([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]|\d{1,2}\s*[、．]|附\s*[:：件表])"
+    rf"^\s*([{CN_NUMERALS}]+\s*{HEADING_STOP}|{BRACKET_NUMBER}|\d{{1,2}}\s*[、．]|附\s*[:：件表])"
 )
 
 
@@ -480,12 +482,14 @@ def _join(parts: list[_Tab]) -> _Tab:
                 [p.page for p in parts])
 
 
-_LABEL_START = re.compile(r"^\s*([一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]"
+#: a cell that starts a template row label (numbered, or the 第二十条 table's own), so not the
+#: rest of a row a page break cut
+_LABEL_START = re.compile(rf"^\s*([{CN_NUMERALS}]+\s*{HEADING_STOP}|{BRACKET_NUMBER}"
                           r"|\d{1,2}\s*[.．、]|第二十条|信息内容)")
 
 
 def _is_number(cell: str) -> bool:
-    return bool(re.fullmatch(r"\s*[+\-增减]?\s*\d[\d,.\s]*(万元|元)?\s*", cell))
+    return LOOSE_NUMBER.fullmatch(cell) is not None
 
 
 def _split_row(last: list[str], first: list[str]) -> bool:

@@ -102,3 +102,14 @@ def test_chinese_numerals_and_heading_numbers():
     # sections.heading_section has always let only ASCII digits through)
     assert not any(heading.match(s) for s in ("1.", "３、", "٣、", "一二三、", "第十一二部分"))
     assert set(text.CN_NUMERALS) <= text.NUMERAL_CELL <= set(text.CN_NUMBER_CHARS)
+
+
+@pytest.mark.parametrize("cell, loose", [("1 234", True), ("增 5", True), ("12.5万元", True),
+                                         ("1,0.0", True), ("一、", False), ("（一）", False),
+                                         ("", False), ("共3页", False)])
+def test_loose_number_tells_number_cells_from_labels_for_the_pdf_joiner(cell, loose):
+    from gxbg_kit.readers.pdf import _is_number
+    from gxbg_kit.text import LOOSE_NUMBER
+
+    assert (LOOSE_NUMBER.fullmatch(cell) is not None) is loose
+    assert _is_number(cell) is loose
