@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import checks as _checks
+from . import status as _status
 from .errors import ReadError
 from .metadata import Meta, agency_key, agency_level, read_meta
 from .read import (
@@ -239,31 +240,13 @@ class Report:
     # -- status ------------------------------------------------------------------
     @cached_property
     def status_reason(self) -> tuple[str, str, str]:
-        """(status, reason code, message)."""
+        """(status, reason code, message): the rules of :mod:`gxbg_kit.status`."""
         if self.document is None:
-            err = self._error
-            return "failed", err.reason, err.message
+            return _status.failed(self._error.reason, self._error.message)
         found = [n for n, t in (("applications", self._applications), ("active", self._active),
                                 ("reviews", self._reviews)) if t.found]
-        if not self._sections and not found:
-            return ("failed", "not_a_report", "no section heading and no table of the annual-report "
-                    "template was found in the text")
-        if not found:
-            return ("partial", "sections_missing", "sections found ("
-                    + ", ".join(self._sections) + ") but none of the template's tables")
-        comp = self._cells_found
-        missing_tables = [n for n in ("applications", "active", "reviews") if n not in found]
-        last_expected = {"problems", "other"} - set(self._sections)
-        if missing_tables and last_expected == {"problems", "other"}:
-            return ("partial", "truncated", "the text stops before the end of the report: "
-                    + ", ".join(missing_tables) + " table(s) and sections 五/六 not found")
-        incomplete = [f"{n} {a}/{b}" for n, (a, b) in comp.items() if a < b]
-        if incomplete or missing_tables:
-            msg = "cells found: " + ", ".join(incomplete) if incomplete else ""
-            if missing_tables:
-                msg += ("; " if msg else "") + "tables not found: " + ", ".join(missing_tables)
-            return "partial", "cells_missing", msg
-        return "ok", "complete", "every template cell found"
+        cells = self._cells_found if found else {}
+        return _status.status_of(list(self._sections), found, cells)
 
     @property
     def status(self) -> str:

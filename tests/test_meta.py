@@ -175,7 +175,7 @@ LAYERS = [
     ("recognise", ["gxbg_kit.cells", "gxbg_kit.tokens", "gxbg_kit.splits", "gxbg_kit.recognize",
                    "gxbg_kit.readers.proofread"]),
     ("tidy", ["gxbg_kit.tidy"]),
-    ("checks", ["gxbg_kit.checks"]),
+    ("checks", ["gxbg_kit.checks", "gxbg_kit.status"]),
     # section 五 read into items, themes and tokens: a per-report step on the sections
     # (its corpus-level keywords and similarity use nothing above it either)
     ("narrative", ["gxbg_kit.narrative"]),
