@@ -45,6 +45,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from .narrative import cooccurrence_matrix
 from .schema import (
     ACTIVE, ACTIVE_ITEMS, ACTIVE_MEASURES, APPLICANT_PARTS, APPLICATION_ROWS, APPLICATIONS,
     CHECKS, CHECKS_TABLE, OUTCOME_ROWS, PROCEEDINGS, REASONS_BY_ROW, REVIEW_RESULTS, REVIEWS,
@@ -607,21 +608,16 @@ def theme_cooccurrence(problem_themes: pd.DataFrame, kind: str | None = "problem
 
     The diagonal is the number of items coded with the theme.  Themes are
     ordered by frequency (then code) unless ``themes`` gives the order.
-    Returns a square Int64 frame (index and columns: theme codes).
+    Returns a square Int64 frame (index and columns: theme codes). The counting is
+    :func:`gxbg_kit.narrative.cooccurrence_matrix`, which the long form
+    :func:`gxbg_kit.narrative.theme_cooccurrence` also uses.
     """
     pt = _themes_long(problem_themes, kind)
     item = ["report_id", "kind", "n"] if "kind" in pt.columns else ["report_id", "n"]
     if themes is None:
         freq = pt.groupby("theme").size()
         themes = sorted(freq.index, key=lambda t: (-freq[t], t))
-    themes = list(themes)
-    onehot = pd.crosstab([pt[c] for c in item], pt["theme"]).reindex(columns=themes, fill_value=0)
-    onehot = (onehot > 0).astype(int)
-    mat = onehot.T.dot(onehot)
-    mat = mat.reindex(index=themes, columns=themes, fill_value=0).astype("Int64")
-    mat.index.name = "theme"
-    mat.columns.name = "theme"
-    return mat
+    return cooccurrence_matrix(pt, item, themes).astype("Int64")
 
 
 # --------------------------------------------------------------------------

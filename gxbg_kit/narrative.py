@@ -33,7 +33,7 @@ import importlib.resources
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +50,7 @@ __all__ = [
     "KINDS", "KIND_DTYPE", "PROBLEM_COLUMNS", "CODEBOOK_COLUMNS", "cn_number", "problems_section",
     "split_problems", "problems_frame", "load_codebook", "match_themes", "assign_themes",
     "problem_themes", "tokenize", "domain_terms", "stopwords", "form_words", "term_frequencies",
-    "keywords", "theme_cooccurrence", "shingles", "narrative_similarity", "SIMILARITY_SCOPES",
+    "keywords", "theme_cooccurrence", "cooccurrence_matrix", "shingles", "narrative_similarity", "SIMILARITY_SCOPES",
     "MEASURE_RULES", "load_measure_rules", "measure_patterns", "compare_items", "agreement",
     "copied_sentences", "boilerplate",
 ]
@@ -795,6 +795,24 @@ def keywords(data: pd.DataFrame, by="report_id", method: str = "tfidf", topk: in
     return out.astype({"rank": "Int64", "token": "string", "score": "Float64"})
 
 
+def cooccurrence_matrix(long: pd.DataFrame, unit: Sequence[str],
+                        themes: Sequence[str]) -> pd.DataFrame:
+    """Theme × theme: how many units (items, or reports) carry both themes; the diagonal
+    counts the units with the theme. ``long`` has one row per (unit, theme), ``unit``
+    names its unit columns, ``themes`` gives the order (other themes are left out). The
+    one count behind :func:`theme_cooccurrence` (long form) and
+    :func:`gxbg_kit.analyse.theme_cooccurrence` (a matrix ordered by frequency)."""
+    themes = list(themes)
+    if len(long):
+        x = pd.crosstab([long[c] for c in unit], long["theme"].astype("string")) > 0
+        x = x.reindex(columns=themes, fill_value=False).to_numpy().astype(int)
+        m = x.T @ x
+    else:
+        m = np.zeros((len(themes), len(themes)), dtype=int)
+    index = pd.Index(themes, name="theme")
+    return pd.DataFrame(m, index=index, columns=index.copy())
+
+
 def theme_cooccurrence(problems: pd.DataFrame, level: str = "item", kind: str | None = "problem",
                        codebook=None) -> pd.DataFrame:
     """Theme × theme co-occurrence counts.
@@ -813,10 +831,7 @@ def theme_cooccurrence(problems: pd.DataFrame, level: str = "item", kind: str | 
     long = problem_themes(problems, cb)
     order = list(long["theme"].cat.categories)
     unit = ["report_id"] if level == "report" else [c for c in ("report_id", "kind", "n") if c in long]
-    x = (pd.crosstab([long[c] for c in unit], long["theme"], dropna=False) > 0).astype(int) \
-        if len(long) else pd.DataFrame(columns=order)
-    x = x.reindex(columns=order, fill_value=0)
-    c = x.to_numpy().T @ x.to_numpy() if len(x) else np.zeros((len(order), len(order)), dtype=int)
+    c = cooccurrence_matrix(long, unit, order).to_numpy()
     cat = pd.CategoricalDtype(order)
     a, b = np.meshgrid(np.arange(len(order)), np.arange(len(order)), indexing="ij")
     return pd.DataFrame({

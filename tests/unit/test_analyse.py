@@ -458,3 +458,23 @@ def test_outcome_shares_without_reasons_and_refusals_of_one_row(apps):
     assert list(a["reason"].astype(str)) == ["not_held", "needs_creation",
                                              "unclear_after_correction"]
     assert value(a, "share", reason="not_held") == 1.0
+
+
+def test_theme_cooccurrence_matrix_and_long_form_count_alike():
+    # one count behind both shapes: analyse's matrix (by frequency) and narrative's long form
+    import gxbg_kit.narrative as nv
+
+    sections = pd.DataFrame({"report_id": ["r1", "r2"], "section": ["problems", "problems"],
+                             "heading": ["五、", "五、"], "text": [
+        "一是信息公开不及时，公开内容不全面。二是工作人员业务能力不足，培训不够。",
+        "一是公开不及时。二是平台建设滞后，网站栏目更新不及时。"]})
+    items = nv.problems_frame(sections)
+    mat = analyse.theme_cooccurrence(nv.problem_themes(items))
+    long = nv.theme_cooccurrence(items).astype({"theme_a": "string", "theme_b": "string"})
+    got = long.set_index(["theme_a", "theme_b"])["count"]
+    assert len(mat) > 1
+    for a in mat.index:
+        for b in mat.columns:
+            assert mat.loc[a, b] == got[(a, b)], (a, b)
+    diag = [mat.loc[t, t] for t in mat.index]
+    assert diag == sorted(diag, reverse=True)  # by frequency
