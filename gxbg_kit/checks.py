@@ -14,19 +14,21 @@ import re
 from collections.abc import Iterable
 
 from . import template as _template
-from .schema import CHECKS_TABLE
+from .schema import CHECKS_TABLE, record_maker
 from .text import PROSE_COUNT
 
 #: column order of a check record (schema.CHECKS_TABLE)
 COLUMNS = tuple(CHECKS_TABLE.fields)
 CheckRecord = CHECKS_TABLE.Record
+_check_record = record_maker(CHECKS_TABLE)  # from one tuple, without a Python frame
 
 
 def record(report_id, check, table, *, row=None, cell=None, applicant=None, expected=None,
            actual=None, ok=None, detail=None) -> CheckRecord:
     """One row of the checks table. ``cell``: the cell within the row (an applications
     sub-row's reason code, an active measure, a reviews result)."""
-    return CheckRecord(report_id, check, table, row, cell, applicant, expected, actual, ok, detail)
+    return _check_record((report_id, check, table, row, cell, applicant, expected, actual, ok,
+                          detail))
 
 
 def strict_sum(values: Iterable):
@@ -65,9 +67,9 @@ def parts_sum_to_total(report_id: str, check: str, table: str, parts: Iterable, 
     """The reusable "parts sum to the total" check: ``expected`` is the printed
     total, ``actual`` the sum of the printed parts."""
     actual = strict_sum(parts)
-    return CheckRecord(report_id, check, table, row, cell, applicant, total, actual,
-                       same(total, actual),
-                       f"{what}: {total_label} {fmt(total)}, {parts_label} {fmt(actual)}")
+    return _check_record((report_id, check, table, row, cell, applicant, total, actual,
+                          same(total, actual),
+                          f"{what}: {total_label} {fmt(total)}, {parts_label} {fmt(actual)}"))
 
 
 Cells = dict  # (row, reason or None, applicant) -> int | None

@@ -13,7 +13,6 @@ memory of large conversions back to the operating system.
 from __future__ import annotations
 
 from functools import cache
-from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -77,8 +76,9 @@ def column_to_arrow(column, values) -> pa.Array:
 
 def to_arrow(table, records: list[tuple]) -> pa.Table:
     """An Arrow table of records (tuples in column order) with the table's types."""
-    return pa.table([column_to_arrow(c, list(map(itemgetter(i), records)))
-                     for i, c in enumerate(table.columns)], schema=arrow_schema(table))
+    columns = list(zip(*records)) if records else [()] * len(table.columns)
+    return pa.table([column_to_arrow(c, list(values)) for c, values in zip(table.columns, columns)],
+                    schema=arrow_schema(table))
 
 
 def by_report(table) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html as _html
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +37,12 @@ SECTION_ALIASES = {
     "其他需要报告": "other", "一": "overview", "二": "active", "三": "applications",
     "四": "reviews", "五": "problems", "六": "other",
 }
+
+
+#: the fields of a record the checks read (C-level getters: these run for every cell)
+_APP_KEY = attrgetter("row", "reason", "applicant")
+_REVIEW_KEY = attrgetter("proceeding", "result")
+_COUNT = attrgetter("count")
 
 
 def report_id_for(sha256: str) -> str:
@@ -197,8 +204,9 @@ class Report:
         if self.document is None:
             return []
         rid, r = self.report_id, self._records
-        cells = {(a.row, a.reason, a.applicant): a.count for a in r["applications"]}
-        review_counts = {(v.proceeding, v.result): v.count for v in r["reviews"]}
+        apps, reviews = r["applications"], r["reviews"]
+        cells = dict(zip(map(_APP_KEY, apps), map(_COUNT, apps)))
+        review_counts = dict(zip(map(_REVIEW_KEY, reviews), map(_COUNT, reviews)))
         return (_checks.check_applications(rid, cells)
                 + _checks.check_reviews(rid, review_counts)
                 + _checks.check_completeness(rid, self._cells_found)
@@ -345,7 +353,7 @@ def _engines(doc) -> str | None:
 
 def _found(records: list[tuple], field: str) -> tuple[int, int]:
     """(cells with a value, cells in the template) of a table's records."""
-    return sum(1 for r in records if getattr(r, field) is not None), len(records)
+    return len(records) - list(map(attrgetter(field), records)).count(None), len(records)
 
 
 def _none(v):
