@@ -64,7 +64,9 @@ SCORER_NUMBER = re.compile(rf"^[{SIGNS}]?\s*{DIGITS_SHAPE}\s*(?:{'|'.join(SCORER
 #: commas or dots anywhere after the first (a number a PDF printed in glyph runs), a sign,
 #: and a money unit; looser than NUMBER_SHAPE because it only tells number rows from label
 #: rows, never reads a value
-LOOSE_NUMBER = re.compile(r"\s*[+\-增减]?\s*\d[\d,.\s]*(万元|元)?\s*")
+#: (possessive and anchored, so linear on any line; the same cells as the PDF reader's
+#: earlier ``\s*[+\-增减]?\s*\d[\d,.\s]*(万元|元)?\s*``)
+LOOSE_NUMBER = re.compile(r"^\s*+(?:[+\-增减]\s*+)?\d[\d,.\s]*+(?:(?:万元|元)\s*+)?$")
 #: a count in a sentence (a regex piece: group 1 is the count)
 PROSE_COUNT = r"(\d+)\s*(?:" + "|".join(PROSE_COUNT_UNITS) + ")"
 _PLAIN_DIGITS = frozenset("0123456789０１２３４５６７８９")

@@ -113,3 +113,10 @@ def test_loose_number_tells_number_cells_from_labels_for_the_pdf_joiner(cell, lo
 
     assert (LOOSE_NUMBER.fullmatch(cell) is not None) is loose
     assert _is_number(cell) is loose
+
+
+@settings(max_examples=500, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(" 1,.增减+-万元x\t"), max_size=10))
+def test_loose_number_is_the_pdf_readers_earlier_rule_made_linear(cell):
+    earlier = re.compile(r"\s*[+\-增减]?\s*\d[\d,.\s]*(万元|元)?\s*")
+    assert (text.LOOSE_NUMBER.fullmatch(cell) is None) == (earlier.fullmatch(cell) is None)
