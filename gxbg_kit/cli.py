@@ -32,8 +32,6 @@ exit status: 0 every notebook ran; 1 a folder is wrong or some notebook failed (
 copy in <out> shows the traceback); 2 wrong arguments.
 """
 
-#: what ``gxbg dictionary`` can print besides the tables: see data_dictionary.dictionary
-DICTIONARY_EXTRAS = ("reasons", "check_kinds", "arithmetic", "cells")
 
 #: exit status of ``gxbg build --strict`` when some file failed (tables are written)
 EXIT_STRICT = 3
@@ -48,6 +46,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
+    from .data_dictionary import EXTRAS
     from .schema import all_tables
 
     parser = _Parser(prog="gxbg", description=DESCRIPTION,
@@ -73,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true",
                    help=f"exit with status {EXIT_STRICT} if any file failed (tables are still written)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
-    names = tuple(dict.fromkeys((*all_tables(), *DICTIONARY_EXTRAS)))
+    names = tuple(dict.fromkeys((*all_tables(), *EXTRAS)))
     d = sub.add_parser("dictionary", help="print the data dictionary as CSV",
                        description="Print the data dictionary (every table and column) as CSV, "
                        "or that of one table, or a list of codes.")

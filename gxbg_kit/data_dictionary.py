@@ -15,6 +15,10 @@ from .schema import CHECKS, REASONS, RENAMED, all_tables, fields_frame
 from .template import cells, sums
 
 
+#: what ``dictionary()`` gives besides the tables (``gxbg dictionary`` offers the same)
+EXTRAS = ("fields", "renamed", "reasons", "check_kinds", "arithmetic", "cells")
+
+
 @cache
 def _dictionary_frame() -> pd.DataFrame:
     rows = []
@@ -67,6 +71,6 @@ def dictionary(table: str | None = None) -> pd.DataFrame:
     if table is not None:
         if table not in all_tables():
             raise KeyError(f"unknown table {table!r}; tables are {sorted(all_tables())} "
-                           "(and 'fields', 'renamed', 'reasons', 'check_kinds', 'arithmetic', 'cells')")
+                           f"(and {', '.join(repr(e) for e in EXTRAS)})")
         df = df[df["table"] == table].reset_index(drop=True)
     return df.copy()

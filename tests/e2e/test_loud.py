@@ -212,7 +212,10 @@ def test_dictionary_unknown_table_is_a_one_line_error(capsys):
 
 
 def test_dictionary_choices_include_every_table_and_the_code_lists(capsys):
-    for name in (*gx.schema.all_tables(), "reasons", "check_kinds", "arithmetic"):
+    from gxbg_kit.data_dictionary import EXTRAS
+
+    assert {"fields", "renamed", "reasons", "check_kinds", "arithmetic", "cells"} <= set(EXTRAS)
+    for name in (*gx.schema.all_tables(), *EXTRAS):
         assert main(["dictionary", name]) == 0
     assert "missing_dependency" in capsys.readouterr().out
 
