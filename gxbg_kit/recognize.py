@@ -15,6 +15,7 @@ template order, marked ``inferred``.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -121,13 +122,39 @@ def _collect(tokens: list[Token], identify, width) -> list[_Row]:
 
 
 MAX_ROW_TOKENS = 128  # a template row has at most 15 cells; padding beyond this is not a row
+#: at most this many blank cells of a row whose layout leaves no trace of them (space runs)
+#: are placed by the sums (C(7, 3) = 35 ways for an applications row)
+MAX_PLACED_BLANKS = 3
+#: a blank cell in a placement candidate: unknown while the sums choose (it may hide any
+#: number, or none), NA in the table
+BLANK = "\x00blank"
+
+
+@dataclass(frozen=True)
+class Placements:
+    """The ways the printed values of a row with ``blanks`` invisible blank cells may
+    stand in its ``n`` cells, in order (:data:`BLANK` for a blank), for the sums to decide."""
+
+    candidates: tuple[tuple[str, ...], ...]
+    blanks: int
+
+    @classmethod
+    def of(cls, texts: list[str], n: int) -> "Placements":
+        blanks = n - len(texts)
+        out = []
+        for where in itertools.combinations(range(n), blanks):
+            it = iter(texts)
+            out.append(tuple(BLANK if j in where else next(it) for j in range(n)))
+        return cls(tuple(out), blanks)
 
 
 def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None,
-                starts=None):
+                starts=None, place_blanks: bool = False):
     """(cells, note, pieces) of a row: cells when the tokens give the row without
     guessing, else None with pieces to cut by the arithmetic (or None when nothing
-    may be cut; note says why).
+    may be cut; note says why). With ``place_blanks``, a row of printed values whose
+    layout leaves no trace of its (at most MAX_PLACED_BLANKS) blank cells gives
+    :class:`Placements` as its pieces, for the sums to place (:func:`_place_blanks`).
 
     More tokens than cells: blank cells at the row's ends are layout padding
     (label-area cells, trailing borders); when they may be dropped from either end
@@ -178,8 +205,11 @@ def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None,
     values = [t for t in toks if t.kind == "value"]
     if all(t.hard for t in values):
         if any(t.gaps for t in values):
-            return None, (f"{len(toks)} of {n} cells printed and the layout does not show "
-                          "where the blank ones stand"), None
+            note = (f"{len(toks)} of {n} cells printed and the layout does not show where the "
+                    "blank ones stand")
+            if place_blanks and len(values) == len(toks) and n - len(toks) <= MAX_PLACED_BLANKS:
+                return None, note, Placements.of([t.text for t in toks], n)
+            return None, note, None
         cells = [t.text for t in toks] + [None] * (n - len(toks))
         return cells, f"{len(toks)} of {n} cells present; the rest are missing", None
     pieces = tuple(_splits.piece(t.text, t.kind == "value" and not t.hard) for t in toks)
@@ -208,8 +238,9 @@ def _count_value(text):
 
 def _solve(table: RecognisedTable, rows: dict, n_of, equations, name: str) -> None:
     """Fill ``table.cells`` from collected rows: direct fits first, then the cuts
-    that the arithmetic decides. ``rows``: key -> :class:`_Row`."""
+    that the arithmetic decides, then the blank cells it places. ``rows``: key -> :class:`_Row`."""
     pending: dict = {}
+    placements: dict = {}
     found_starts: list = []
 
     def starts() -> dict[int, int]:  # computed only for a row that needs it
@@ -219,7 +250,7 @@ def _solve(table: RecognisedTable, rows: dict, n_of, equations, name: str) -> No
 
     for key, row in rows.items():
         n = n_of(key)
-        cells, note, pieces = _fit_tokens(row.tokens, n, row.line, starts)
+        cells, note, pieces = _fit_tokens(row.tokens, n, row.line, starts, place_blanks=True)
         if cells is not None:
             table.cells[key] = cells
             if note:
@@ -229,14 +260,25 @@ def _solve(table: RecognisedTable, rows: dict, n_of, equations, name: str) -> No
             table.cells[key] = [None] * n
             table.problems.append(("unplaced_values", key, note))
             continue
+        if isinstance(pieces, Placements):
+            table.cells[key] = [None] * n  # until the sums place its blanks
+            placements[key] = (pieces.candidates, note)
+            continue
         found = _splits.row_cuts(pieces, n)
         if found is None:
             table.cells[key] = [None] * n
             table.problems.append(("ambiguous_split", key, "search limit reached; cells left NA"))
             continue
         pending[key] = found
-    if not pending:
-        return
+    if pending:
+        _decide_cuts(table, pending, rows, n_of, equations)
+    if placements:
+        _place_blanks(table, placements, equations)
+
+
+def _decide_cuts(table: RecognisedTable, pending: dict, rows: dict, n_of, equations) -> None:
+    """The cuts of run-together digits (``pending``: key -> candidate cuts) that the row's
+    own sums, then the table's sums across rows, decide."""
     known = {}
     for key, cells in table.cells.items():
         for j, c in enumerate(cells):
@@ -268,6 +310,70 @@ def _solve(table: RecognisedTable, rows: dict, n_of, equations, name: str) -> No
             if len(ok) > _splits.MAX_CANDIDATES:
                 table.problems.append(("ambiguous_split", key, f"{len(ok)} cuts; cells left NA"))
     _decide_jointly(table, unknowns, known, equations, n_of)
+
+
+def _place_blanks(table: RecognisedTable, placements: dict, equations) -> None:
+    """Rows whose layout left no trace of their blank cells (``placements``: key ->
+    (candidates, note)): a cell is read only where every placement of the blanks that
+    keeps the table's sums gives it the same value; the others are NA.
+
+    A blank is unknown (it may hide any number, or none), so it never breaks a sum: a
+    placement is ruled out only by a printed value moved into a column whose sums it
+    breaks. Each row is decided on its own, by the sums whose other cells are in rows
+    already read; rows read make more sums usable, so this repeats while it reads
+    cells. Sums only place blanks in a table whose printed sums hold: where a sum of
+    the rows read fails, the sums cannot tell a moved value from a misprint, and the
+    rows stay NA."""
+    settled = [(p, t) for p, t in equations
+               if all(k[0] in table.cells and k[0] not in placements for k in p + t)]
+    broken = [(p, t) for p, t in settled if not _balanced_with(table, None, (), p, t)]
+    involving = {key: [(p, t) for p, t in equations if any(k[0] == key for k in p + t)]
+                 for key in placements}
+    left = dict(placements)
+
+    def fitting(key) -> list:
+        usable = [(p, t) for p, t in involving[key]
+                  if all(k[0] == key or (k[0] in table.cells and k[0] not in left) for k in p + t)]
+        return [c for c in left[key][0] if all(_balanced_with(table, key, c, p, t)
+                                               for p, t in usable)]
+
+    progress = not broken
+    while progress:
+        progress = False
+        for key in list(left):
+            cells = agreed(fitting(key), len(left[key][0][0]))
+            if all(c is not None for c in cells):
+                table.cells[key] = [None if c == BLANK else c for c in cells]
+                table.inferred.add(key)
+                table.notes.append(f"{_label(key)}: {left[key][1]}; one placement of the blank "
+                                   "cells keeps the sums")
+                del left[key]
+                progress = True
+    for key in left:
+        note = left[key][1]
+        if broken:
+            table.problems.append(("unplaced_values", key, f"{note}; the table's printed sums do "
+                                   "not hold, so they cannot place the blank cells: cells left NA"))
+            continue
+        ok = fitting(key)
+        table.cells[key] = [None if c == BLANK else c for c in agreed(ok, len(left[key][0][0]))]
+        if any(c is not None for c in table.cells[key]):
+            table.inferred.add(key)
+        shown = "; ".join("/".join("_" if x == BLANK else x for x in c) for c in ok[:6])
+        why = (f"{len(ok)} placements of the blank cells keep the sums: {shown}"
+               + (" …" if len(ok) > 6 else "") if ok else "no placement of them keeps the sums")
+        table.problems.append(("unplaced_values", key, f"{note}; {why}; cells that differ "
+                               "between them left NA"))
+
+
+def _balanced_with(table: RecognisedTable, key, cand: tuple, parts, total) -> bool:
+    """Does a sum hold with ``cand`` as the cells of row ``key``? A blank, or an NA cell,
+    leaves the sum unknown, which does not count against it."""
+    def num(k):
+        if k[0] == key:
+            return None if cand[k[1]] == BLANK else _count_value(cand[k[1]])
+        return _count_value(table.cells[k[0]][k[1]])
+    return _splits.balanced([num(k) for k in parts], [num(k) for k in total])
 
 
 def _decide_jointly(table: RecognisedTable, unknowns: list, known: dict, equations, n_of) -> None:

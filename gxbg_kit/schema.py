@@ -161,8 +161,10 @@ CHECKS = {
     "unreadable_cell": "a cell whose characters were garbled by extraction (e.g. ???, (cid:12)); value is NA",
     "ambiguous_split": "digits of a row ran together and more than one cut into cells (or none) fits the "
                        "template's sums; the row's cells are NA and the detail lists the candidates",
-    "unplaced_values": "a row printed more values than the template has and they cannot be told apart; "
-                       "the row's cells are NA",
+    "unplaced_values": "a row printed more values than the template has and they cannot be told apart "
+                       "(the row's cells are NA), or fewer, in a layout that leaves no trace of "
+                       "its blank cells (space runs), and the table's sums do not place the "
+                       "blanks (cells that differ between the placements they keep are NA)",
     "ocr_corrected": "a cell of a scanned (OCR) table whose reading broke the template's sums, "
                      "corrected because exactly one confusable digit (0/8/6/9, 1/7, 3/8, 5/6) makes "
                      "every sum hold; the cell is inferred and the detail names the correction",

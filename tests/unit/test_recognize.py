@@ -198,3 +198,80 @@ def test_plain_rows_leave_a_row_printed_twice_to_the_general_alignment():
     got = recognise_applications(doubled)
     assert any("printed twice" in n for n in got.notes)
     assert _same_table(got, recognise_applications(doubled, plain=False))
+
+
+# -- blank cells a layout leaves no trace of, placed by the sums ---------------------
+def _spaced(rows):
+    return ["    ".join([label, *vals.split()]) for label, vals in rows]
+
+
+GRANTED = ("granted", None)
+
+
+def test_the_sums_place_a_blank_cell_that_left_only_a_wider_gap():
+    """pdftotext -layout: the 予以公开 row prints 6 of 7 cells (business left blank).
+    Putting the blank anywhere else moves the 2 out of the research column, which breaks
+    that column's sums; the blank is NA, the rest read, inferred."""
+    lines = _spaced([("一、本年新收政府信息公开申请数量", "3 0 2 0 0 0 5"),
+                     ("（一）予以公开", "3 2 0 0 0 5"),
+                     ("（七）总计", "3 0 2 0 0 0 5")])
+    table = recognise_applications(lines)
+    assert table.cells[GRANTED] == ["3", None, "2", "0", "0", "0", "5"]
+    assert GRANTED in table.inferred and not table.problems
+
+
+def test_a_blank_among_zeros_could_stand_anywhere_so_only_agreed_cells_are_read():
+    lines = _spaced([("一、本年新收政府信息公开申请数量", "3 0 0 0 0 0 3"),
+                     ("（一）予以公开", "3 0 0 0 0 3"),
+                     ("（七）总计", "3 0 0 0 0 0 3")])
+    table = recognise_applications(lines)
+    # the blank is one of the five zero columns: which one the text does not say
+    assert table.cells[GRANTED] == ["3", None, None, None, None, None, "3"]
+    (problem,) = table.problems
+    assert problem[0] == "unplaced_values" and "5 placements" in problem[2]
+
+
+def test_a_blank_may_hide_a_number_so_it_never_breaks_a_sum():
+    """The 总计 cell is the blank: 1+0+0+1 need not be printed to be 2. Any of the five
+    cells could be the blank, so the row stays NA rather than read with a shifted total."""
+    lines = _spaced([("一、本年新收政府信息公开申请数量", "1 0 0 0 0 1 2"),
+                     ("（一）予以公开", "1 0 0 0 0 1")])
+    table = recognise_applications(lines)
+    assert table.cells[GRANTED][6] is None and table.cells[GRANTED][:6].count(None) >= 1
+
+
+def test_no_placement_keeping_the_sums_leaves_the_row_na():
+    lines = _spaced([("一、本年新收政府信息公开申请数量", "3 0 2 0 0 0 5"),
+                     ("（一）予以公开", "4 1 0 0 0 9"),
+                     ("（七）总计", "3 0 2 0 0 0 5")])
+    table = recognise_applications(lines)
+    assert table.cells[GRANTED] == [None] * 7
+    assert table.problems[0][0] == "unplaced_values" and "no placement" in table.problems[0][2]
+
+
+def test_printed_sums_that_do_not_hold_place_no_blank():
+    lines = _spaced([("一、本年新收政府信息公开申请数量", "3 0 2 0 0 0 5"),
+                     ("（一）予以公开", "3 2 0 0 0 5"),
+                     ("（七）总计", "3 0 2 0 0 0 6")])  # 3+2 printed as 6
+    table = recognise_applications(lines)
+    assert table.cells[GRANTED] == [None] * 7
+    assert any("do not hold" in p[2] for p in table.problems if p[0] == "unplaced_values")
+
+
+def test_blank_placement_is_only_for_rows_a_sum_can_check():
+    """The fitting step alone never guesses (the 第二十条 rows, which no sum checks, use it)."""
+    cells, note, pieces = _fit_tokens([tok("3", gaps=True), tok("34", gaps=True)], 3, 0)
+    assert cells is None and pieces is None and "blank" in note
+    cells, note, pieces = _fit_tokens([tok("3", gaps=True), tok("34", gaps=True)], 3, 0,
+                                      place_blanks=True)
+    assert cells is None and len(pieces.candidates) == 3 and pieces.blanks == 1
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_spaced_reports_with_blank_cells_and_broken_sums_never_read_a_wrong_number(seed):
+    defects = [["blank_cells"], ["blank_cells", "broken_identity"], ["blank_cells", "missing_rows"]]
+    truth = synth.generate_truth(7000 + seed, synth.TEMPLATES[seed % 3], synth.SCALES[seed % 3],
+                                 defects=defects[seed % 3])
+    rep = gx.read_report(synth.render_bytes(truth, "spaced", noise=seed % 2 == 1), name="r.txt")
+    out = synth.cell_outcomes(truth, rep)
+    assert (out["outcome"] == "wrong").sum() == 0, out[out["outcome"] == "wrong"].to_string()
