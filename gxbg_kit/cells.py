@@ -25,6 +25,8 @@ blank, white space        NA                                          blank stay
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 
 # the number rules and the cell primitives live in text.py (below the readers, which use
@@ -71,7 +73,20 @@ def split_line(line: str, leading_border: bool = True) -> list[str] | None:
 
 def leading_borders(lines: list[str]) -> bool:
     """Do the pipe rows of a table region start with a border pipe, as in Markdown?
-    Yes if most of them do; no if at least half start with a cell (``规章 | 0 | 0 |``):
-    a row that starts with a pipe may be a bordered row or one whose first cell is blank."""
-    starts = [ln.lstrip().startswith("|") for ln in lines if "|" in ln and "\t" not in ln]
+    A row that starts with a pipe may be a bordered row or one whose first cell is blank.
+
+    Where some rows start with a cell (``规章 | 0 | 0 |``), the rows that start with a
+    pipe are read the way that gives them as many cells as those rows have (a table of
+    grouped rows, whose first cell is mostly blank, has more rows starting with a pipe
+    than with a cell). Where that does not decide: yes if most rows start with a pipe."""
+    rows = [ln for ln in lines if "|" in ln and "\t" not in ln]
+    starts = [ln.lstrip().startswith("|") for ln in rows]
+    widths = Counter(len(split_line(ln) or ()) for ln, s in zip(rows, starts) if not s)
+    if widths and any(starts):
+        usual = widths.most_common(1)[0][0]
+        piped = [ln for ln, s in zip(rows, starts) if s]
+        as_border = sum(len(split_line(ln, True) or ()) == usual for ln in piped)
+        as_cell = sum(len(split_line(ln, False) or ()) == usual for ln in piped)
+        if as_border != as_cell:
+            return as_border > as_cell
     return 2 * sum(starts) > len(starts)

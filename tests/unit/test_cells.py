@@ -54,3 +54,25 @@ def test_leading_borders_by_majority_of_pipe_rows():
     assert leading_borders(["| a | b |", "|---|---|", "| 1 | 2 |", "正文"])
     assert not leading_borders(["行政复议 | 行政诉讼 |", "结果维持 | 结果纠正 |", " | 2 |"])
     assert leading_borders(["a\tb", "| 1 | 2 |"])  # tab rows do not count
+
+
+GROUPED = ["一、本年新收政府信息公开申请数量 |  |  | 267 | 52 | 1 |  | 8 | 13 | 341 |",
+           "三、本年度办理结果 | （一）予以公开 |  | 120 | 20 | 0 | 0 | 3 | 6 |  |",
+           " | （二）部分公开 |  | 32 | 6 | 0 | 0 | 1 | 1 | 40 |",
+           " | （三）不予公开 | 1.属于国家秘密 | 23 | 3 | 0 | 0 | 0 | 1 | 27 |",
+           " |  | 2.其他法律行政法规禁止公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+           " |  | 3.危及“三安全一稳定” | 13 | 5 | 0 | 0 | 0 | 0 | 18 |"]
+
+
+def test_rows_starting_with_a_pipe_in_a_table_without_borders_start_with_a_blank_cell():
+    """Pipe text whose grouped rows leave their first cell blank: most rows start with a
+    pipe, yet it is a blank cell, since read so they have as many cells as the rows that
+    start with a cell. Read as a border, the 予以公开 row (its 总计 blank) would shift."""
+    from gxbg_kit.cells import leading_borders
+    from gxbg_kit.recognize import recognise_applications
+
+    assert leading_borders(GROUPED) is False
+    assert leading_borders(["| a | 1 | 2 |", "| b | 3 | 4 |", "|  | 5 | 6 |"]) is True  # Markdown
+    cells = recognise_applications(GROUPED).cells
+    assert cells[("granted", None)] == ["120", "20", "0", "0", "3", "6", ""]
+    assert cells[("withheld", "state_secret")] == ["23", "3", "0", "0", "0", "1", "27"]
