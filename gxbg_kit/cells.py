@@ -79,14 +79,23 @@ def leading_borders(lines: list[str]) -> bool:
     pipe are read the way that gives them as many cells as those rows have (a table of
     grouped rows, whose first cell is mostly blank, has more rows starting with a pipe
     than with a cell). Where that does not decide: yes if most rows start with a pipe."""
-    rows = [ln for ln in lines if "|" in ln and "\t" not in ln]
-    starts = [ln.lstrip().startswith("|") for ln in rows]
-    widths = Counter(len(split_line(ln) or ()) for ln, s in zip(rows, starts) if not s)
-    if widths and any(starts):
-        usual = widths.most_common(1)[0][0]
-        piped = [ln for ln, s in zip(rows, starts) if s]
-        as_border = sum(len(split_line(ln, True) or ()) == usual for ln in piped)
-        as_cell = sum(len(split_line(ln, False) or ()) == usual for ln in piped)
-        if as_border != as_cell:
-            return as_border > as_cell
+    rows = [ln.strip() for ln in lines if "|" in ln and "\t" not in ln]
+    starts = [ln.startswith("|") for ln in rows]
+    if all(starts) or not any(starts):
+        return bool(starts) and starts[0]
+    widths = Counter(_width(ln) for ln, s in zip(rows, starts) if not s)
+    usual = widths.most_common(1)[0][0]
+    piped = [_width(ln) for ln, s in zip(rows, starts) if s]  # read with a border
+    as_border, as_cell = piped.count(usual), piped.count(usual - 1)
+    if as_border != as_cell:
+        return as_border > as_cell
     return 2 * sum(starts) > len(starts)
+
+
+def _width(stripped: str) -> int:
+    """How many cells :func:`split_line` gives a stripped pipe line (a leading pipe
+    read as a border), counted without splitting it."""
+    if "--" in stripped and _MD_SEPARATOR.fullmatch(stripped):
+        return 0
+    body = stripped[1:] if stripped.startswith("|") else stripped
+    return body.count("|") + (0 if body.endswith("|") else 1)
