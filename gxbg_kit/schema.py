@@ -219,8 +219,8 @@ def _field(name, dtype, zh, en, meaning, codes=None, *, unit="", source="") -> F
 
 #: fields renamed since an earlier version: (table, old name) -> (new name, version).
 #: The old name is a deprecation alias wherever the kit is given a frame or a column
-#: name: :meth:`Table.coerce` renames it (old data packages and caches, old truth files
-#: in ``gx.testing``), and :func:`renamed_column` maps a column name a function is given
+#: name: :meth:`Table.coerce` renames it (the CSV of a data package written by 0.1,
+#: read with ``package.read_csv``), and :func:`renamed_column` maps a column name a function is given
 #: (``by=``); both warn (FutureWarning). The aliases go in a later minor version.
 RENAMED = {
     ("reports", "reason"): ("status_reason", "0.2.0"),

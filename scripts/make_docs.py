@@ -35,7 +35,7 @@ def render() -> str:
         out.append("")
     out += ["## Renamed fields", "",
             "The kit still takes the old name, with a FutureWarning, where it is given a frame "
-            "(old data packages, caches, truth files) or a column name (`by=`).", "",
+            "(the CSV tables of a data package written by 0.1, read with `package.read_csv`) or a column name (`by=`).", "",
             "| table | old name | new name | since |", "|---|---|---|---|"]
     out += [f"| `{t}` | `{old}` | `{new}` | {since} |" for (t, old), (new, since) in RENAMED.items()]
     out += ["", "## Status reasons", ""] + [f"- `{k}`: {v}" for k, v in REASONS.items()]

@@ -241,3 +241,14 @@ def test_environment_yml_lists_the_dependencies_of_pyproject():
     assert "frictionless" in py and "frictionless" in env
     assert env - py == set(), f"in environment.yml, not in pyproject.toml: {sorted(env - py)}"
     assert py - env == set(), f"in pyproject.toml, not in environment.yml: {sorted(py - env)}"
+
+
+def test_a_reports_csv_written_by_0_1_reads_with_its_reason_renamed(tmp_path):
+    from gxbg_kit.package import read_csv
+
+    path = tmp_path / "reports.csv"
+    pd.DataFrame({"report_id": ["a"], "path": ["a.txt"], "status": ["failed"],
+                  "reason": ["empty_file"]}).to_csv(path, index=False, encoding="utf-8-sig")
+    with pytest.warns(FutureWarning, match="status_reason"):
+        df = read_csv(path, "reports")
+    assert df.loc[0, "status_reason"] == "empty_file" and "reason" not in df.columns
