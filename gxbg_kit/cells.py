@@ -61,14 +61,19 @@ def split_line(line: str, leading_border: bool = True) -> list[str] | None:
         return [c.strip() for c in line.rstrip("\r\n").split("\t")]
     stripped = line.strip()
     if "|" in stripped:
-        if "--" in stripped and _MD_SEPARATOR.fullmatch(stripped):
-            return []  # Markdown separator line
-        if leading_border and stripped.startswith("|"):
-            stripped = stripped[1:]
-        if stripped.endswith("|"):
-            stripped = stripped[:-1]
-        return [c.strip() for c in stripped.split("|")]
+        body = _pipe_body(stripped, leading_border)
+        return [] if body is None else [c.strip() for c in body.split("|")]
     return None
+
+
+def _pipe_body(stripped: str, leading_border: bool = True) -> str | None:
+    """A stripped pipe line without its border pipes: the cells joined by ``|``; None
+    for a Markdown separator line (no cells)."""
+    if "--" in stripped and _MD_SEPARATOR.fullmatch(stripped):
+        return None
+    if leading_border and stripped.startswith("|"):
+        stripped = stripped[1:]
+    return stripped[:-1] if stripped.endswith("|") else stripped
 
 
 def leading_borders(lines: list[str]) -> bool:
@@ -95,7 +100,5 @@ def leading_borders(lines: list[str]) -> bool:
 def _width(stripped: str) -> int:
     """How many cells :func:`split_line` gives a stripped pipe line (a leading pipe
     read as a border), counted without splitting it."""
-    if "--" in stripped and _MD_SEPARATOR.fullmatch(stripped):
-        return 0
-    body = stripped[1:] if stripped.startswith("|") else stripped
-    return body.count("|") + (0 if body.endswith("|") else 1)
+    body = _pipe_body(stripped)
+    return 0 if body is None else body.count("|") + 1
