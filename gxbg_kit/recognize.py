@@ -132,20 +132,27 @@ BLANK = "\x00blank"
 
 @dataclass(frozen=True)
 class Placements:
-    """The ways the printed values of a row with ``blanks`` invisible blank cells may
-    stand in its ``n`` cells, in order (:data:`BLANK` for a blank), for the sums to decide."""
+    """The ways the printed values of a row with invisible blank cells may stand in its
+    cells, in order (:data:`BLANK` for a blank), for the sums to decide."""
 
     candidates: tuple[tuple[str, ...], ...]
-    blanks: int
+
+    @property
+    def blanks(self) -> int:
+        return self.candidates[0].count(BLANK)
 
     @classmethod
     def of(cls, texts: list[str], n: int) -> "Placements":
-        blanks = n - len(texts)
         out = []
-        for where in itertools.combinations(range(n), blanks):
+        for where in itertools.combinations(range(n), n - len(texts)):
             it = iter(texts)
             out.append(tuple(BLANK if j in where else next(it) for j in range(n)))
-        return cls(tuple(out), blanks)
+        return cls(tuple(out))
+
+
+def _unblank(cells) -> list[str | None]:
+    """A placement's cells as the table holds them: a blank is NA."""
+    return [None if c == BLANK else c for c in cells]
 
 
 def _fit_tokens(tokens: list[Token], n: int, label_line: int | None = None,
@@ -324,16 +331,19 @@ def _place_blanks(table: RecognisedTable, placements: dict, equations) -> None:
     cells. Sums only place blanks in a table whose printed sums hold: where a sum of
     the rows read fails, the sums cannot tell a moved value from a misprint, and the
     rows stay NA."""
-    settled = [(p, t) for p, t in equations
-               if all(k[0] in table.cells and k[0] not in placements for k in p + t)]
-    broken = [(p, t) for p, t in settled if not _balanced_with(table, None, (), p, t)]
+    left = dict(placements)
+
+    def read(row) -> bool:  # a row whose cells are settled
+        return row in table.cells and row not in left
+
+    broken = [(p, t) for p, t in equations if all(read(k[0]) for k in p + t)
+              and not _balanced_with(table, None, (), p, t)]
     involving = {key: [(p, t) for p, t in equations if any(k[0] == key for k in p + t)]
                  for key in placements}
-    left = dict(placements)
 
     def fitting(key) -> list:
         usable = [(p, t) for p, t in involving[key]
-                  if all(k[0] == key or (k[0] in table.cells and k[0] not in left) for k in p + t)]
+                  if all(k[0] == key or read(k[0]) for k in p + t)]
         return [c for c in left[key][0] if all(_balanced_with(table, key, c, p, t)
                                                for p, t in usable)]
 
@@ -343,7 +353,7 @@ def _place_blanks(table: RecognisedTable, placements: dict, equations) -> None:
         for key in list(left):
             cells = agreed(fitting(key), len(left[key][0][0]))
             if all(c is not None for c in cells):
-                table.cells[key] = [None if c == BLANK else c for c in cells]
+                table.cells[key] = _unblank(cells)
                 table.inferred.add(key)
                 table.notes.append(f"{_label(key)}: {left[key][1]}; one placement of the blank "
                                    "cells keeps the sums")
@@ -356,7 +366,7 @@ def _place_blanks(table: RecognisedTable, placements: dict, equations) -> None:
                                    "not hold, so they cannot place the blank cells: cells left NA"))
             continue
         ok = fitting(key)
-        table.cells[key] = [None if c == BLANK else c for c in agreed(ok, len(left[key][0][0]))]
+        table.cells[key] = _unblank(agreed(ok, len(left[key][0][0])))
         if any(c is not None for c in table.cells[key]):
             table.inferred.add(key)
         shown = "; ".join("/".join("_" if x == BLANK else x for x in c) for c in ok[:6])
