@@ -11,7 +11,7 @@ from functools import cache
 
 import pandas as pd
 
-from .schema import CHECKS, REASONS, RENAMED, all_tables, fields_frame
+from .schema import CHECKS, FIELDS, REASONS, RENAMED, all_tables
 from .template import cells, sums
 
 
@@ -19,18 +19,31 @@ from .template import cells, sums
 EXTRAS = ("fields", "renamed", "reasons", "check_kinds", "arithmetic", "cells")
 
 
+def _describe(f) -> dict:
+    """A field's (or a table's column's) labels, dtype, unit, meaning, codes and source."""
+    return {"zh": f.zh, "en": f.en, "dtype": f.dtype, "unit": f.unit or pd.NA,
+            "meaning": f.meaning,
+            "codes": "; ".join(f"{k}={v}" for k, v in f.codes.items()) if f.codes else pd.NA,
+            "source": f.source or pd.NA}
+
+
 @cache
 def _dictionary_frame() -> pd.DataFrame:
-    rows = []
-    for t in all_tables().values():
-        for c in t.columns:
-            rows.append({
-                "table": t.name, "table_zh": t.zh, "column": c.name, "zh": c.zh, "en": c.en,
-                "dtype": c.dtype, "unit": c.unit or pd.NA, "meaning": c.meaning,
-                "codes": "; ".join(f"{k}={v}" for k, v in c.codes.items()) if c.codes else pd.NA,
-                "source": c.source or pd.NA,
-            })
+    rows = [{"table": t.name, "table_zh": t.zh, "column": c.name, **_describe(c)}
+            for t in all_tables().values() for c in t.columns]
     return pd.DataFrame(rows).astype("string")
+
+
+def fields_frame() -> pd.DataFrame:
+    """``schema.FIELDS`` as a frame, one row per field, with the tables that list it."""
+    used: dict[str, list[str]] = {}
+    for t in all_tables().values():
+        for f in t.fields:
+            used.setdefault(f, []).append(t.name)
+    cols = ["field", "zh", "en", "dtype", "unit", "meaning", "source", "codes", "tables"]
+    return pd.DataFrame([{"field": f.name, **_describe(f),
+                          "tables": ", ".join(used.get(f.name, [])) or pd.NA}
+                         for f in FIELDS.values()], columns=cols).astype("string")
 
 
 def dictionary(table: str | None = None) -> pd.DataFrame:

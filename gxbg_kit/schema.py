@@ -243,10 +243,14 @@ def renamed_column(columns, name: str, table: str | None = None) -> str | None:
         raise KeyError(f"{name!r} was renamed: it is now one of "
                        f"{', '.join(repr(n) for _, n, _ in hits)}, by table")
     t, new, since = hits[0]
-    warnings.warn(f"{t}.{name} was renamed {new!r} in gxbg_kit {since} ('{name}' means only "
-                  "the applications sub-row now); the old name goes in a later version",
-                  FutureWarning, stacklevel=3)
+    _warn_renamed(t, name, new, since, stacklevel=4)  # the caller of renamed_column's caller
     return new
+
+
+def _warn_renamed(table: str, old: str, new: str, since: str, stacklevel: int) -> None:
+    warnings.warn(f"{table}.{old} was renamed {new!r} in gxbg_kit {since} ('{old}' means only "
+                  "the applications sub-row now); the old name goes in a later version",
+                  FutureWarning, stacklevel=stacklevel)
 
 
 @dataclass(frozen=True)
@@ -314,9 +318,9 @@ class Table:
         field's old name (:data:`RENAMED`) is renamed, with a FutureWarning.
         """
         df = df.copy()
-        for (t, old), (new, _) in RENAMED.items():
+        for (t, old), (new, since) in RENAMED.items():
             if t == self.name and old in df.columns and new not in df.columns:
-                renamed_column([new], old, t)
+                _warn_renamed(t, old, new, since, stacklevel=3)  # coerce's caller
                 df = df.rename(columns={old: new})
         for col in self.columns:
             if col.name not in df.columns:
@@ -612,17 +616,3 @@ TOKENS = _narrative_table(Table(
 def all_tables() -> dict[str, Table]:
     """Every table of a corpus: the parsed ones (``TABLES``), then the narrative ones."""
     return {**TABLES, **NARRATIVE_TABLES}
-
-
-def fields_frame() -> pd.DataFrame:
-    """:data:`FIELDS` as a frame, one row per field, with the tables that list it."""
-    used: dict[str, list[str]] = {}
-    for t in all_tables().values():
-        for f in t.fields:
-            used.setdefault(f, []).append(t.name)
-    return pd.DataFrame([{
-        "field": f.name, "zh": f.zh, "en": f.en, "dtype": f.dtype, "unit": f.unit or pd.NA,
-        "meaning": f.meaning, "source": f.source or pd.NA,
-        "codes": "; ".join(f"{k}={v}" for k, v in f.codes.items()) if f.codes else pd.NA,
-        "tables": ", ".join(used.get(f.name, [])) or pd.NA} for f in FIELDS.values()]
-    ).astype("string")
